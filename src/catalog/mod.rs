@@ -1,0 +1,4 @@
+//! What gavel knows about Azure: resource kinds, well-known roles and the alias catalog.
+
+pub mod kinds;
+pub mod roles;

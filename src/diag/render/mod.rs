@@ -1,0 +1,1 @@
+//! Renderers: people (ariadne), machines (JSON, SARIF 2.1.0).

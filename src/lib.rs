@@ -1,0 +1,9 @@
+//! gavel: a language and compiler for Azure Policy definitions, with Azure Machine Learning
+//! built in.
+//!
+//! The pipeline runs one way: [`syntax`] (tokens and syntax tree) → [`ast`] (lowered policy
+//! model) → [`emit`] (Azure Policy JSON). Every phase reports [`diag::Diagnostic`]s.
+
+pub mod catalog;
+pub mod diag;
+pub mod syntax;
