@@ -4,6 +4,8 @@
 //! The pipeline runs one way: [`syntax`] (tokens and syntax tree) → [`ast`] (lowered policy
 //! model) → [`emit`] (Azure Policy JSON). Every phase reports [`diag::Diagnostic`]s.
 
+pub mod ast;
 pub mod catalog;
 pub mod diag;
+pub mod emit;
 pub mod syntax;
