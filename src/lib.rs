@@ -6,6 +6,8 @@
 
 pub mod ast;
 pub mod catalog;
+pub mod check;
 pub mod diag;
 pub mod emit;
+pub mod project;
 pub mod syntax;

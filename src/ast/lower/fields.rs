@@ -46,10 +46,6 @@ impl<'p> Scope<'p> {
         scope
     }
 
-    pub fn in_count(&self) -> bool {
-        !self.bindings.is_empty()
-    }
-
     fn element_for(&self, head: &str) -> Option<&Binding> {
         self.bindings.iter().rev().find(|b| match b {
             Binding::Element { name: Some(name), .. } | Binding::Value { name } => name == head,

@@ -1,0 +1,188 @@
+//! A compilation: the files a run reads (inputs and what they import), their ASTs, and the
+//! diagnostics of every phase. The CLI and the language server both go through here.
+
+mod load;
+
+pub use load::{collect_inputs, decode_source, find_root, read_source, InputError, ReadError};
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::ast::{self, Definition, MemberTarget, Module};
+use crate::check;
+use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::syntax::span::{FileId, Span, SourceMap};
+use crate::syntax::{self, lexer::Comment};
+
+/// One file of the compilation.
+#[derive(Debug, Clone)]
+pub struct Unit {
+    pub file: FileId,
+    pub module: Module,
+    pub comments: Vec<Comment>,
+    /// Loaded only because another file imports it: checked, not emitted.
+    pub imported: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct Compilation {
+    pub sources: SourceMap,
+    pub units: Vec<Unit>,
+    pub diagnostics: Diagnostics,
+}
+
+impl Compilation {
+    /// The definitions to emit, in input order.
+    pub fn emitted_definitions(&self) -> Vec<&Definition> {
+        self.units.iter().filter(|u| !u.imported).flat_map(|u| u.module.definitions.iter()).collect()
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.has_errors()
+    }
+}
+
+/// Compiles source text that is not on disk (tests, the language server, benchmarks).
+pub fn compile_source(path: impl Into<PathBuf>, text: &str) -> Compilation {
+    let mut compilation = Compilation::default();
+    let file = compilation.sources.add(path, text.to_string());
+    let unit = analyse_file(file, text, false, &mut compilation.diagnostics);
+    compilation.units.push(unit);
+    finish(&mut compilation);
+    compilation
+}
+
+/// Reads, parses and lowers `inputs` (files, or folders searched for `*.gavel`) and what they
+/// import, then checks everything. I/O problems with the inputs themselves are errors of the
+/// run (`Err`); problems inside files are diagnostics.
+pub fn compile_paths(inputs: &[PathBuf]) -> Result<Compilation, InputError> {
+    let files = collect_inputs(inputs)?;
+    let mut compilation = Compilation::default();
+    let mut loaded: HashMap<PathBuf, FileId> = HashMap::new();
+    let mut queue: Vec<(PathBuf, PathBuf, bool)> = Vec::new();
+    for file in files {
+        let root = find_root(&file);
+        queue.push((file, root, false));
+    }
+    queue.reverse();
+    while let Some((path, root, imported)) = queue.pop() {
+        let key = path.canonicalize().unwrap_or_else(|_| path.clone());
+        if let Some(&existing) = loaded.get(&key) {
+            if !imported {
+                // An input that an earlier input already imported is emitted after all.
+                if let Some(unit) = compilation.units.iter_mut().find(|u| u.file == existing) {
+                    unit.imported = false;
+                }
+            }
+            continue;
+        }
+        let text = match load::read_source(&path) {
+            Ok(text) => text,
+            Err(error) => {
+                let shown = match &error {
+                    load::ReadError::Utf8 { lossy, .. } => lossy.clone(),
+                    load::ReadError::Io(_) => String::new(),
+                };
+                let file = compilation.sources.add(&path, shown);
+                loaded.insert(key, file);
+                compilation.diagnostics.push(error.into_diagnostic(file));
+                continue;
+            }
+        };
+        let file = compilation.sources.add(&path, text.clone());
+        loaded.insert(key, file);
+        let unit = analyse_file(file, &text, imported, &mut compilation.diagnostics);
+        for import in &unit.module.imports {
+            match load::resolve_import(&path, &root, &import.value) {
+                Ok(target) => queue.push((target, root.clone(), true)),
+                Err(message) => compilation.diagnostics.push(
+                    Diagnostic::new(Code::ImportError, import.span, message)
+                        .with_help("import paths are relative to the importing file and stay inside the project root"),
+                ),
+            }
+        }
+        compilation.units.push(unit);
+    }
+    finish(&mut compilation);
+    Ok(compilation)
+}
+
+/// Parses and lowers one file.
+pub fn analyse_file(file: FileId, text: &str, imported: bool, diagnostics: &mut Diagnostics) -> Unit {
+    let parsed = syntax::parse_file(file, text);
+    diagnostics.extend(parsed.diagnostics);
+    let lowered = ast::lower_file(file, text, &parsed.tree, &parsed.comments);
+    diagnostics.extend(lowered.diagnostics);
+    Unit { file, module: lowered.module, comments: parsed.comments, imported }
+}
+
+/// Cross-file checks, then the checker over every definition.
+fn finish(compilation: &mut Compilation) {
+    check_unique_names(compilation);
+    check_members(compilation);
+    for unit in &compilation.units {
+        for definition in &unit.module.definitions {
+            compilation.diagnostics.extend(check::check_definition(definition));
+        }
+    }
+    compilation.diagnostics.sort();
+}
+
+fn check_unique_names(compilation: &mut Compilation) {
+    let mut seen: HashMap<String, Span> = HashMap::new();
+    for unit in &compilation.units {
+        for definition in &unit.module.definitions {
+            let name = definition.name();
+            match seen.get(&name.value.to_ascii_lowercase()) {
+                Some(&first) => compilation.diagnostics.push(
+                    Diagnostic::new(Code::DuplicateDefinition, name.span, format!("`{}` is defined twice", name.value))
+                        .with_label(first, "first defined here")
+                        .with_help("definition names become file names; rename one of them"),
+                ),
+                None => {
+                    seen.insert(name.value.to_ascii_lowercase(), name.span);
+                }
+            }
+        }
+    }
+}
+
+fn check_members(compilation: &mut Compilation) {
+    let policies: Vec<&str> = compilation
+        .units
+        .iter()
+        .flat_map(|u| u.module.definitions.iter())
+        .filter_map(|d| match d {
+            Definition::Policy(p) => Some(p.header.name.value.as_str()),
+            Definition::Initiative(_) => None,
+        })
+        .collect();
+    let mut missing = Vec::new();
+    for unit in &compilation.units {
+        for definition in &unit.module.definitions {
+            let Definition::Initiative(initiative) = definition else { continue };
+            for member in &initiative.members {
+                if let MemberTarget::Policy(name) = &member.target {
+                    if !policies.contains(&name.value.as_str()) {
+                        let suggestion = crate::diag::did_you_mean(&name.value, policies.iter().copied());
+                        let mut diagnostic = Diagnostic::new(Code::MemberNotFound, name.span, format!("no policy named `{}`", name.value));
+                        diagnostic = match suggestion {
+                            Some(s) => diagnostic.with_help(format!("did you mean `{s}`?")).with_fix(format!("replace with `{s}`"), name.span, s),
+                            None => diagnostic.with_help("define the policy, `import` the file that defines it, or reference a definition by its id string"),
+                        };
+                        missing.push(diagnostic);
+                    }
+                }
+            }
+        }
+    }
+    compilation.diagnostics.extend(missing);
+}
+
+/// The path shown for a file: relative to the working directory when it is below it.
+pub fn display_path(path: &Path) -> PathBuf {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf())
+}
