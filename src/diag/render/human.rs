@@ -1,12 +1,21 @@
 //! Diagnostics for people: annotated source snippets drawn by ariadne.
 //!
 //! ```text
-//! error[GV0105]: undefined parameter `$efect`
-//!    ╭─[ policy.gavel:4:10 ]
+//! error[GV0105]: undefined parameter `$efectType`
+//!    ╭─[ policies/no_public_ip.gavel:9:10 ]
 //!    │
-//!  4 │     then $efect
-//!    │          ───┬──
-//!    │             ╰──── …
+//!  4 │     param effectType: effect = Deny in [Deny, Disabled]
+//!    │           ─────┬────
+//!    │                ╰────── a parameter with a similar name is declared here
+//!    │
+//!  9 │     then $efectType
+//!    │          ─────┬────
+//!    │               ╰────── a reference to a parameter that is not declared
+//!    │
+//!    │ Help: did you mean `$effectType`?
+//!    │
+//!    │ Note: fix: replace with `$effectType`
+//! ───╯
 //! ```
 //!
 //! The header is written here rather than by ariadne, whose own header reads
@@ -74,7 +83,11 @@ fn severity_color(severity: Severity) -> Color {
 fn header(diag: &Diagnostic, color: bool) -> String {
     let lead = format!("{}[{}]", diag.severity.as_str(), diag.code.id());
     if color {
-        format!("{}: {}\n", lead.fg(severity_color(diag.severity)), diag.message)
+        format!(
+            "{}: {}\n",
+            lead.fg(severity_color(diag.severity)),
+            diag.message
+        )
     } else {
         format!("{lead}: {}\n", diag.message)
     }
@@ -103,11 +116,16 @@ fn is_file_level(diag: &Diagnostic, sources: &SourceMap) -> bool {
     sources.get(diag.span.file).is_none() || (diag.span.start == 0 && diag.span.end == 0)
 }
 
-fn render_one(diag: &Diagnostic, sources: &SourceMap, cache: &mut SourceCache, color: bool) -> String {
-    if !is_file_level(diag, sources) {
-        if let Some(body) = render_snippet(diag, sources, cache, color) {
-            return header(diag, color) + &body;
-        }
+fn render_one(
+    diag: &Diagnostic,
+    sources: &SourceMap,
+    cache: &mut SourceCache,
+    color: bool,
+) -> String {
+    if !is_file_level(diag, sources)
+        && let Some(body) = render_snippet(diag, sources, cache, color)
+    {
+        return header(diag, color) + &body;
     }
     render_plain(diag, sources, color)
 }
@@ -116,10 +134,27 @@ fn render_one(diag: &Diagnostic, sources: &SourceMap, cache: &mut SourceCache, c
 /// `= note:` lines in the style of rustc.
 fn render_plain(diag: &Diagnostic, sources: &SourceMap, color: bool) -> String {
     let mut out = header(diag, color);
-    let arrow = |text: &str| if color { format!("{}", text.fg(Color::Fixed(246))) } else { text.to_string() };
-    let _ = writeln!(out, "  {} {}", arrow("-->"), sources.path(diag.span.file).display());
+    let arrow = |text: &str| {
+        if color {
+            format!("{}", text.fg(Color::Fixed(246)))
+        } else {
+            text.to_string()
+        }
+    };
+    let _ = writeln!(
+        out,
+        "  {} {}",
+        arrow("-->"),
+        sources.path(diag.span.file).display()
+    );
     for label in &diag.labels {
-        let _ = writeln!(out, "  {} note: {}: {}", arrow("="), location(sources, label.span), label.message);
+        let _ = writeln!(
+            out,
+            "  {} note: {}: {}",
+            arrow("="),
+            location(sources, label.span),
+            label.message
+        );
     }
     if let Some(help) = &diag.help {
         let _ = writeln!(out, "  {} help: {help}", arrow("="));
@@ -144,38 +179,53 @@ fn location(sources: &SourceMap, span: Span) -> String {
 }
 
 /// The ariadne part (everything below the header), or `None` if ariadne could not draw it.
-fn render_snippet(diag: &Diagnostic, sources: &SourceMap, cache: &mut SourceCache, color: bool) -> Option<String> {
+fn render_snippet(
+    diag: &Diagnostic,
+    sources: &SourceMap,
+    cache: &mut SourceCache,
+    color: bool,
+) -> Option<String> {
     let primary = cache.char_span(sources, diag.span)?;
+    // The kind only shapes ariadne's header line, which is dropped below.
     let mut report = Report::build(ReportKind::Error, primary.clone()).with_config(
-        Config::default().with_color(color).with_index_type(IndexType::Char),
+        Config::default()
+            .with_color(color)
+            .with_index_type(IndexType::Char),
     );
 
     // ariadne draws no underline for a label without text, so the primary label carries the
     // code's one-line summary (the header already has the specific message). It wins overlaps.
-    let mut labels = vec![(primary, Some(diag.code.summary()), true)];
+    let mut labels = vec![(primary, diag.code.summary(), true)];
     let mut notes = Vec::new();
     for label in &diag.labels {
         match cache.char_span(sources, label.span) {
-            Some(span) => labels.push((span, Some(label.message.as_str()), false)),
+            Some(span) => labels.push((span, label.message.as_str(), false)),
             // A label in a file that was never read cannot be drawn; keep its message.
-            None => notes.push(format!("{}: {}", location(sources, label.span), label.message)),
+            None => notes.push(format!(
+                "{}: {}",
+                location(sources, label.span),
+                label.message
+            )),
         }
     }
     // ariadne starts a new snippet whenever a label ends on a line above the previous label's
     // last line, so labels go in file and end order: the primary file first, then one snippet
     // per other file.
     let primary_file = diag.span.file;
-    labels.sort_by_key(|((file, range), _, _)| (*file != primary_file, *file, range.end, range.start));
+    labels.sort_by_key(|((file, range), _, _)| {
+        (*file != primary_file, *file, range.end, range.start)
+    });
     for (span, message, is_primary) in labels {
-        let mut label = Label::new(span);
-        if let Some(message) = message {
-            label = label.with_message(message);
-        }
+        let mut label = Label::new(span).with_message(message);
         if is_primary {
             label = label.with_priority(1);
         }
         if color {
-            label = label.with_color(if is_primary { severity_color(diag.severity) } else { Color::Blue });
+            label = label.with_color(if is_primary {
+                severity_color(diag.severity)
+            } else {
+                Color::Blue
+            });
         }
         report.add_label(label);
     }
@@ -190,7 +240,9 @@ fn render_snippet(diag: &Diagnostic, sources: &SourceMap, cache: &mut SourceCach
     // ariadne's layout code warns of its own bugs; a panic there must not take the compiler
     // down with it, so a failed drawing falls back to the plain form. Spans are already
     // clamped and every source is in the cache, so this is a last resort, not a code path.
-    let written = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| report.write(&mut *cache, &mut bytes)));
+    let written = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        report.write(&mut *cache, &mut bytes)
+    }));
     if !matches!(written, Ok(Ok(()))) {
         return None;
     }
@@ -218,11 +270,18 @@ impl SourceCache {
     fn char_span(&mut self, sources: &SourceMap, span: Span) -> Option<(FileId, Range<usize>)> {
         let file = sources.get(span.file)?;
         self.files.entry(span.file).or_insert_with(|| {
-            (file.path.display().to_string(), Source::from(ariadne_text(&file.text)))
+            (
+                file.path.display().to_string(),
+                Source::from(ariadne_text(&file.text)),
+            )
         });
         let range = resolve_span(file, span);
         let start = char_offset(file, range.start.byte);
-        let end = start + file.text.get(range.start.byte..range.end.byte).map_or(0, |s| s.chars().count());
+        let end = start
+            + file
+                .text
+                .get(range.start.byte..range.end.byte)
+                .map_or(0, |s| s.chars().count());
         Some((span.file, start..end))
     }
 }
@@ -262,7 +321,10 @@ impl ariadne::Cache<FileId> for SourceCache {
     type Storage = String;
 
     fn fetch(&mut self, id: &FileId) -> Result<&Source<String>, impl std::fmt::Debug> {
-        self.files.get(id).map(|(_, source)| source).ok_or("file not in the source map")
+        self.files
+            .get(id)
+            .map(|(_, source)| source)
+            .ok_or("file not in the source map")
     }
 
     fn display<'a>(&self, id: &'a FileId) -> Option<impl std::fmt::Display + 'a> {
@@ -282,8 +344,14 @@ mod tests {
         let warning = Diagnostic::new(Code::UnknownFunction, span, "w");
         let hint = warning.clone().with_severity(Severity::Hint);
         assert_eq!(summary_line(&[]), "no problems found");
-        assert_eq!(summary_line(&[error.clone(), error.clone(), warning.clone()]), "error: 2 errors, 1 warning");
-        assert_eq!(summary_line(&[warning, hint.clone(), hint]), "warning: 1 warning, 2 hints");
+        assert_eq!(
+            summary_line(&[error.clone(), error.clone(), warning.clone()]),
+            "error: 2 errors, 1 warning"
+        );
+        assert_eq!(
+            summary_line(&[warning, hint.clone(), hint]),
+            "warning: 1 warning, 2 hints"
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //!
 //! All three read the same [`Diagnostic`]s and the [`SourceMap`] they point into. Spans are
 //! byte ranges that other phases compute; a renderer must never trust them blindly, so every
-//! offset goes through [`resolve_span`], which clamps it into the file and onto a character
+//! offset goes through `resolve_span`, which clamps it into the file and onto a character
 //! boundary before anything slices the text.
 
 mod human;
@@ -54,7 +54,11 @@ pub struct UnknownFormat(pub String);
 
 impl fmt::Display for UnknownFormat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "unknown diagnostic format `{}` (expected human, json or sarif)", self.0)
+        write!(
+            f,
+            "unknown diagnostic format `{}` (expected human, json or sarif)",
+            self.0
+        )
     }
 }
 
@@ -121,7 +125,10 @@ pub(crate) fn resolve_span(file: &SourceFile, span: Span) -> Range {
     } else {
         ceil_char_boundary(&file.text, span.end as usize).max(start)
     };
-    Range { start: position(file, start), end: position(file, end) }
+    Range {
+        start: position(file, start),
+        end: position(file, end),
+    }
 }
 
 /// `offset` must already be clamped onto a character boundary of `file.text`.
@@ -159,7 +166,11 @@ fn ceil_char_boundary(text: &str, offset: usize) -> usize {
 /// platform so that JSON and SARIF baselines do not depend on the OS that produced them.
 pub(crate) fn portable_path(path: &Path) -> String {
     let text = path.to_string_lossy();
-    if std::path::MAIN_SEPARATOR == '\\' { text.replace('\\', "/") } else { text.into_owned() }
+    if std::path::MAIN_SEPARATOR == '\\' {
+        text.replace('\\', "/")
+    } else {
+        text.into_owned()
+    }
 }
 
 /// Counts of diagnostics by severity.
@@ -207,14 +218,38 @@ mod tests {
         let id = map.add("a.gavel", "aé🚀\nb".to_string());
         let file = map.get(id).unwrap();
         // Inside `é` (bytes 1..3) and inside the rocket (bytes 3..7).
-        let range = resolve_span(file, Span { file: id, start: 2, end: 5 });
+        let range = resolve_span(
+            file,
+            Span {
+                file: id,
+                start: 2,
+                end: 5,
+            },
+        );
         assert_eq!((range.start.byte, range.end.byte), (1, 7));
         assert_eq!((range.start.char_col, range.end.char_col), (1, 3));
         assert_eq!((range.start.utf16_col, range.end.utf16_col), (1, 4));
         // Past the end, and reversed.
-        let range = resolve_span(file, Span { file: FileId(0), start: 100, end: 200 });
-        assert_eq!((range.start.line, range.start.char_col, range.end.byte), (1, 1, 9));
-        let range = resolve_span(file, Span { file: id, start: 8, end: 2 });
+        let range = resolve_span(
+            file,
+            Span {
+                file: FileId(0),
+                start: 100,
+                end: 200,
+            },
+        );
+        assert_eq!(
+            (range.start.line, range.start.char_col, range.end.byte),
+            (1, 1, 9)
+        );
+        let range = resolve_span(
+            file,
+            Span {
+                file: id,
+                start: 8,
+                end: 2,
+            },
+        );
         assert_eq!(range.start, range.end);
     }
 }
