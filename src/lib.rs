@@ -7,6 +7,7 @@
 pub mod ast;
 pub mod catalog;
 pub mod check;
+pub mod cli;
 pub mod diag;
 pub mod emit;
 pub mod project;

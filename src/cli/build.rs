@@ -1,0 +1,51 @@
+//! `gavel build`: compile files and folders to Azure Policy JSON.
+
+use std::path::PathBuf;
+
+use super::{input_paths, output, report, DiagnosticArgs, Outcome};
+use crate::emit::target::{self, Target};
+use crate::emit::EmitOptions;
+use crate::project;
+
+#[derive(Debug, clap::Args)]
+pub struct BuildArgs {
+    /// Files or folders to compile (folders are searched for *.gavel).
+    pub paths: Vec<PathBuf>,
+    /// Where to write the output.
+    #[arg(long, short = 'o', default_value = "out")]
+    pub out_dir: PathBuf,
+    /// What to write: definition files, one ARM template, or az CLI rules/params files.
+    #[arg(long, value_enum, default_value_t = Target::Definition)]
+    pub target: Target,
+    /// Scope of the policies that initiatives reference by gavel name, e.g.
+    /// `/providers/Microsoft.Management/managementGroups/contoso`.
+    #[arg(long, default_value = "")]
+    pub definition_scope: String,
+    #[command(flatten)]
+    pub diagnostics: DiagnosticArgs,
+}
+
+pub fn run(args: BuildArgs) -> Outcome {
+    let compilation = match project::compile_paths(&input_paths(args.paths)) {
+        Ok(compilation) => compilation,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return Outcome::UsageOrIo;
+        }
+    };
+    if report(&compilation, &args.diagnostics) {
+        // Nothing is written: the previous output stays as it was.
+        return Outcome::InputErrors;
+    }
+    let options = EmitOptions { definition_scope: args.definition_scope };
+    let definitions = compilation.emitted_definitions();
+    let files = target::outputs(&definitions, args.target, &options);
+    if let Err(error) = output::write_all(&args.out_dir, &files) {
+        eprintln!("error: cannot write to {}: {error}", args.out_dir.display());
+        return Outcome::UsageOrIo;
+    }
+    if args.diagnostics.format == crate::diag::render::Format::Human {
+        eprintln!("wrote {} file(s) to {}", files.len(), args.out_dir.display());
+    }
+    Outcome::Success
+}

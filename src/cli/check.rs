@@ -1,0 +1,25 @@
+//! `gavel check`: everything `build` does except writing output.
+
+use std::path::PathBuf;
+
+use super::{input_paths, report, DiagnosticArgs, Outcome};
+use crate::project;
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Files or folders to check (folders are searched for *.gavel).
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub diagnostics: DiagnosticArgs,
+}
+
+pub fn run(args: CheckArgs) -> Outcome {
+    let compilation = match project::compile_paths(&input_paths(args.paths)) {
+        Ok(compilation) => compilation,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return Outcome::UsageOrIo;
+        }
+    };
+    if report(&compilation, &args.diagnostics) { Outcome::InputErrors } else { Outcome::Success }
+}

@@ -1,0 +1,127 @@
+//! The `gavel` command line: one file per subcommand.
+//!
+//! Exit codes: 0 success, 1 errors in the input (diagnostics), 2 usage or I/O problems.
+
+mod build;
+mod check;
+mod explain;
+mod output;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::diag::render::{self, Format};
+use crate::diag::Severity;
+use crate::project::Compilation;
+
+#[derive(Debug, Parser)]
+#[command(name = "gavel", version, about = "A language and compiler for Azure Policy, with Azure Machine Learning built in")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Compile .gavel files and folders to Azure Policy JSON.
+    Build(build::BuildArgs),
+    /// Check .gavel files without writing output.
+    Check(check::CheckArgs),
+    /// Print the long explanation of a diagnostic code (e.g. GV0105).
+    Explain(explain::ExplainArgs),
+}
+
+/// Outcome of a subcommand, mapped to the process exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Success,
+    InputErrors,
+    UsageOrIo,
+}
+
+impl From<Outcome> for ExitCode {
+    fn from(outcome: Outcome) -> ExitCode {
+        match outcome {
+            Outcome::Success => ExitCode::SUCCESS,
+            Outcome::InputErrors => ExitCode::from(1),
+            Outcome::UsageOrIo => ExitCode::from(2),
+        }
+    }
+}
+
+/// Runs the CLI on a thread with a generous stack, so that deeply nested (but accepted)
+/// input cannot overflow it.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return if error.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    let worker = std::thread::Builder::new().stack_size(256 * 1024 * 1024).spawn(move || run(cli));
+    match worker.map(|handle| handle.join()) {
+        Ok(Ok(outcome)) => outcome.into(),
+        _ => {
+            eprintln!("error: gavel stopped unexpectedly; this is a bug, please report it with the input that caused it");
+            ExitCode::from(2)
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> Outcome {
+    match cli.command {
+        Command::Build(args) => build::run(args),
+        Command::Check(args) => check::run(args),
+        Command::Explain(args) => explain::run(args),
+    }
+}
+
+/// Options shared by commands that report diagnostics.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DiagnosticArgs {
+    /// How to print diagnostics.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Treat warnings as errors.
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+/// The inputs of build and check: files or folders (default: the current folder).
+pub fn input_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
+    if paths.is_empty() { vec![PathBuf::from(".")] } else { paths }
+}
+
+/// Prints the compilation's diagnostics in the chosen format: human to stderr, machine
+/// formats to stdout. Returns whether the input counts as failed.
+pub fn report(compilation: &Compilation, args: &DiagnosticArgs) -> bool {
+    let diagnostics: Vec<_> = compilation.diagnostics.iter().cloned().collect();
+    let failed = diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error || (args.deny_warnings && d.severity == Severity::Warning));
+    let sources = shown_sources(compilation);
+    match args.format {
+        Format::Human => {
+            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            if !diagnostics.is_empty() {
+                eprint!("{}", render::render_human(&diagnostics, &sources, color));
+                eprintln!("{}", render::summary_line(&diagnostics));
+            }
+        }
+        format => print!("{}", render::render(format, &diagnostics, &sources, false)),
+    }
+    failed
+}
+
+/// The source map with paths shown relative to the working directory.
+fn shown_sources(compilation: &Compilation) -> crate::syntax::span::SourceMap {
+    let mut sources = crate::syntax::span::SourceMap::new();
+    for (_, file) in compilation.sources.iter() {
+        sources.add(crate::project::display_path(&file.path), file.text.clone());
+    }
+    sources
+}
