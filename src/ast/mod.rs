@@ -7,7 +7,7 @@
 pub mod lower;
 mod strings;
 
-pub use lower::{lower_file, Lowered};
+pub use lower::{Lowered, lower_file};
 
 use crate::syntax::span::Span;
 
@@ -74,17 +74,24 @@ pub struct Header {
 
 impl Header {
     pub fn definition_name(&self) -> &str {
-        self.definition_name.as_ref().map_or(&self.name.value, |n| &n.value)
+        self.definition_name
+            .as_ref()
+            .map_or(&self.name.value, |n| &n.value)
     }
 
     pub fn parameter(&self, name: &str) -> Option<&Parameter> {
-        self.parameters.iter().find(|p| p.name.value.eq_ignore_ascii_case(name))
+        self.parameters
+            .iter()
+            .find(|p| p.name.value.eq_ignore_ascii_case(name))
     }
 }
 
 impl Default for Spanned<String> {
     fn default() -> Self {
-        Spanned { value: String::new(), span: Span::default() }
+        Spanned {
+            value: String::new(),
+            span: Span::default(),
+        }
     }
 }
 
@@ -147,8 +154,9 @@ pub enum ParamType {
 }
 
 impl ParamType {
-    pub const NAMES: &'static [&'static str] =
-        &["string", "array", "object", "boolean", "integer", "float", "dateTime", "effect"];
+    pub const NAMES: &'static [&'static str] = &[
+        "string", "array", "object", "boolean", "integer", "float", "dateTime", "effect",
+    ];
 
     pub fn parse(name: &str) -> Option<ParamType> {
         Some(match name.to_ascii_lowercase().as_str() {
@@ -198,15 +206,39 @@ pub struct Parameter {
 /// A policy rule condition.
 #[derive(Debug, Clone)]
 pub enum Condition {
-    AllOf { items: Vec<Condition>, span: Span },
-    AnyOf { items: Vec<Condition>, span: Span },
-    Not { inner: Box<Condition>, span: Span },
+    AllOf {
+        items: Vec<Condition>,
+        span: Span,
+    },
+    AnyOf {
+        items: Vec<Condition>,
+        span: Span,
+    },
+    Not {
+        inner: Box<Condition>,
+        span: Span,
+    },
     /// `{"field": …, "<op>": …}`
-    Field { field: Field, op: Operator, value: Expr, span: Span },
+    Field {
+        field: Field,
+        op: Operator,
+        value: Expr,
+        span: Span,
+    },
     /// `{"value": …, "<op>": …}`
-    Value { value: Expr, op: Operator, rhs: Expr, span: Span },
+    Value {
+        value: Expr,
+        op: Operator,
+        rhs: Expr,
+        span: Span,
+    },
     /// `{"count": {…}, "<op>": …}`
-    Count { count: Box<Count>, op: Operator, rhs: Expr, span: Span },
+    Count {
+        count: Box<Count>,
+        op: Operator,
+        rhs: Expr,
+        span: Span,
+    },
 }
 
 impl Condition {
@@ -295,7 +327,10 @@ impl OperatorKind {
 
     /// Parses a JSON operator key, ignoring case as Azure does (`notin`).
     pub fn from_json_name(name: &str) -> Option<OperatorKind> {
-        OperatorKind::ALL.iter().copied().find(|op| op.json_name().eq_ignore_ascii_case(name))
+        OperatorKind::ALL
+            .iter()
+            .copied()
+            .find(|op| op.json_name().eq_ignore_ascii_case(name))
     }
 
     /// How the operator is written in gavel.
@@ -346,7 +381,10 @@ pub struct Count {
 #[derive(Debug, Clone)]
 pub enum CountSource {
     Field(Field),
-    Value { value: Expr, name: Option<Spanned<String>> },
+    Value {
+        value: Expr,
+        name: Option<Spanned<String>>,
+    },
 }
 
 /// Expressions: JSON literals, or ARM template expressions emitted as `"[…]"` strings.
@@ -364,9 +402,21 @@ pub enum Expr {
     Field(Box<Field>),
     /// `current('name')`, or `current()` for the innermost count.
     Current(Option<String>, Span),
-    Call { name: Spanned<String>, args: Vec<Expr>, span: Span },
-    Member { base: Box<Expr>, name: Spanned<String>, span: Span },
-    Index { base: Box<Expr>, index: Box<Expr>, span: Span },
+    Call {
+        name: Spanned<String>,
+        args: Vec<Expr>,
+        span: Span,
+    },
+    Member {
+        base: Box<Expr>,
+        name: Spanned<String>,
+        span: Span,
+    },
+    Index {
+        base: Box<Expr>,
+        index: Box<Expr>,
+        span: Span,
+    },
     /// JSON kept verbatim (`json { … }`, deployment templates, unknown constructs).
     Raw(serde_json::Value, Span),
 }
@@ -393,7 +443,11 @@ impl Expr {
     /// True for values that are plain JSON (emitted as themselves, not as `"[…]"`).
     pub fn is_literal(&self) -> bool {
         match self {
-            Expr::Null(_) | Expr::Bool(..) | Expr::Number(..) | Expr::String(..) | Expr::Raw(..) => true,
+            Expr::Null(_)
+            | Expr::Bool(..)
+            | Expr::Number(..)
+            | Expr::String(..)
+            | Expr::Raw(..) => true,
             Expr::Array(items, _) => items.iter().all(Expr::is_literal),
             Expr::Object(entries, _) => entries.iter().all(|(_, v)| v.is_literal()),
             _ => false,
@@ -470,12 +524,18 @@ impl EffectKind {
 
     /// Parses an effect name, ignoring case as Azure does.
     pub fn parse(name: &str) -> Option<EffectKind> {
-        EffectKind::ALL.iter().copied().find(|kind| kind.name().eq_ignore_ascii_case(name))
+        EffectKind::ALL
+            .iter()
+            .copied()
+            .find(|kind| kind.name().eq_ignore_ascii_case(name))
     }
 
     /// Effects whose details say what to do (and so fix the shape of `details`).
     pub fn has_details(self) -> bool {
-        !matches!(self, EffectKind::Audit | EffectKind::Deny | EffectKind::Disabled | EffectKind::AuditAction)
+        !matches!(
+            self,
+            EffectKind::Audit | EffectKind::Deny | EffectKind::Disabled | EffectKind::AuditAction
+        )
     }
 }
 
@@ -504,9 +564,15 @@ pub struct Details {
 #[derive(Debug, Clone)]
 pub enum DetailEntry {
     /// Any details key with its value: `type`, `name`, `conflictEffect`, `deployment`, ….
-    Property { key: Spanned<String>, value: Expr },
+    Property {
+        key: Spanned<String>,
+        value: Expr,
+    },
     /// `roles [contributor, "…"]` → `roleDefinitionIds`.
-    Roles { ids: Vec<Spanned<String>>, span: Span },
+    Roles {
+        ids: Vec<Spanned<String>>,
+        span: Span,
+    },
     ExistenceCondition(Condition),
     Operation(Operation),
 }

@@ -5,9 +5,16 @@
 pub enum Piece {
     Text(String),
     /// `$name`: offsets of the name (after the `$`).
-    Param { name: String, start: usize, end: usize },
+    Param {
+        name: String,
+        start: usize,
+        end: usize,
+    },
     /// `${…}`: the raw expression text and its offset.
-    Expr { text: String, start: usize },
+    Expr {
+        text: String,
+        start: usize,
+    },
 }
 
 /// Why a literal could not be decoded: the byte range in the raw text and a message.
@@ -41,47 +48,52 @@ pub fn split_interpolation(raw: &str) -> Result<Vec<Piece>, StringError> {
     while let Some((i, c)) = chars.next() {
         match c {
             '\\' => decode_escape(raw, i, &mut chars, &mut text)?,
-            '$' => {
-                match chars.peek().copied() {
-                    Some((_, '{')) => {
+            '$' => match chars.peek().copied() {
+                Some((_, '{')) => {
+                    chars.next();
+                    let start = i + 2;
+                    let end = matching_brace(raw, start).ok_or_else(|| StringError {
+                        start: i,
+                        end: raw.len(),
+                        message: "`${` without a closing `}`".into(),
+                        interpolation: true,
+                    })?;
+                    flush(&mut text, &mut pieces);
+                    pieces.push(Piece::Expr {
+                        text: raw[start..end].to_string(),
+                        start,
+                    });
+                    while chars.peek().is_some_and(|&(j, _)| j <= end) {
                         chars.next();
-                        let start = i + 2;
-                        let end = matching_brace(raw, start).ok_or_else(|| StringError {
-                            start: i,
-                            end: raw.len(),
-                            message: "`${` without a closing `}`".into(),
-                            interpolation: true,
-                        })?;
-                        flush(&mut text, &mut pieces);
-                        pieces.push(Piece::Expr { text: raw[start..end].to_string(), start });
-                        while chars.peek().is_some_and(|&(j, _)| j <= end) {
-                            chars.next();
-                        }
-                    }
-                    Some((_, c)) if c.is_ascii_alphabetic() || c == '_' => {
-                        let start = i + 1;
-                        let mut end = start;
-                        while let Some(&(j, c)) = chars.peek() {
-                            if c.is_ascii_alphanumeric() || c == '_' {
-                                end = j + c.len_utf8();
-                                chars.next();
-                            } else {
-                                break;
-                            }
-                        }
-                        flush(&mut text, &mut pieces);
-                        pieces.push(Piece::Param { name: raw[start..end].to_string(), start, end });
-                    }
-                    _ => {
-                        return Err(StringError {
-                            start: i,
-                            end: i + 1,
-                            message: "`$` must start `$name` or `${expression}`".into(),
-                            interpolation: true,
-                        });
                     }
                 }
-            }
+                Some((_, c)) if c.is_ascii_alphabetic() || c == '_' => {
+                    let start = i + 1;
+                    let mut end = start;
+                    while let Some(&(j, c)) = chars.peek() {
+                        if c.is_ascii_alphanumeric() || c == '_' {
+                            end = j + c.len_utf8();
+                            chars.next();
+                        } else {
+                            break;
+                        }
+                    }
+                    flush(&mut text, &mut pieces);
+                    pieces.push(Piece::Param {
+                        name: raw[start..end].to_string(),
+                        start,
+                        end,
+                    });
+                }
+                _ => {
+                    return Err(StringError {
+                        start: i,
+                        end: i + 1,
+                        message: "`$` must start `$name` or `${expression}`".into(),
+                        interpolation: true,
+                    });
+                }
+            },
             c => text.push(c),
         }
     }
@@ -115,7 +127,12 @@ fn decode_escape(
     chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>,
     out: &mut String,
 ) -> Result<(), StringError> {
-    let error = |end: usize, message: &str| StringError { start: at, end, message: message.into(), interpolation: false };
+    let error = |end: usize, message: &str| StringError {
+        start: at,
+        end,
+        message: message.into(),
+        interpolation: false,
+    };
     let Some((i, c)) = chars.next() else {
         return Err(error(raw.len(), "a backslash at the end of the string"));
     };
@@ -130,7 +147,8 @@ fn decode_escape(
         'r' => out.push('\r'),
         't' => out.push('\t'),
         'u' => {
-            let code = read_hex4(raw, i + 1).ok_or_else(|| error(i + 1, "`\\u` needs four hex digits"))?;
+            let code =
+                read_hex4(raw, i + 1).ok_or_else(|| error(i + 1, "`\\u` needs four hex digits"))?;
             for _ in 0..4 {
                 chars.next();
             }
@@ -152,7 +170,10 @@ fn decode_escape(
             out.push(decoded.ok_or_else(|| error(i + 5, "an invalid `\\u` escape"))?);
         }
         other => {
-            return Err(error(i + other.len_utf8(), &format!("unknown escape `\\{other}`")));
+            return Err(error(
+                i + other.len_utf8(),
+                &format!("unknown escape `\\{other}`"),
+            ));
         }
     }
     Ok(())
@@ -172,21 +193,32 @@ mod tests {
 
     #[test]
     fn decodes_json_escapes() {
-        assert_eq!(decode_plain(r#"a\"b\\c\n\u00e9\uD83D\uDE80\$"#).as_deref(), Ok("a\"b\\c\né🚀$"));
+        assert_eq!(
+            decode_plain(r#"a\"b\\c\n\u00e9\uD83D\uDE80\$"#).as_deref(),
+            Ok("a\"b\\c\né🚀$")
+        );
         assert!(decode_plain(r"\q").is_err());
         assert!(decode_plain(r"\u12").is_err());
     }
 
     #[test]
     fn splits_interpolations() {
-        let pieces = split_interpolation("azureml://registries/$name/${concat(a, b)}/*").unwrap_or_default();
+        let pieces =
+            split_interpolation("azureml://registries/$name/${concat(a, b)}/*").unwrap_or_default();
         assert_eq!(
             pieces,
             vec![
                 Piece::Text("azureml://registries/".into()),
-                Piece::Param { name: "name".into(), start: 22, end: 26 },
+                Piece::Param {
+                    name: "name".into(),
+                    start: 22,
+                    end: 26
+                },
                 Piece::Text("/".into()),
-                Piece::Expr { text: "concat(a, b)".into(), start: 29 },
+                Piece::Expr {
+                    text: "concat(a, b)".into(),
+                    start: 29
+                },
                 Piece::Text("/*".into()),
             ]
         );

@@ -98,7 +98,9 @@ mod tests {
     fn lookup_by_type_ignores_case() {
         let kind = kind_by_type("microsoft.machinelearningservices/workspaces/onlineendpoints");
         assert_eq!(kind.map(|k| k.name), Some("onlineEndpoint"));
-        assert_eq!(kind_by_name("compute").map(|k| k.resource_type),
-            Some("Microsoft.MachineLearningServices/workspaces/computes"));
+        assert_eq!(
+            kind_by_name("compute").map(|k| k.resource_type),
+            Some("Microsoft.MachineLearningServices/workspaces/computes")
+        );
     }
 }

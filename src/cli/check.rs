@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::{input_paths, report, DiagnosticArgs, Outcome};
+use super::{DiagnosticArgs, Outcome, input_paths, report};
 use crate::project;
 
 #[derive(Debug, clap::Args)]
@@ -21,5 +21,9 @@ pub fn run(args: CheckArgs) -> Outcome {
             return Outcome::UsageOrIo;
         }
     };
-    if report(&compilation, &args.diagnostics) { Outcome::InputErrors } else { Outcome::Success }
+    if report(&compilation, &args.diagnostics) {
+        Outcome::InputErrors
+    } else {
+        Outcome::Success
+    }
 }

@@ -13,12 +13,16 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::diag::render::{self, Format};
 use crate::diag::Severity;
+use crate::diag::render::{self, Format};
 use crate::project::Compilation;
 
 #[derive(Debug, Parser)]
-#[command(name = "gavel", version, about = "A language and compiler for Azure Policy, with Azure Machine Learning built in")]
+#[command(
+    name = "gavel",
+    version,
+    about = "A language and compiler for Azure Policy, with Azure Machine Learning built in"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -59,14 +63,22 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(error) => {
             let _ = error.print();
-            return if error.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if error.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
-    let worker = std::thread::Builder::new().stack_size(256 * 1024 * 1024).spawn(move || run(cli));
+    let worker = std::thread::Builder::new()
+        .stack_size(256 * 1024 * 1024)
+        .spawn(move || run(cli));
     match worker.map(|handle| handle.join()) {
         Ok(Ok(outcome)) => outcome.into(),
         _ => {
-            eprintln!("error: gavel stopped unexpectedly; this is a bug, please report it with the input that caused it");
+            eprintln!(
+                "error: gavel stopped unexpectedly; this is a bug, please report it with the input that caused it"
+            );
             ExitCode::from(2)
         }
     }
@@ -93,16 +105,20 @@ pub struct DiagnosticArgs {
 
 /// The inputs of build and check: files or folders (default: the current folder).
 pub fn input_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
-    if paths.is_empty() { vec![PathBuf::from(".")] } else { paths }
+    if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths
+    }
 }
 
 /// Prints the compilation's diagnostics in the chosen format: human to stderr, machine
 /// formats to stdout. Returns whether the input counts as failed.
 pub fn report(compilation: &Compilation, args: &DiagnosticArgs) -> bool {
     let diagnostics: Vec<_> = compilation.diagnostics.iter().cloned().collect();
-    let failed = diagnostics
-        .iter()
-        .any(|d| d.severity == Severity::Error || (args.deny_warnings && d.severity == Severity::Warning));
+    let failed = diagnostics.iter().any(|d| {
+        d.severity == Severity::Error || (args.deny_warnings && d.severity == Severity::Warning)
+    });
     let sources = shown_sources(compilation);
     match args.format {
         Format::Human => {

@@ -164,7 +164,11 @@ mod tests {
         ids.dedup();
         assert_eq!(ids.len(), count, "duplicate code ids");
         for code in Code::ALL {
-            assert!(code.id().starts_with("GV") && code.id().len() == 6, "{}", code.id());
+            assert!(
+                code.id().starts_with("GV") && code.id().len() == 6,
+                "{}",
+                code.id()
+            );
             assert!(!code.explanation().is_empty());
             assert_eq!(Code::parse(code.id()), Some(*code));
             assert_eq!(Code::parse(code.name()), Some(*code));

@@ -28,14 +28,27 @@ pub const ARM_SCHEMA: &str = "https://schema.management.azure.com/schemas/2019-0
 pub const POLICY_API_VERSION: &str = "2023-04-01";
 
 /// The files a set of definitions produces for `target`.
-pub fn outputs(definitions: &[&Definition], target: Target, options: &EmitOptions) -> Vec<OutputFile> {
+pub fn outputs(
+    definitions: &[&Definition],
+    target: Target,
+    options: &EmitOptions,
+) -> Vec<OutputFile> {
     match target {
         Target::Definition => definitions
             .iter()
-            .map(|d| OutputFile { path: format!("{}.json", d.name().value), json: definition_json(d, options) })
+            .map(|d| OutputFile {
+                path: format!("{}.json", d.name().value),
+                json: definition_json(d, options),
+            })
             .collect(),
-        Target::Az => definitions.iter().flat_map(|d| az_files(d, options)).collect(),
-        Target::Arm => vec![OutputFile { path: "azuredeploy.json".into(), json: arm_template(definitions) }],
+        Target::Az => definitions
+            .iter()
+            .flat_map(|d| az_files(d, options))
+            .collect(),
+        Target::Arm => vec![OutputFile {
+            path: "azuredeploy.json".into(),
+            json: arm_template(definitions),
+        }],
     }
 }
 
@@ -50,18 +63,33 @@ fn az_files(definition: &Definition, options: &EmitOptions) -> Vec<OutputFile> {
     let name = &definition.name().value;
     match definition {
         Definition::Policy(policy) => vec![
-            OutputFile { path: format!("{name}.rules.json"), json: super::policy_rule(policy) },
-            OutputFile { path: format!("{name}.params.json"), json: super::parameters(&policy.header.parameters) },
+            OutputFile {
+                path: format!("{name}.rules.json"),
+                json: super::policy_rule(policy),
+            },
+            OutputFile {
+                path: format!("{name}.params.json"),
+                json: super::parameters(&policy.header.parameters),
+            },
         ],
         Definition::Initiative(initiative) => {
             let full = super::initiative_definition(initiative, options);
             let property = |key: &str| full.get("properties").and_then(|p| p.get(key)).cloned();
             let mut files = vec![
-                OutputFile { path: format!("{name}.definitions.json"), json: property("policyDefinitions").unwrap_or(Value::Array(vec![])) },
-                OutputFile { path: format!("{name}.params.json"), json: property("parameters").unwrap_or(Value::Object(Map::new())) },
+                OutputFile {
+                    path: format!("{name}.definitions.json"),
+                    json: property("policyDefinitions").unwrap_or(Value::Array(vec![])),
+                },
+                OutputFile {
+                    path: format!("{name}.params.json"),
+                    json: property("parameters").unwrap_or(Value::Object(Map::new())),
+                },
             ];
             if let Some(groups) = property("policyDefinitionGroups") {
-                files.push(OutputFile { path: format!("{name}.groups.json"), json: groups });
+                files.push(OutputFile {
+                    path: format!("{name}.groups.json"),
+                    json: groups,
+                });
             }
             files
         }
@@ -84,11 +112,16 @@ fn arm_template(definitions: &[&Definition]) -> Value {
                 Definition::Initiative(_) => "Microsoft.Authorization/policySetDefinitions",
             };
             resource.insert("type".into(), Value::String(resource_type.into()));
-            resource.insert("apiVersion".into(), Value::String(POLICY_API_VERSION.into()));
+            resource.insert(
+                "apiVersion".into(),
+                Value::String(POLICY_API_VERSION.into()),
+            );
             resource.insert("name".into(), name);
             if let Definition::Initiative(initiative) = definition {
                 let mut depends_on = Vec::new();
-                let members = properties.get_mut("policyDefinitions").and_then(Value::as_array_mut);
+                let members = properties
+                    .get_mut("policyDefinitions")
+                    .and_then(Value::as_array_mut);
                 for (member, json) in initiative.members.iter().zip(members.into_iter().flatten()) {
                     if let MemberTarget::Policy(policy) = &member.target {
                         let id = definition_id_expression(&policy.value, definitions);
@@ -131,7 +164,9 @@ pub fn escape_arm(value: Value) -> Value {
     match value {
         Value::String(s) if s.starts_with('[') => Value::String(format!("[{s}")),
         Value::Array(items) => Value::Array(items.into_iter().map(escape_arm).collect()),
-        Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, escape_arm(v))).collect()),
+        Value::Object(map) => {
+            Value::Object(map.into_iter().map(|(k, v)| (k, escape_arm(v))).collect())
+        }
         other => other,
     }
 }

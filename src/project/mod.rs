@@ -3,7 +3,7 @@
 
 mod load;
 
-pub use load::{collect_inputs, decode_source, find_root, read_source, InputError, ReadError};
+pub use load::{InputError, ReadError, collect_inputs, decode_source, find_root, read_source};
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use crate::ast::{self, Definition, MemberTarget, Module};
 use crate::check;
 use crate::diag::{Code, Diagnostic, Diagnostics};
-use crate::syntax::span::{FileId, Span, SourceMap};
+use crate::syntax::span::{FileId, SourceMap, Span};
 use crate::syntax::{self, lexer::Comment};
 
 /// One file of the compilation.
@@ -34,7 +34,11 @@ pub struct Compilation {
 impl Compilation {
     /// The definitions to emit, in input order.
     pub fn emitted_definitions(&self) -> Vec<&Definition> {
-        self.units.iter().filter(|u| !u.imported).flat_map(|u| u.module.definitions.iter()).collect()
+        self.units
+            .iter()
+            .filter(|u| !u.imported)
+            .flat_map(|u| u.module.definitions.iter())
+            .collect()
     }
 
     pub fn has_errors(&self) -> bool {
@@ -108,12 +112,22 @@ pub fn compile_paths(inputs: &[PathBuf]) -> Result<Compilation, InputError> {
 }
 
 /// Parses and lowers one file.
-pub fn analyse_file(file: FileId, text: &str, imported: bool, diagnostics: &mut Diagnostics) -> Unit {
+pub fn analyse_file(
+    file: FileId,
+    text: &str,
+    imported: bool,
+    diagnostics: &mut Diagnostics,
+) -> Unit {
     let parsed = syntax::parse_file(file, text);
     diagnostics.extend(parsed.diagnostics);
     let lowered = ast::lower_file(file, text, &parsed.tree, &parsed.comments);
     diagnostics.extend(lowered.diagnostics);
-    Unit { file, module: lowered.module, comments: parsed.comments, imported }
+    Unit {
+        file,
+        module: lowered.module,
+        comments: parsed.comments,
+        imported,
+    }
 }
 
 /// Cross-file checks, then the checker over every definition.
@@ -122,7 +136,9 @@ fn finish(compilation: &mut Compilation) {
     check_members(compilation);
     for unit in &compilation.units {
         for definition in &unit.module.definitions {
-            compilation.diagnostics.extend(check::check_definition(definition));
+            compilation
+                .diagnostics
+                .extend(check::check_definition(definition));
         }
     }
     compilation.diagnostics.sort();
@@ -135,9 +151,13 @@ fn check_unique_names(compilation: &mut Compilation) {
             let name = definition.name();
             match seen.get(&name.value.to_ascii_lowercase()) {
                 Some(&first) => compilation.diagnostics.push(
-                    Diagnostic::new(Code::DuplicateDefinition, name.span, format!("`{}` is defined twice", name.value))
-                        .with_label(first, "first defined here")
-                        .with_help("definition names become file names; rename one of them"),
+                    Diagnostic::new(
+                        Code::DuplicateDefinition,
+                        name.span,
+                        format!("`{}` is defined twice", name.value),
+                    )
+                    .with_label(first, "first defined here")
+                    .with_help("definition names become file names; rename one of them"),
                 ),
                 None => {
                     seen.insert(name.value.to_ascii_lowercase(), name.span);
@@ -160,12 +180,19 @@ fn check_members(compilation: &mut Compilation) {
     let mut missing = Vec::new();
     for unit in &compilation.units {
         for definition in &unit.module.definitions {
-            let Definition::Initiative(initiative) = definition else { continue };
+            let Definition::Initiative(initiative) = definition else {
+                continue;
+            };
             for member in &initiative.members {
                 if let MemberTarget::Policy(name) = &member.target {
                     if !policies.contains(&name.value.as_str()) {
-                        let suggestion = crate::diag::did_you_mean(&name.value, policies.iter().copied());
-                        let mut diagnostic = Diagnostic::new(Code::MemberNotFound, name.span, format!("no policy named `{}`", name.value));
+                        let suggestion =
+                            crate::diag::did_you_mean(&name.value, policies.iter().copied());
+                        let mut diagnostic = Diagnostic::new(
+                            Code::MemberNotFound,
+                            name.span,
+                            format!("no policy named `{}`", name.value),
+                        );
                         diagnostic = match suggestion {
                             Some(s) => diagnostic.with_help(format!("did you mean `{s}`?")).with_fix(format!("replace with `{s}`"), name.span, s),
                             None => diagnostic.with_help("define the policy, `import` the file that defines it, or reference a definition by its id string"),

@@ -83,7 +83,8 @@ impl<'src> Lexer<'src> {
 
     fn report(&mut self, code: Code, range: std::ops::Range<usize>, message: &str, help: &str) {
         let span = self.span(range);
-        self.diagnostics.push(Diagnostic::new(code, span, message).with_help(help));
+        self.diagnostics
+            .push(Diagnostic::new(code, span, message).with_help(help));
     }
 }
 
@@ -115,7 +116,11 @@ impl<'src> Iterator for Lexer<'src> {
                 Token::Comment(text) | Token::DocComment(text) => {
                     let doc = matches!(token, Token::DocComment(_));
                     let span = self.span(range);
-                    self.comments.push(Comment { span, text: text.to_string(), doc });
+                    self.comments.push(Comment {
+                        span,
+                        text: text.to_string(),
+                        doc,
+                    });
                     continue;
                 }
                 Token::UnterminatedComment => {

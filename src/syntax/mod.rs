@@ -43,18 +43,34 @@ pub fn parse_file(file: FileId, text: &str) -> Parsed {
             tree::File::default()
         }
     };
-    Parsed { tree, comments: lexer.comments, diagnostics }
+    Parsed {
+        tree,
+        comments: lexer.comments,
+        diagnostics,
+    }
 }
 
 /// Parses a single expression embedded in a string (`"${concat(a, b)}"`), `offset` being
 /// where the expression starts in the file so that spans point into the file.
-pub fn parse_embedded_expr(file: FileId, text: &str, offset: usize) -> Result<tree::Expr, Vec<Diagnostic>> {
-    let shifted = EmbeddedLexer { inner: Lexer::new(file, text), offset };
+pub fn parse_embedded_expr(
+    file: FileId,
+    text: &str,
+    offset: usize,
+) -> Result<tree::Expr, Vec<Diagnostic>> {
+    let shifted = EmbeddedLexer {
+        inner: Lexer::new(file, text),
+        offset,
+    };
     let mut recovered = Vec::new();
     let result = grammar::gavel::ExprParser::new().parse(file, &mut recovered, shifted);
     let mut diagnostics = Vec::new();
     for error in recovered {
-        push_parse_error(file, text, shift_error(error.error, offset), &mut diagnostics);
+        push_parse_error(
+            file,
+            text,
+            shift_error(error.error, offset),
+            &mut diagnostics,
+        );
     }
     match result {
         Ok(expr) if diagnostics.is_empty() => Ok(expr),
@@ -76,46 +92,73 @@ impl<'src> Iterator for EmbeddedLexer<'src> {
     fn next(&mut self) -> Option<Self::Item> {
         let offset = self.offset;
         self.inner.next().map(|item| {
-            item.map(|(l, token, r)| (l + offset, token, r + offset)).map_err(|mut e| {
-                e.span.start += offset as u32;
-                e.span.end += offset as u32;
-                e
-            })
+            item.map(|(l, token, r)| (l + offset, token, r + offset))
+                .map_err(|mut e| {
+                    e.span.start += offset as u32;
+                    e.span.end += offset as u32;
+                    e
+                })
         })
     }
 }
 
-fn shift_error<'a>(error: ParseError<usize, Token<'a>, LexError>, _offset: usize) -> ParseError<usize, Token<'a>, LexError> {
+fn shift_error<'a>(
+    error: ParseError<usize, Token<'a>, LexError>,
+    _offset: usize,
+) -> ParseError<usize, Token<'a>, LexError> {
     // Locations are already shifted by the embedded lexer.
     error
 }
 
 type GavelParseError<'a> = ParseError<usize, Token<'a>, LexError>;
 
-fn push_parse_error(file: FileId, text: &str, error: GavelParseError<'_>, out: &mut Vec<Diagnostic>) {
+fn push_parse_error(
+    file: FileId,
+    text: &str,
+    error: GavelParseError<'_>,
+    out: &mut Vec<Diagnostic>,
+) {
     let diagnostic = match error {
-        ParseError::UnrecognizedToken { token: (l, token, r), expected } => {
-            Diagnostic::new(Code::UnexpectedToken, Span::new(file, l, r), format!("unexpected {}", token.describe()))
-                .with_help(expected_help(&expected))
-        }
+        ParseError::UnrecognizedToken {
+            token: (l, token, r),
+            expected,
+        } => Diagnostic::new(
+            Code::UnexpectedToken,
+            Span::new(file, l, r),
+            format!("unexpected {}", token.describe()),
+        )
+        .with_help(expected_help(&expected)),
         ParseError::UnrecognizedEof { location, expected } => {
             let end = location.min(text.len());
-            Diagnostic::new(Code::UnexpectedEof, Span::new(file, end, end), "unexpected end of file")
-                .with_help(expected_help(&expected))
+            Diagnostic::new(
+                Code::UnexpectedEof,
+                Span::new(file, end, end),
+                "unexpected end of file",
+            )
+            .with_help(expected_help(&expected))
         }
-        ParseError::ExtraToken { token: (l, token, r) } => {
-            Diagnostic::new(Code::UnexpectedToken, Span::new(file, l, r), format!("unexpected {}", token.describe()))
-                .with_help("remove it")
-        }
-        ParseError::InvalidToken { location } => {
-            Diagnostic::new(Code::InvalidCharacter, Span::new(file, location, location + 1), "invalid token")
-                .with_help("remove it")
-        }
+        ParseError::ExtraToken {
+            token: (l, token, r),
+        } => Diagnostic::new(
+            Code::UnexpectedToken,
+            Span::new(file, l, r),
+            format!("unexpected {}", token.describe()),
+        )
+        .with_help("remove it"),
+        ParseError::InvalidToken { location } => Diagnostic::new(
+            Code::InvalidCharacter,
+            Span::new(file, location, location + 1),
+            "invalid token",
+        )
+        .with_help("remove it"),
         // The lexer has already reported why it stopped.
         ParseError::User { .. } => return,
     };
     // Recovery can report the same place twice; one diagnostic is enough.
-    if !out.iter().any(|d| d.span == diagnostic.span && d.code == diagnostic.code) {
+    if !out
+        .iter()
+        .any(|d| d.span == diagnostic.span && d.code == diagnostic.code)
+    {
         out.push(diagnostic);
     }
 }
@@ -145,7 +188,9 @@ fn expected_help(expected: &[String]) -> String {
     if any_name {
         // Keywords that are only expected because they may serve as names add noise.
         if names.len() > 12 {
-            names.retain(|n| !n.starts_with('`') || !n.trim_matches('`').chars().all(|c| c.is_ascii_alphabetic()));
+            names.retain(|n| {
+                !n.starts_with('`') || !n.trim_matches('`').chars().all(|c| c.is_ascii_alphabetic())
+            });
         }
         names.insert(0, "a name".to_string());
     }

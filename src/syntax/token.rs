@@ -171,7 +171,9 @@ impl Token<'_> {
             Token::ParamRef(p) => format!("`{p}`"),
             Token::Ident(i) => format!("`{i}`"),
             Token::Alias(a) => format!("alias `{a}`"),
-            Token::DocComment(_) | Token::Comment(_) | Token::UnterminatedComment => "a comment".into(),
+            Token::DocComment(_) | Token::Comment(_) | Token::UnterminatedComment => {
+                "a comment".into()
+            }
             other => format!("`{}`", other.text()),
         }
     }
@@ -242,7 +244,11 @@ impl Token<'_> {
             Token::Assign => "=",
             Token::Dot => ".",
             Token::Star => "*",
-            Token::Str(s) | Token::Number(s) | Token::ParamRef(s) | Token::Ident(s) | Token::Alias(s) => s,
+            Token::Str(s)
+            | Token::Number(s)
+            | Token::ParamRef(s)
+            | Token::Ident(s)
+            | Token::Alias(s) => s,
             Token::DocComment(s) | Token::Comment(s) => s,
             Token::UnterminatedStr | Token::UnterminatedComment => "",
         }

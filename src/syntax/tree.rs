@@ -20,7 +20,10 @@ pub struct File {
 
 #[derive(Debug, Clone)]
 pub enum Item {
-    Import { path: Literal, span: Span },
+    Import {
+        path: Literal,
+        span: Span,
+    },
     Policy(Block),
     Initiative(Block),
     /// A region the parser skipped while recovering from a syntax error.
@@ -42,12 +45,24 @@ pub enum BodyItem {
     /// `mode all`, `version "1.0.0"`, `metadata { … }`.
     Property(Property),
     Param(Param),
-    When { keyword: Span, condition: Cond },
+    When {
+        keyword: Span,
+        condition: Cond,
+    },
     Then(EffectSpec),
     /// An initiative's `group name "Display" { … }`.
-    Group { name: Name, display_name: Option<Literal>, body: Vec<Property>, span: Span },
+    Group {
+        name: Name,
+        display_name: Option<Literal>,
+        body: Vec<Property>,
+        span: Span,
+    },
     /// An initiative's `policy name_or_id { … }`.
-    Member { target: MemberTarget, body: Vec<Property>, span: Span },
+    Member {
+        target: MemberTarget,
+        body: Vec<Property>,
+        span: Span,
+    },
     Error(Span),
 }
 
@@ -132,19 +147,40 @@ pub enum Cond {
     And(Vec<Cond>, Span),
     Not(Box<Cond>, Span),
     /// `all { … }` or `any { … }`.
-    Block { all: bool, items: Vec<Cond>, span: Span },
+    Block {
+        all: bool,
+        items: Vec<Cond>,
+        span: Span,
+    },
     /// `compute`, or `compute { … }`: a resource kind guard with an optional scope block.
-    Kind { path: Path, body: Option<Vec<Cond>>, span: Span },
-    Compare { lhs: Operand, op: Op, rhs: Option<Expr>, span: Span },
+    Kind {
+        path: Path,
+        body: Option<Vec<Cond>>,
+        span: Span,
+    },
+    Compare {
+        lhs: Operand,
+        op: Op,
+        rhs: Option<Expr>,
+        span: Span,
+    },
     /// `any x in path[*] { … }` / `all x in path[*] { … }`.
-    Quantifier { all: bool, binding: Option<Name>, source: Path, body: Vec<Cond>, span: Span },
+    Quantifier {
+        all: bool,
+        binding: Option<Name>,
+        source: Path,
+        body: Vec<Cond>,
+        span: Span,
+    },
     Error(Span),
 }
 
 impl Cond {
     pub fn span(&self) -> Span {
         match self {
-            Cond::Or(_, span) | Cond::And(_, span) | Cond::Not(_, span) | Cond::Error(span) => *span,
+            Cond::Or(_, span) | Cond::And(_, span) | Cond::Not(_, span) | Cond::Error(span) => {
+                *span
+            }
             Cond::Block { span, .. }
             | Cond::Kind { span, .. }
             | Cond::Compare { span, .. }
@@ -227,9 +263,21 @@ pub enum Expr {
     Literal(Literal),
     Param(Name),
     Path(Path),
-    Call { name: Name, args: Vec<Expr>, span: Span },
-    Member { base: Box<Expr>, name: Name, span: Span },
-    Index { base: Box<Expr>, index: Box<Expr>, span: Span },
+    Call {
+        name: Name,
+        args: Vec<Expr>,
+        span: Span,
+    },
+    Member {
+        base: Box<Expr>,
+        name: Name,
+        span: Span,
+    },
+    Index {
+        base: Box<Expr>,
+        index: Box<Expr>,
+        span: Span,
+    },
     Array(Vec<Expr>, Span),
     Object(Vec<(Name, Expr)>, Span),
     /// `json { … }`: JSON taken verbatim, strings not interpreted.
@@ -270,9 +318,21 @@ pub struct Literal {
 /// An object key written as a string (`"$schema": …`) becomes a name with the raw text.
 pub fn literal_key(literal: Literal) -> Name {
     match literal.kind {
-        LiteralKind::String(text) => Name { text, span: literal.span },
-        LiteralKind::Number(text) => Name { text, span: literal.span },
-        LiteralKind::Bool(b) => Name { text: b.to_string(), span: literal.span },
-        LiteralKind::Null => Name { text: "null".into(), span: literal.span },
+        LiteralKind::String(text) => Name {
+            text,
+            span: literal.span,
+        },
+        LiteralKind::Number(text) => Name {
+            text,
+            span: literal.span,
+        },
+        LiteralKind::Bool(b) => Name {
+            text: b.to_string(),
+            span: literal.span,
+        },
+        LiteralKind::Null => Name {
+            text: "null".into(),
+            span: literal.span,
+        },
     }
 }

@@ -1,21 +1,34 @@
 //! Policies and initiatives: properties, parameters, rule, members and groups.
 
-use super::fields::Scope;
 use super::Lowerer;
+use super::fields::Scope;
 use crate::ast::{
-    Condition, Definition, Expr, Group, Header, Initiative, Member, MemberTarget, Mode, ParamType, Parameter, Policy,
-    Spanned, PROVIDER_MODES,
+    Condition, Definition, Expr, Group, Header, Initiative, Member, MemberTarget, Mode,
+    PROVIDER_MODES, ParamType, Parameter, Policy, Spanned,
 };
-use crate::diag::{did_you_mean, Code, Diagnostic};
+use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::syntax::span::Span;
 use crate::syntax::tree::{self, BodyItem, Property};
 
-const HEADER_KEYS: &[&str] = &["name", "display", "description", "version", "category", "preview", "deprecated", "metadata"];
+const HEADER_KEYS: &[&str] = &[
+    "name",
+    "display",
+    "description",
+    "version",
+    "category",
+    "preview",
+    "deprecated",
+    "metadata",
+];
 
 impl Lowerer<'_> {
     pub(crate) fn policy(&mut self, block: &tree::Block) -> Option<Policy> {
         let mut header = self.header(block);
-        let param_names: Vec<String> = header.parameters.iter().map(|p| p.name.value.clone()).collect();
+        let param_names: Vec<String> = header
+            .parameters
+            .iter()
+            .map(|p| p.name.value.clone())
+            .collect();
         let scope = Scope::new(&param_names);
         let mut mode: Option<Spanned<Mode>> = None;
         let mut condition: Option<(Condition, Option<String>)> = None;
@@ -31,7 +44,10 @@ impl Lowerer<'_> {
                         mode = self.mode(property);
                     }
                 }
-                BodyItem::When { keyword, condition: cond } => {
+                BodyItem::When {
+                    keyword,
+                    condition: cond,
+                } => {
                     when_spans.push(*keyword);
                     if when_spans.len() > 1 {
                         self.duplicate_clause("when", *keyword, when_spans[0]);
@@ -49,20 +65,36 @@ impl Lowerer<'_> {
                         continue;
                     }
                     // The rule's `when` may come after `then`; operations need its kind.
-                    let target = condition.as_ref().and_then(|(_, t)| t.clone()).or_else(|| self.target_type_of(block, &scope));
+                    let target = condition
+                        .as_ref()
+                        .and_then(|(_, t)| t.clone())
+                        .or_else(|| self.target_type_of(block, &scope));
                     effect = self.effect(spec, &header.parameters, &scope, target.as_deref());
                 }
                 BodyItem::Group { span, .. } | BodyItem::Member { span, .. } => {
-                    self.error(Code::UnknownProperty, *span, "groups and member policies belong to initiatives", "move this into an `initiative { … }`");
+                    self.error(
+                        Code::UnknownProperty,
+                        *span,
+                        "groups and member policies belong to initiatives",
+                        "move this into an `initiative { … }`",
+                    );
                 }
                 BodyItem::Property(_) | BodyItem::Param(_) | BodyItem::Error(_) => {}
             }
         }
         if when_spans.is_empty() || then_spans.is_empty() {
-            let missing = if when_spans.is_empty() { "when" } else { "then" };
+            let missing = if when_spans.is_empty() {
+                "when"
+            } else {
+                "then"
+            };
             self.report(
-                Diagnostic::new(Code::MissingRule, block.name.span, format!("policy `{}` has no `{missing}`", block.name.text))
-                    .with_help(format!("add `{missing} …` to the policy body")),
+                Diagnostic::new(
+                    Code::MissingRule,
+                    block.name.span,
+                    format!("policy `{}` has no `{missing}`", block.name.text),
+                )
+                .with_help(format!("add `{missing} …` to the policy body")),
             );
             return None;
         }
@@ -70,7 +102,12 @@ impl Lowerer<'_> {
         let effect = effect?;
         let mode = mode.unwrap_or_else(|| Spanned::new(Mode::All, block.name.span));
         header.span = block.span;
-        Some(Policy { header, mode, condition, effect })
+        Some(Policy {
+            header,
+            mode,
+            condition,
+            effect,
+        })
     }
 
     /// The `when` of a block lowered quietly, to learn the kind it guards on.
@@ -88,31 +125,60 @@ impl Lowerer<'_> {
     pub(crate) fn initiative(&mut self, block: &tree::Block) -> Option<Initiative> {
         let mut header = self.header(block);
         header.span = block.span;
-        let param_names: Vec<String> = header.parameters.iter().map(|p| p.name.value.clone()).collect();
+        let param_names: Vec<String> = header
+            .parameters
+            .iter()
+            .map(|p| p.name.value.clone())
+            .collect();
         let scope = Scope::new(&param_names);
         let mut groups = Vec::new();
         let mut members = Vec::new();
         for item in &block.body {
             match item {
-                BodyItem::Group { name, display_name, body, span } => {
+                BodyItem::Group {
+                    name,
+                    display_name,
+                    body,
+                    span,
+                } => {
                     groups.extend(self.group(name, display_name.as_ref(), body, *span));
                 }
                 BodyItem::Member { target, body, span } => {
                     members.extend(self.member(target, body, *span, &scope));
                 }
                 BodyItem::When { keyword, .. } => {
-                    self.error(Code::UnknownProperty, *keyword, "an initiative has no rule of its own", "put the rule in a policy and add it with `policy name`");
+                    self.error(
+                        Code::UnknownProperty,
+                        *keyword,
+                        "an initiative has no rule of its own",
+                        "put the rule in a policy and add it with `policy name`",
+                    );
                 }
                 BodyItem::Then(spec) => {
-                    self.error(Code::UnknownProperty, spec.keyword, "an initiative has no effect of its own", "set member effects through parameters");
+                    self.error(
+                        Code::UnknownProperty,
+                        spec.keyword,
+                        "an initiative has no effect of its own",
+                        "set member effects through parameters",
+                    );
                 }
                 BodyItem::Property(property) if property.key.text == "mode" => {
-                    self.error(Code::UnknownProperty, property.key.span, "an initiative has no mode", "remove it; each member policy has its own mode");
+                    self.error(
+                        Code::UnknownProperty,
+                        property.key.span,
+                        "an initiative has no mode",
+                        "remove it; each member policy has its own mode",
+                    );
                 }
                 _ => {}
             }
         }
-        Some(Initiative { header, groups, members, definition_scope: None })
+        Some(Initiative {
+            header,
+            groups,
+            members,
+            definition_scope: None,
+        })
     }
 
     /// Properties and parameters shared by policies and initiatives.
@@ -123,7 +189,9 @@ impl Lowerer<'_> {
             ..Header::default()
         };
         if let Some(display) = &block.display_name {
-            header.display_name = self.plain_string(display).map(|s| Spanned::new(s, display.span));
+            header.display_name = self
+                .plain_string(display)
+                .map(|s| Spanned::new(s, display.span));
         }
         if let Some(doc) = self.doc_comment(block.keyword) {
             header.description = Some(Spanned::new(doc, block.keyword));
@@ -141,11 +209,21 @@ impl Lowerer<'_> {
                 }
                 BodyItem::Param(param) => {
                     if let Some(param) = self.parameter(param) {
-                        if let Some(first) = header.parameters.iter().find(|p| p.name.value.eq_ignore_ascii_case(&param.name.value)) {
+                        if let Some(first) = header
+                            .parameters
+                            .iter()
+                            .find(|p| p.name.value.eq_ignore_ascii_case(&param.name.value))
+                        {
                             self.report(
-                                Diagnostic::new(Code::DuplicateParameter, param.name.span, format!("parameter `{}` is declared twice", param.name.value))
-                                    .with_label(first.name.span, "first declared here")
-                                    .with_help("parameter names are case-insensitive; rename one of them"),
+                                Diagnostic::new(
+                                    Code::DuplicateParameter,
+                                    param.name.span,
+                                    format!("parameter `{}` is declared twice", param.name.value),
+                                )
+                                .with_label(first.name.span, "first declared here")
+                                .with_help(
+                                    "parameter names are case-insensitive; rename one of them",
+                                ),
                             );
                             continue;
                         }
@@ -167,20 +245,35 @@ impl Lowerer<'_> {
                 let Some(value) = &property.value else { return };
                 match self.literal_json(value, false) {
                     Some(serde_json::Value::Object(map)) => {
-                        header.metadata = map.into_iter().map(|(k, v)| (Spanned::new(k, value.span()), Expr::Raw(v, value.span()))).collect();
+                        header.metadata = map
+                            .into_iter()
+                            .map(|(k, v)| {
+                                (Spanned::new(k, value.span()), Expr::Raw(v, value.span()))
+                            })
+                            .collect();
                     }
-                    Some(_) => self.error(Code::InvalidLiteral, value.span(), "`metadata` takes an object", "write `metadata { key: \"value\" }`"),
+                    Some(_) => self.error(
+                        Code::InvalidLiteral,
+                        value.span(),
+                        "`metadata` takes an object",
+                        "write `metadata { key: \"value\" }`",
+                    ),
                     None => {}
                 }
             }
             key => {
-                let Some(text) = self.property_string(property) else { return };
+                let Some(text) = self.property_string(property) else {
+                    return;
+                };
                 let text = Some(Spanned::new(text, property.span));
                 match key {
                     "name" => header.definition_name = text,
                     "display" => {
                         if header.display_name.is_some() {
-                            self.duplicate(&property.key, header.display_name.as_ref().map_or(span, |d| d.span));
+                            self.duplicate(
+                                &property.key,
+                                header.display_name.as_ref().map_or(span, |d| d.span),
+                            );
                         }
                         header.display_name = text;
                     }
@@ -196,9 +289,19 @@ impl Lowerer<'_> {
     /// A property whose value must be a plain string.
     fn property_string(&mut self, property: &Property) -> Option<String> {
         match property.value.as_ref()? {
-            tree::Expr::Literal(literal @ tree::Literal { kind: tree::LiteralKind::String(_), .. }) => self.plain_string(literal),
+            tree::Expr::Literal(
+                literal @ tree::Literal {
+                    kind: tree::LiteralKind::String(_),
+                    ..
+                },
+            ) => self.plain_string(literal),
             other => {
-                self.error(Code::InvalidLiteral, other.span(), format!("`{}` takes a string", property.key.text), "write the value in double quotes");
+                self.error(
+                    Code::InvalidLiteral,
+                    other.span(),
+                    format!("`{}` takes a string", property.key.text),
+                    "write the value in double quotes",
+                );
                 None
             }
         }
@@ -207,7 +310,13 @@ impl Lowerer<'_> {
     fn mode(&mut self, property: &Property) -> Option<Spanned<Mode>> {
         let value = property.value.as_ref()?;
         let (text, span) = match value {
-            tree::Expr::Path(path) => (self.text.get(path.span.range()).unwrap_or_default().to_string(), path.span),
+            tree::Expr::Path(path) => (
+                self.text
+                    .get(path.span.range())
+                    .unwrap_or_default()
+                    .to_string(),
+                path.span,
+            ),
             tree::Expr::Literal(literal) => (self.plain_string(literal)?, literal.span),
             other => (String::new(), other.span()),
         };
@@ -215,14 +324,23 @@ impl Lowerer<'_> {
             Mode::All
         } else if text.eq_ignore_ascii_case("indexed") {
             Mode::Indexed
-        } else if let Some(known) = PROVIDER_MODES.iter().find(|m| m.eq_ignore_ascii_case(&text)) {
+        } else if let Some(known) = PROVIDER_MODES
+            .iter()
+            .find(|m| m.eq_ignore_ascii_case(&text))
+        {
             Mode::Provider((*known).to_string())
         } else if matches!(value, tree::Expr::Literal(_)) && !text.is_empty() {
             // Written as a string: passed through, for modes newer than gavel.
             Mode::Provider(text)
         } else {
-            let candidates = ["all", "indexed"].into_iter().chain(PROVIDER_MODES.iter().copied());
-            let mut diagnostic = Diagnostic::new(Code::UnknownMode, span, format!("`{text}` is not a policy mode"));
+            let candidates = ["all", "indexed"]
+                .into_iter()
+                .chain(PROVIDER_MODES.iter().copied());
+            let mut diagnostic = Diagnostic::new(
+                Code::UnknownMode,
+                span,
+                format!("`{text}` is not a policy mode"),
+            );
             diagnostic = match did_you_mean(&text, candidates) {
                 Some(s) => diagnostic.with_help(format!("did you mean `{s}`?")).with_fix(format!("replace with `{s}`"), span, s),
                 None => diagnostic.with_help("use `all`, `indexed` or a resource-provider mode such as `Microsoft.MachineLearningServices.v2.Data`"),
@@ -237,10 +355,18 @@ impl Lowerer<'_> {
         let ty = match ParamType::parse(&param.ty.text) {
             Some(ty) => ty,
             None => {
-                let mut diagnostic = Diagnostic::new(Code::UnknownParameterType, param.ty.span, format!("`{}` is not a parameter type", param.ty.text));
+                let mut diagnostic = Diagnostic::new(
+                    Code::UnknownParameterType,
+                    param.ty.span,
+                    format!("`{}` is not a parameter type", param.ty.text),
+                );
                 diagnostic = match did_you_mean(&param.ty.text, ParamType::NAMES.iter().copied()) {
-                    Some(s) => diagnostic.with_help(format!("did you mean `{s}`?")).with_fix(format!("replace with `{s}`"), param.ty.span, s),
-                    None => diagnostic.with_help("types: string, array, object, boolean, integer, float, dateTime, effect"),
+                    Some(s) => diagnostic
+                        .with_help(format!("did you mean `{s}`?"))
+                        .with_fix(format!("replace with `{s}`"), param.ty.span, s),
+                    None => diagnostic.with_help(
+                        "types: string, array, object, boolean, integer, float, dateTime, effect",
+                    ),
                 };
                 self.report(diagnostic);
                 return None;
@@ -251,7 +377,9 @@ impl Lowerer<'_> {
             name: Spanned::new(param.name.text.clone(), param.name.span),
             ty: Spanned::new(ty, param.ty.span),
             display_name: None,
-            description: self.doc_comment(param.keyword).map(|d| Spanned::new(d, param.keyword)),
+            description: self
+                .doc_comment(param.keyword)
+                .map(|d| Spanned::new(d, param.keyword)),
             default: None,
             allowed: None,
             strong_type: None,
@@ -262,14 +390,21 @@ impl Lowerer<'_> {
             span: param.span,
         };
         if let Some(display) = &param.display_name {
-            lowered.display_name = self.plain_string(display).map(|s| Spanned::new(s, display.span));
+            lowered.display_name = self
+                .plain_string(display)
+                .map(|s| Spanned::new(s, display.span));
         }
         if let Some(default) = &param.default {
             lowered.default = self.param_value(default, bare_words);
         }
         if let Some(allowed) = &param.allowed {
             if !matches!(allowed, tree::Expr::Array(..)) {
-                self.error(Code::InvalidLiteral, allowed.span(), "allowed values are a list", "write `in [\"a\", \"b\"]`");
+                self.error(
+                    Code::InvalidLiteral,
+                    allowed.span(),
+                    "allowed values are a list",
+                    "write `in [\"a\", \"b\"]`",
+                );
             }
             lowered.allowed = self.param_value(allowed, bare_words);
         }
@@ -283,9 +418,19 @@ impl Lowerer<'_> {
         if !bare_words {
             if let Some(word) = super::expr::bare_word(expr) {
                 self.report(
-                    Diagnostic::new(Code::InvalidLiteral, word.span, format!("`{}` is a bare word", word.text))
-                        .with_help("bare words are allowed only for `effect` parameters; quote the string")
-                        .with_fix("quote it", word.span, format!("\"{}\"", word.text)),
+                    Diagnostic::new(
+                        Code::InvalidLiteral,
+                        word.span,
+                        format!("`{}` is a bare word", word.text),
+                    )
+                    .with_help(
+                        "bare words are allowed only for `effect` parameters; quote the string",
+                    )
+                    .with_fix(
+                        "quote it",
+                        word.span,
+                        format!("\"{}\"", word.text),
+                    ),
                 );
                 return None;
             }
@@ -295,21 +440,49 @@ impl Lowerer<'_> {
     }
 
     fn parameter_attribute(&mut self, param: &mut Parameter, attribute: &Property) {
-        const KEYS: &[&str] = &["display", "description", "strongType", "assignPermissions", "deprecated", "schema", "metadata"];
-        let Some(value) = &attribute.value else { return };
+        const KEYS: &[&str] = &[
+            "display",
+            "description",
+            "strongType",
+            "assignPermissions",
+            "deprecated",
+            "schema",
+            "metadata",
+        ];
+        let Some(value) = &attribute.value else {
+            return;
+        };
         let span = attribute.span;
         match attribute.key.text.as_str() {
-            "display" | "displayName" => param.display_name = self.attribute_string(value).map(|s| Spanned::new(s, span)),
-            "description" => param.description = self.attribute_string(value).map(|s| Spanned::new(s, span)),
-            "strongType" => param.strong_type = self.attribute_string(value).map(|s| Spanned::new(s, span)),
-            "assignPermissions" => param.assign_permissions = self.attribute_bool(value).map(|b| Spanned::new(b, span)),
-            "deprecated" => param.deprecated = self.attribute_bool(value).map(|b| Spanned::new(b, span)),
+            "display" | "displayName" => {
+                param.display_name = self.attribute_string(value).map(|s| Spanned::new(s, span))
+            }
+            "description" => {
+                param.description = self.attribute_string(value).map(|s| Spanned::new(s, span))
+            }
+            "strongType" => {
+                param.strong_type = self.attribute_string(value).map(|s| Spanned::new(s, span))
+            }
+            "assignPermissions" => {
+                param.assign_permissions = self.attribute_bool(value).map(|b| Spanned::new(b, span))
+            }
+            "deprecated" => {
+                param.deprecated = self.attribute_bool(value).map(|b| Spanned::new(b, span))
+            }
             "schema" => param.schema = self.json(value).map(|json| Expr::Raw(json, value.span())),
             "metadata" => match self.json(value) {
                 Some(serde_json::Value::Object(map)) => {
-                    param.metadata = map.into_iter().map(|(k, v)| (Spanned::new(k, value.span()), Expr::Raw(v, value.span()))).collect();
+                    param.metadata = map
+                        .into_iter()
+                        .map(|(k, v)| (Spanned::new(k, value.span()), Expr::Raw(v, value.span())))
+                        .collect();
                 }
-                Some(_) => self.error(Code::InvalidLiteral, value.span(), "`metadata` takes an object", "write `metadata { key: \"value\" }`"),
+                Some(_) => self.error(
+                    Code::InvalidLiteral,
+                    value.span(),
+                    "`metadata` takes an object",
+                    "write `metadata { key: \"value\" }`",
+                ),
                 None => {}
             },
             _ => self.unknown_property(&attribute.key, KEYS),
@@ -323,7 +496,12 @@ impl Lowerer<'_> {
         match self.json(value)? {
             serde_json::Value::String(s) => Some(s),
             _ => {
-                self.error(Code::InvalidLiteral, value.span(), "expected a string", "write the value in double quotes");
+                self.error(
+                    Code::InvalidLiteral,
+                    value.span(),
+                    "expected a string",
+                    "write the value in double quotes",
+                );
                 None
             }
         }
@@ -333,55 +511,108 @@ impl Lowerer<'_> {
         match self.json(value)? {
             serde_json::Value::Bool(b) => Some(b),
             _ => {
-                self.error(Code::InvalidLiteral, value.span(), "expected `true` or `false`", "write `true` or `false`");
+                self.error(
+                    Code::InvalidLiteral,
+                    value.span(),
+                    "expected `true` or `false`",
+                    "write `true` or `false`",
+                );
                 None
             }
         }
     }
 
-    fn group(&mut self, name: &tree::Name, display: Option<&tree::Literal>, body: &[Property], span: Span) -> Option<Group> {
+    fn group(
+        &mut self,
+        name: &tree::Name,
+        display: Option<&tree::Literal>,
+        body: &[Property],
+        span: Span,
+    ) -> Option<Group> {
         let mut group = Group {
             name: Spanned::new(name.text.clone(), name.span),
-            display_name: display.and_then(|d| self.plain_string(d).map(|s| Spanned::new(s, d.span))),
+            display_name: display
+                .and_then(|d| self.plain_string(d).map(|s| Spanned::new(s, d.span))),
             category: None,
             description: None,
             additional_metadata_id: None,
             span,
         };
         for property in body {
-            let Some(value) = &property.value else { continue };
-            let text = self.attribute_string(value).map(|s| Spanned::new(s, property.span));
+            let Some(value) = &property.value else {
+                continue;
+            };
+            let text = self
+                .attribute_string(value)
+                .map(|s| Spanned::new(s, property.span));
             match property.key.text.as_str() {
                 "display" | "displayName" => group.display_name = text,
                 "category" => group.category = text,
                 "description" => group.description = text,
                 "additionalMetadataId" => group.additional_metadata_id = text,
-                _ => self.unknown_property(&property.key, &["display", "category", "description", "additionalMetadataId"]),
+                _ => self.unknown_property(
+                    &property.key,
+                    &["display", "category", "description", "additionalMetadataId"],
+                ),
             }
         }
         Some(group)
     }
 
-    fn member(&mut self, target: &tree::MemberTarget, body: &[Property], span: Span, scope: &Scope<'_>) -> Option<Member> {
+    fn member(
+        &mut self,
+        target: &tree::MemberTarget,
+        body: &[Property],
+        span: Span,
+        scope: &Scope<'_>,
+    ) -> Option<Member> {
         let target = match target {
-            tree::MemberTarget::Name(name) => MemberTarget::Policy(Spanned::new(name.text.clone(), name.span)),
-            tree::MemberTarget::Id(literal) => MemberTarget::Id(Spanned::new(self.plain_string(literal)?, literal.span)),
+            tree::MemberTarget::Name(name) => {
+                MemberTarget::Policy(Spanned::new(name.text.clone(), name.span))
+            }
+            tree::MemberTarget::Id(literal) => {
+                MemberTarget::Id(Spanned::new(self.plain_string(literal)?, literal.span))
+            }
         };
-        let mut member = Member { target, reference_id: None, parameters: Vec::new(), groups: Vec::new(), definition_version: None, span };
+        let mut member = Member {
+            target,
+            reference_id: None,
+            parameters: Vec::new(),
+            groups: Vec::new(),
+            definition_version: None,
+            span,
+        };
         for property in body {
-            let Some(value) = &property.value else { continue };
+            let Some(value) = &property.value else {
+                continue;
+            };
             match property.key.text.as_str() {
-                "reference" | "referenceId" => member.reference_id = self.attribute_string(value).map(|s| Spanned::new(s, property.span)),
-                "version" | "definitionVersion" => member.definition_version = self.attribute_string(value).map(|s| Spanned::new(s, property.span)),
+                "reference" | "referenceId" => {
+                    member.reference_id = self
+                        .attribute_string(value)
+                        .map(|s| Spanned::new(s, property.span))
+                }
+                "version" | "definitionVersion" => {
+                    member.definition_version = self
+                        .attribute_string(value)
+                        .map(|s| Spanned::new(s, property.span))
+                }
                 "parameters" => match value {
                     tree::Expr::Object(entries, _) => {
                         for (key, value) in entries {
                             if let Some(value) = self.value(value, scope) {
-                                member.parameters.push((Spanned::new(key.text.clone(), key.span), value));
+                                member
+                                    .parameters
+                                    .push((Spanned::new(key.text.clone(), key.span), value));
                             }
                         }
                     }
-                    other => self.error(Code::InvalidLiteral, other.span(), "`parameters` takes an object", "write `parameters { effect: $effect }`"),
+                    other => self.error(
+                        Code::InvalidLiteral,
+                        other.span(),
+                        "`parameters` takes an object",
+                        "write `parameters { effect: $effect }`",
+                    ),
                 },
                 "groups" => match value {
                     tree::Expr::Array(items, _) => {
@@ -391,9 +622,17 @@ impl Lowerer<'_> {
                             }
                         }
                     }
-                    other => self.error(Code::InvalidLiteral, other.span(), "`groups` takes a list", "write `groups [network, identity]`"),
+                    other => self.error(
+                        Code::InvalidLiteral,
+                        other.span(),
+                        "`groups` takes a list",
+                        "write `groups [network, identity]`",
+                    ),
                 },
-                _ => self.unknown_property(&property.key, &["reference", "parameters", "groups", "version"]),
+                _ => self.unknown_property(
+                    &property.key,
+                    &["reference", "parameters", "groups", "version"],
+                ),
             }
         }
         Some(member)
@@ -401,24 +640,47 @@ impl Lowerer<'_> {
 
     fn duplicate(&mut self, key: &tree::Name, first: Span) {
         self.report(
-            Diagnostic::new(Code::DuplicateProperty, key.span, format!("`{}` is given twice", key.text))
-                .with_label(first, "first given here")
-                .with_help("remove one of them"),
+            Diagnostic::new(
+                Code::DuplicateProperty,
+                key.span,
+                format!("`{}` is given twice", key.text),
+            )
+            .with_label(first, "first given here")
+            .with_help("remove one of them"),
         );
     }
 
     fn duplicate_clause(&mut self, keyword: &str, span: Span, first: Span) {
         self.report(
-            Diagnostic::new(Code::DuplicateProperty, span, format!("a policy has one `{keyword}`"))
-                .with_label(first, "first given here")
-                .with_help(format!("combine the two with `all {{ … }}` or `any {{ … }}`").replace("combine the two", if keyword == "when" { "combine the two" } else { "keep one" })),
+            Diagnostic::new(
+                Code::DuplicateProperty,
+                span,
+                format!("a policy has one `{keyword}`"),
+            )
+            .with_label(first, "first given here")
+            .with_help(
+                format!("combine the two with `all {{ … }}` or `any {{ … }}`").replace(
+                    "combine the two",
+                    if keyword == "when" {
+                        "combine the two"
+                    } else {
+                        "keep one"
+                    },
+                ),
+            ),
         );
     }
 
     fn unknown_property(&mut self, key: &tree::Name, known: &[&str]) {
-        let mut diagnostic = Diagnostic::new(Code::UnknownProperty, key.span, format!("unknown property `{}`", key.text));
+        let mut diagnostic = Diagnostic::new(
+            Code::UnknownProperty,
+            key.span,
+            format!("unknown property `{}`", key.text),
+        );
         diagnostic = match did_you_mean(&key.text, known.iter().copied()) {
-            Some(s) => diagnostic.with_help(format!("did you mean `{s}`?")).with_fix(format!("replace with `{s}`"), key.span, s),
+            Some(s) => diagnostic
+                .with_help(format!("did you mean `{s}`?"))
+                .with_fix(format!("replace with `{s}`"), key.span, s),
             None => diagnostic.with_help(format!("known properties: {}", known.join(", "))),
         };
         self.report(diagnostic);
@@ -430,8 +692,13 @@ impl Lowerer<'_> {
 pub(crate) fn primary_type(condition: &Condition) -> Option<String> {
     use crate::ast::{FieldName, OperatorKind};
     match condition {
-        Condition::Field { field, op, value: Expr::String(ty, _), .. }
-            if op.kind == OperatorKind::Equals && matches!(&field.name, FieldName::Static(n) if n == "type") =>
+        Condition::Field {
+            field,
+            op,
+            value: Expr::String(ty, _),
+            ..
+        } if op.kind == OperatorKind::Equals
+            && matches!(&field.name, FieldName::Static(n) if n == "type") =>
         {
             Some(ty.clone())
         }

@@ -1,21 +1,33 @@
 //! Effects and their details.
 
-use super::fields::Scope;
 use super::Lowerer;
-use crate::ast::{DetailEntry, Details, Effect, EffectKind, EffectValue, Expr, Operation, OperationKind, Parameter, Spanned};
+use super::fields::Scope;
+use crate::ast::{
+    DetailEntry, Details, Effect, EffectKind, EffectValue, Expr, Operation, OperationKind,
+    Parameter, Spanned,
+};
 use crate::catalog::roles;
-use crate::diag::{did_you_mean, Code, Diagnostic};
+use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::syntax::span::Span;
 use crate::syntax::tree::{self, DetailItem, EffectRef};
 
 impl Lowerer<'_> {
     /// `then …`. `target_type` is the resource type the `when` guards on, for short names in
     /// modify/append operations.
-    pub(crate) fn effect(&mut self, spec: &tree::EffectSpec, params: &[Parameter], scope: &Scope<'_>, target_type: Option<&str>) -> Option<Effect> {
+    pub(crate) fn effect(
+        &mut self,
+        spec: &tree::EffectSpec,
+        params: &[Parameter],
+        scope: &Scope<'_>,
+        target_type: Option<&str>,
+    ) -> Option<Effect> {
         let (value, literal_kind) = match &spec.effect {
             EffectRef::Literal(name) => {
                 let kind = self.effect_kind(name)?;
-                (EffectValue::Literal(Spanned::new(name.text.clone(), name.span)), Some(kind))
+                (
+                    EffectValue::Literal(Spanned::new(name.text.clone(), name.span)),
+                    Some(kind),
+                )
             }
             EffectRef::Param(name) => (EffectValue::Param(self.param_ref(name, scope)), None),
         };
@@ -37,7 +49,12 @@ impl Lowerer<'_> {
             Some(details) => Some(self.details(details, kind, scope, target_type)),
             None => None,
         };
-        Some(Effect { value, kind, details, span: spec.span })
+        Some(Effect {
+            value,
+            kind,
+            details,
+            span: spec.span,
+        })
     }
 
     fn effect_kind(&mut self, name: &tree::Name) -> Option<EffectKind> {
@@ -45,7 +62,11 @@ impl Lowerer<'_> {
             return Some(kind);
         }
         let names = EffectKind::ALL.iter().map(|k| k.name());
-        let mut diagnostic = Diagnostic::new(Code::UnknownEffect, name.span, format!("`{}` is not an effect", name.text));
+        let mut diagnostic = Diagnostic::new(
+            Code::UnknownEffect,
+            name.span,
+            format!("`{}` is not an effect", name.text),
+        );
         diagnostic = match did_you_mean(&name.text, names) {
             Some(s) => {
                 let replacement = lower_first(s);
@@ -62,9 +83,18 @@ impl Lowerer<'_> {
     /// The effect whose details shape a parameter effect takes: the one effect with details
     /// among its allowed values (deployIfNotExists wins over auditIfNotExists, whose details
     /// it extends).
-    fn kind_from_parameter(&mut self, value: &EffectValue, params: &[Parameter], spec: &tree::EffectSpec) -> Option<EffectKind> {
-        let EffectValue::Param(name) = value else { return None };
-        let param = params.iter().find(|p| p.name.value.eq_ignore_ascii_case(&name.value))?;
+    fn kind_from_parameter(
+        &mut self,
+        value: &EffectValue,
+        params: &[Parameter],
+        spec: &tree::EffectSpec,
+    ) -> Option<EffectKind> {
+        let EffectValue::Param(name) = value else {
+            return None;
+        };
+        let param = params
+            .iter()
+            .find(|p| p.name.value.eq_ignore_ascii_case(&name.value))?;
         let mut values: Vec<&str> = Vec::new();
         if let Some(Expr::Raw(serde_json::Value::Array(items), _)) = &param.allowed {
             values.extend(items.iter().filter_map(|v| v.as_str()));
@@ -72,7 +102,11 @@ impl Lowerer<'_> {
         if let Some(Expr::Raw(serde_json::Value::String(default), _)) = &param.default {
             values.push(default);
         }
-        let mut with_details: Vec<EffectKind> = values.iter().filter_map(|v| EffectKind::parse(v)).filter(|k| k.has_details()).collect();
+        let mut with_details: Vec<EffectKind> = values
+            .iter()
+            .filter_map(|v| EffectKind::parse(v))
+            .filter(|k| k.has_details())
+            .collect();
         with_details.sort_by_key(|k| k.name());
         with_details.dedup();
         if with_details.contains(&EffectKind::DeployIfNotExists) {
@@ -87,7 +121,11 @@ impl Lowerer<'_> {
                     Code::AmbiguousDetails,
                     spec.span,
                     format!("the details could be for any of {}", names.join(", ")),
-                    format!("name the details kind: `then ${} {} {{ … }}`", name.value, lower_first(names[0])),
+                    format!(
+                        "name the details kind: `then ${} {} {{ … }}`",
+                        name.value,
+                        lower_first(names[0])
+                    ),
                 );
                 None
             }
@@ -95,7 +133,13 @@ impl Lowerer<'_> {
         }
     }
 
-    fn details(&mut self, details: &tree::Details, kind: Option<EffectKind>, scope: &Scope<'_>, target_type: Option<&str>) -> Details {
+    fn details(
+        &mut self,
+        details: &tree::Details,
+        kind: Option<EffectKind>,
+        scope: &Scope<'_>,
+        target_type: Option<&str>,
+    ) -> Details {
         // Short names in an existence condition refer to the related resource (`type`).
         let related_type = details.items.iter().find_map(|item| match item {
             DetailItem::Property(p) if p.key.text == "type" => match p.value.as_ref()? {
@@ -110,12 +154,18 @@ impl Lowerer<'_> {
             let entry = match item {
                 DetailItem::Property(property) => {
                     let key = property.key.text.clone();
-                    if let Some((_, first)) = seen.iter().find(|(k, _)| k.eq_ignore_ascii_case(&key)) {
+                    if let Some((_, first)) =
+                        seen.iter().find(|(k, _)| k.eq_ignore_ascii_case(&key))
+                    {
                         let first = *first;
                         self.report(
-                            Diagnostic::new(Code::DuplicateProperty, property.key.span, format!("`{key}` is given twice"))
-                                .with_label(first, "first given here")
-                                .with_help("remove one of them"),
+                            Diagnostic::new(
+                                Code::DuplicateProperty,
+                                property.key.span,
+                                format!("`{key}` is given twice"),
+                            )
+                            .with_label(first, "first given here")
+                            .with_help("remove one of them"),
                         );
                         continue;
                     }
@@ -127,20 +177,25 @@ impl Lowerer<'_> {
                         Some(ty) => scope.with_resource_type(ty),
                         None => scope.clone(),
                     };
-                    self.condition(condition, &inner).map(DetailEntry::ExistenceCondition)
+                    self.condition(condition, &inner)
+                        .map(DetailEntry::ExistenceCondition)
                 }
                 DetailItem::Operation(operation) => {
                     let op_scope = match target_type {
                         Some(ty) => scope.with_resource_type(ty),
                         None => scope.clone(),
                     };
-                    self.operation(operation, kind, &op_scope).map(DetailEntry::Operation)
+                    self.operation(operation, kind, &op_scope)
+                        .map(DetailEntry::Operation)
                 }
                 DetailItem::Error(_) => None,
             };
             entries.extend(entry);
         }
-        Details { entries, span: details.span }
+        Details {
+            entries,
+            span: details.span,
+        }
     }
 
     fn plain_string_quiet(&self, literal: &tree::Literal) -> Option<String> {
@@ -150,7 +205,11 @@ impl Lowerer<'_> {
         }
     }
 
-    fn detail_property(&mut self, property: &tree::Property, scope: &Scope<'_>) -> Option<DetailEntry> {
+    fn detail_property(
+        &mut self,
+        property: &tree::Property,
+        scope: &Scope<'_>,
+    ) -> Option<DetailEntry> {
         let key = Spanned::new(property.key.text.clone(), property.key.span);
         let value = property.value.as_ref()?;
         match key.value.as_str() {
@@ -158,7 +217,10 @@ impl Lowerer<'_> {
             // A deployment is an ARM deployment body, evaluated by ARM: taken verbatim.
             "deployment" => {
                 let json = self.json(value)?;
-                Some(DetailEntry::Property { key, value: Expr::Raw(json, value.span()) })
+                Some(DetailEntry::Property {
+                    key,
+                    value: Expr::Raw(json, value.span()),
+                })
             }
             _ => {
                 let value = self.block_value(value, scope)?;
@@ -176,9 +238,16 @@ impl Lowerer<'_> {
         for item in items {
             if let Some(word) = super::expr::bare_word(item) {
                 match roles::role_by_name(&word.text) {
-                    Some(role) => ids.push(Spanned::new(roles::role_definition_id(role.guid), word.span)),
+                    Some(role) => ids.push(Spanned::new(
+                        roles::role_definition_id(role.guid),
+                        word.span,
+                    )),
                     None => {
-                        let mut diagnostic = Diagnostic::new(Code::UnknownRole, word.span, format!("`{}` is not a role gavel knows", word.text));
+                        let mut diagnostic = Diagnostic::new(
+                            Code::UnknownRole,
+                            word.span,
+                            format!("`{}` is not a role gavel knows", word.text),
+                        );
                         diagnostic = match did_you_mean(&word.text, roles::ROLES.iter().map(|r| r.name)) {
                             Some(s) => diagnostic.with_help(format!("did you mean `{s}`?")).with_fix(format!("replace with `{s}`"), word.span, s),
                             None => diagnostic.with_help("write the role definition id as a string: \"/providers/Microsoft.Authorization/roleDefinitions/<guid>\""),
@@ -197,7 +266,12 @@ impl Lowerer<'_> {
         Some(DetailEntry::Roles { ids, span })
     }
 
-    fn operation(&mut self, operation: &tree::Operation, kind: Option<EffectKind>, scope: &Scope<'_>) -> Option<Operation> {
+    fn operation(
+        &mut self,
+        operation: &tree::Operation,
+        kind: Option<EffectKind>,
+        scope: &Scope<'_>,
+    ) -> Option<Operation> {
         if !matches!(kind, Some(EffectKind::Modify | EffectKind::Append) | None) {
             self.error(
                 Code::InvalidDetails,
@@ -220,7 +294,13 @@ impl Lowerer<'_> {
             tree::OperationKind::Add => OperationKind::Add,
             tree::OperationKind::Remove => OperationKind::Remove,
         };
-        Some(Operation { kind, field, value, condition, span: operation.span })
+        Some(Operation {
+            kind,
+            field,
+            value,
+            condition,
+            span: operation.span,
+        })
     }
 }
 

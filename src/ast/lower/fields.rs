@@ -5,12 +5,14 @@
 use super::Lowerer;
 use crate::ast::{Expr, Field, FieldName, Spanned};
 use crate::catalog::kinds::{self, KINDS};
-use crate::diag::{did_you_mean, Code};
+use crate::diag::{Code, did_you_mean};
 use crate::syntax::span::Span;
 use crate::syntax::tree::{self, LiteralKind, PathHead, Segment};
 
 /// Fields every resource has; they never take a resource-type prefix.
-pub(crate) const TOP_LEVEL_FIELDS: &[&str] = &["type", "name", "fullName", "kind", "location", "id", "tags", "identity"];
+pub(crate) const TOP_LEVEL_FIELDS: &[&str] = &[
+    "type", "name", "fullName", "kind", "location", "id", "tags", "identity",
+];
 
 /// What names mean where a condition or expression is written.
 #[derive(Debug, Clone, Default)]
@@ -33,11 +35,18 @@ pub(crate) enum Binding {
 
 impl<'p> Scope<'p> {
     pub fn new(params: &'p [String]) -> Scope<'p> {
-        Scope { params, resource_type: None, bindings: Vec::new() }
+        Scope {
+            params,
+            resource_type: None,
+            bindings: Vec::new(),
+        }
     }
 
     pub fn with_resource_type(&self, resource_type: &str) -> Scope<'p> {
-        Scope { resource_type: Some(resource_type.to_string()), ..self.clone() }
+        Scope {
+            resource_type: Some(resource_type.to_string()),
+            ..self.clone()
+        }
     }
 
     pub fn with_binding(&self, binding: Binding) -> Scope<'p> {
@@ -48,7 +57,10 @@ impl<'p> Scope<'p> {
 
     fn element_for(&self, head: &str) -> Option<&Binding> {
         self.bindings.iter().rev().find(|b| match b {
-            Binding::Element { name: Some(name), .. } | Binding::Value { name } => name == head,
+            Binding::Element {
+                name: Some(name), ..
+            }
+            | Binding::Value { name } => name == head,
             Binding::Element { name: None, .. } => false,
         })
     }
@@ -65,9 +77,16 @@ impl<'p> Scope<'p> {
 pub(crate) enum Resolved {
     Field(Field),
     /// A member of the array being counted, read as a value: `current('alias[*].x')`.
-    CurrentElement { alias: String, span: Span },
+    CurrentElement {
+        alias: String,
+        span: Span,
+    },
     /// A value-count variable, with member/index accesses after it.
-    ValueBinding { name: String, rest: Vec<Segment>, span: Span },
+    ValueBinding {
+        name: String,
+        rest: Vec<Segment>,
+        span: Span,
+    },
 }
 
 /// A piece of a field name being built: text, or an expression (`tags[$name]`).
@@ -78,7 +97,12 @@ enum Part {
 
 impl Lowerer<'_> {
     /// Resolves a path written where a field is expected.
-    pub(crate) fn resolve_path(&mut self, path: &tree::Path, scope: &Scope<'_>, as_value: bool) -> Option<Resolved> {
+    pub(crate) fn resolve_path(
+        &mut self,
+        path: &tree::Path,
+        scope: &Scope<'_>,
+        as_value: bool,
+    ) -> Option<Resolved> {
         let written = path_text(path, self.text);
         let (head, head_span, is_alias) = match &path.head {
             PathHead::Name(name) => (name.text.as_str(), name.span, false),
@@ -92,7 +116,11 @@ impl Lowerer<'_> {
         } else if let Some(binding) = scope.element_for(head) {
             match binding {
                 Binding::Value { name } => {
-                    return Some(Resolved::ValueBinding { name: name.clone(), rest: path.segments.clone(), span: path.span });
+                    return Some(Resolved::ValueBinding {
+                        name: name.clone(),
+                        rest: path.segments.clone(),
+                        span: path.span,
+                    });
                 }
                 Binding::Element { alias, .. } => {
                     via_binding = true;
@@ -119,12 +147,27 @@ impl Lowerer<'_> {
             parts.push(Part::Text(format!("{}/{}", kind.resource_type, first.text)));
             segments = rest;
         } else {
-            let suggestion = did_you_mean(head, KINDS.iter().map(|k| k.name).chain(TOP_LEVEL_FIELDS.iter().copied()));
+            let suggestion = did_you_mean(
+                head,
+                KINDS
+                    .iter()
+                    .map(|k| k.name)
+                    .chain(TOP_LEVEL_FIELDS.iter().copied()),
+            );
             let help = match suggestion {
-                Some(s) => format!("did you mean `{s}`? Otherwise write the field inside a kind block (`compute {{ {head} … }}`), qualify it (`compute.{head}`) or use the full alias name"),
-                None => format!("write the field inside a kind block (`compute {{ {head} … }}`), qualify it (`compute.{head}`) or use the full alias name"),
+                Some(s) => format!(
+                    "did you mean `{s}`? Otherwise write the field inside a kind block (`compute {{ {head} … }}`), qualify it (`compute.{head}`) or use the full alias name"
+                ),
+                None => format!(
+                    "write the field inside a kind block (`compute {{ {head} … }}`), qualify it (`compute.{head}`) or use the full alias name"
+                ),
             };
-            self.error(Code::InvalidFieldPath, head_span, format!("`{head}` is not a field here"), help);
+            self.error(
+                Code::InvalidFieldPath,
+                head_span,
+                format!("`{head}` is not a field here"),
+                help,
+            );
             return None;
         }
         for segment in segments {
@@ -133,7 +176,10 @@ impl Lowerer<'_> {
         let field = self.finish_field(parts, path.span, Some(written));
         match (&field.name, via_binding && as_value) {
             // Read as a value, a member of the counted array is `current('…')`.
-            (FieldName::Static(alias), true) => Some(Resolved::CurrentElement { alias: alias.clone(), span: path.span }),
+            (FieldName::Static(alias), true) => Some(Resolved::CurrentElement {
+                alias: alias.clone(),
+                span: path.span,
+            }),
             _ => Some(Resolved::Field(field)),
         }
     }
@@ -154,11 +200,19 @@ impl Lowerer<'_> {
         }
     }
 
-    fn top_level_field(&mut self, head: &str, path: &tree::Path, scope: &Scope<'_>, written: String) -> Option<Resolved> {
+    fn top_level_field(
+        &mut self,
+        head: &str,
+        path: &tree::Path,
+        scope: &Scope<'_>,
+        written: String,
+    ) -> Option<Resolved> {
         let mut parts = vec![Part::Text(head.to_string())];
         for segment in &path.segments {
             match (head, segment) {
-                ("tags", Segment::Member(name)) => parts.push(Part::Text(format!("['{}']", name.text.replace('\'', "''")))),
+                ("tags", Segment::Member(name)) => {
+                    parts.push(Part::Text(format!("['{}']", name.text.replace('\'', "''"))))
+                }
                 _ => self.push_segment(&mut parts, segment, scope),
             }
         }
@@ -176,7 +230,12 @@ impl Lowerer<'_> {
                     parts.push(Part::Text(format!("['{}']", key.replace('\'', "''"))));
                 }
                 LiteralKind::Number(n) => parts.push(Part::Text(format!("[{n}]"))),
-                _ => self.error(Code::InvalidFieldPath, literal.span, "a field index must be a string or `*`", "write `tags[\"name\"]` or `items[*]`"),
+                _ => self.error(
+                    Code::InvalidFieldPath,
+                    literal.span,
+                    "a field index must be a string or `*`",
+                    "write `tags[\"name\"]` or `items[*]`",
+                ),
             },
             Segment::Index(expr, _) => {
                 if let Some(index) = self.value(expr, scope) {
@@ -210,10 +269,18 @@ impl Lowerer<'_> {
                     Part::Expr(expr) => args.push(expr),
                 }
             }
-            FieldName::Dynamic(Box::new(Expr::Call { name: Spanned::new("concat".into(), span), args, span }))
+            FieldName::Dynamic(Box::new(Expr::Call {
+                name: Spanned::new("concat".into(), span),
+                args,
+                span,
+            }))
         };
         let written = written.filter(|w| !matches!(&name, FieldName::Static(n) if n == w));
-        Field { name, written, span }
+        Field {
+            name,
+            written,
+            span,
+        }
     }
 }
 
