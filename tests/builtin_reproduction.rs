@@ -16,10 +16,7 @@ fn shared_data() -> Option<PathBuf> {
     if dir.is_dir() {
         Some(dir)
     } else {
-        eprintln!(
-            "skipped: {} is absent (the reference definitions are not part of the repository)",
-            dir.display()
-        );
+        eprintln!("skipped: {} is absent (the reference definitions are not part of the repository)", dir.display());
         None
     }
 }
@@ -46,14 +43,12 @@ fn json_files(dir: &Path) -> Vec<PathBuf> {
 
 fn read_json(path: &Path) -> Value {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(text.trim_start_matches('\u{feff}'))
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    serde_json::from_str(text.trim_start_matches('\u{feff}')).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// Builds a folder of gavel sources and returns the emitted definitions.
 fn build(dir: &str) -> Vec<Value> {
-    let compilation = compile_paths(&[Path::new(env!("CARGO_MANIFEST_DIR")).join(dir)])
-        .expect("the folder exists");
+    let compilation = compile_paths(&[Path::new(env!("CARGO_MANIFEST_DIR")).join(dir)]).expect("the folder exists");
     let errors: Vec<String> = compilation
         .diagnostics
         .iter()
@@ -61,17 +56,11 @@ fn build(dir: &str) -> Vec<Value> {
         .map(|d| format!("{:?}: {}", d.code, d.message))
         .collect();
     assert!(errors.is_empty(), "{dir} has errors: {errors:#?}");
-    compilation
-        .emitted_definitions()
-        .iter()
-        .map(|d| definition_json(d, &EmitOptions::default()))
-        .collect()
+    compilation.emitted_definitions().iter().map(|d| definition_json(d, &EmitOptions::default())).collect()
 }
 
 fn display_name(definition: &Value) -> Option<&str> {
-    definition
-        .pointer("/properties/displayName")
-        .and_then(Value::as_str)
+    definition.pointer("/properties/displayName").and_then(Value::as_str)
 }
 
 #[test]
@@ -79,23 +68,15 @@ fn stdlib_reproduces_every_ml_builtin() {
     let Some(data) = shared_data() else { return };
     let built = build("stdlib/policies");
     let originals = json_files(&data.join("builtin"));
-    assert_eq!(
-        originals.len(),
-        36,
-        "26 ML built-ins, the Azure Government variant and 9 diagnostic-settings policies"
-    );
+    assert_eq!(originals.len(), 36, "26 ML built-ins, the Azure Government variant and 9 diagnostic-settings policies");
     let mut failures = Vec::new();
     for path in &originals {
         let original = read_json(path);
-        let name = original
-            .get("name")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
+        let name = original.get("name").and_then(Value::as_str).unwrap_or_default();
         // The Azure Government copy shares its name with the public one; tell them apart by version.
         let version = original.pointer("/properties/version");
         let candidate = built.iter().find(|d| {
-            d.get("name").and_then(Value::as_str) == Some(name)
-                && d.pointer("/properties/version") == version
+            d.get("name").and_then(Value::as_str) == Some(name) && d.pointer("/properties/version") == version
         });
         match candidate {
             None => failures.push(format!("{}: no gavel policy named {name}", path.display())),
@@ -107,13 +88,7 @@ fn stdlib_reproduces_every_ml_builtin() {
         }
     }
     println!("compared {} built-in definitions", originals.len());
-    assert!(
-        failures.is_empty(),
-        "{} of {} differ:\n{}",
-        failures.len(),
-        originals.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} of {} differ:\n{}", failures.len(), originals.len(), failures.join("\n"));
 }
 
 #[test]

@@ -28,11 +28,7 @@ struct Fixture {
 
 /// The byte span of the `nth` (0-based) occurrence of `needle` in `text`.
 fn find(file: FileId, text: &str, needle: &str, nth: usize) -> Span {
-    let start = text
-        .match_indices(needle)
-        .nth(nth)
-        .map(|(i, _)| i)
-        .expect("needle in fixture");
+    let start = text.match_indices(needle).nth(nth).map(|(i, _)| i).expect("needle in fixture");
     Span::new(file, start, start + needle.len())
 }
 
@@ -51,29 +47,17 @@ fn fixture() -> Fixture {
     let eof = POLICY.len();
 
     let diags = vec![
-        Diagnostic::new(
-            Code::UndefinedParameter,
-            efect,
-            "undefined parameter `$efectType`",
-        )
-        .with_label(declared, "a parameter with a similar name is declared here")
-        .with_help("did you mean `$effectType`?")
-        .with_fix("replace with `$effectType`", efect, "$effectType"),
+        Diagnostic::new(Code::UndefinedParameter, efect, "undefined parameter `$efectType`")
+            .with_label(declared, "a parameter with a similar name is declared here")
+            .with_help("did you mean `$effectType`?")
+            .with_fix("replace with `$effectType`", efect, "$effectType"),
         Diagnostic::new(Code::UnknownFunction, lenght, "unknown function `lenght`")
             .with_help("did you mean `length`?")
             .with_fix("replace with `length`", lenght, "length"),
-        Diagnostic::new(
-            Code::InvalidFieldPath,
-            comput,
-            "`computType` is not a field of `compute`",
-        )
-        .with_severity(Severity::Hint)
-        .with_help("did you mean `computeType`?"),
-        Diagnostic::new(
-            Code::ImportError,
-            Span::new(policy, 0, 0),
-            "this file imports itself",
-        ),
+        Diagnostic::new(Code::InvalidFieldPath, comput, "`computType` is not a field of `compute`")
+            .with_severity(Severity::Hint)
+            .with_help("did you mean `computeType`?"),
+        Diagnostic::new(Code::ImportError, Span::new(policy, 0, 0), "this file imports itself"),
         Diagnostic::new(
             Code::EmitFailed,
             Span::new(missing, 0, 0),
@@ -85,23 +69,16 @@ fn fixture() -> Fixture {
             Span::new(policy, eof + 5, eof + 40),
             "unexpected end of file, expected `}`",
         ),
-        Diagnostic::new(
-            Code::DuplicateProperty,
-            second_mode,
-            "`mode` is given twice",
-        )
-        .with_label(first_mode, "first given here")
-        .with_fix("remove the second `mode`", second_mode, ""),
+        Diagnostic::new(Code::DuplicateProperty, second_mode, "`mode` is given twice")
+            .with_label(first_mode, "first given here")
+            .with_fix("remove the second `mode`", second_mode, ""),
         // A span over several CRLF lines.
         Diagnostic::new(
             Code::MissingRule,
             Span::new(crlf, 0, CRLF.len() - 2),
             "policy `crlf` has no `when` and no `then`",
         )
-        .with_label(
-            first_mode,
-            "the policy has a mode, but nothing to apply it to",
-        ),
+        .with_label(first_mode, "the policy has a mode, but nothing to apply it to"),
     ];
     Fixture { sources, diags }
 }
@@ -134,11 +111,7 @@ fn human_output_is_plain_without_color_and_colored_with_it() {
     let Fixture { sources, diags } = fixture();
     let plain = render_human(&diags, &sources, false);
     assert!(!plain.contains('\x1b'));
-    assert_eq!(
-        plain,
-        render_human(&diags, &sources, false),
-        "deterministic"
-    );
+    assert_eq!(plain, render_human(&diags, &sources, false), "deterministic");
     let colored = render_human(&diags, &sources, true);
     assert!(colored.contains("\x1b["));
     assert!(render_human(&[], &sources, false).is_empty());
@@ -149,10 +122,7 @@ fn json_has_the_documented_shape() {
     let Fixture { sources, diags } = fixture();
     let json = render_json(&diags, &sources);
     assert_eq!(json["version"], 1);
-    assert_eq!(
-        json["summary"],
-        serde_json::json!({ "errors": 6, "warnings": 1, "hints": 1 })
-    );
+    assert_eq!(json["summary"], serde_json::json!({ "errors": 6, "warnings": 1, "hints": 1 }));
     let rendered = json["diagnostics"].as_array().unwrap();
     assert_eq!(rendered.len(), diags.len());
     for (value, diag) in rendered.iter().zip(&diags) {
@@ -165,14 +135,8 @@ fn json_has_the_documented_shape() {
     // The diagnostic past the end of the file is clamped to the end: line 11 (after the last
     // `\n`), column 1, and its byte range is the file's length.
     let eof = &rendered[5];
-    assert_eq!(
-        eof["range"]["start"],
-        serde_json::json!({ "line": 11, "column": 1 })
-    );
-    assert_eq!(
-        eof["byteRange"],
-        serde_json::json!({ "start": POLICY.len(), "end": POLICY.len() })
-    );
+    assert_eq!(eof["range"]["start"], serde_json::json!({ "line": 11, "column": 1 }));
+    assert_eq!(eof["byteRange"], serde_json::json!({ "start": POLICY.len(), "end": POLICY.len() }));
     // The unknown file has no path and no range.
     assert_eq!(rendered[4]["file"], Value::Null);
     assert_eq!(rendered[4]["range"], Value::Null);
@@ -193,9 +157,7 @@ fn sarif_columns_count_utf16_units() {
     ];
     let sarif = render_sarif(&diags, &sources, "0");
     let json = render_json(&diags, &sources);
-    let region = |i: usize| {
-        sarif["runs"][0]["results"][i]["locations"][0]["physicalLocation"]["region"].clone()
-    };
+    let region = |i: usize| sarif["runs"][0]["results"][i]["locations"][0]["physicalLocation"]["region"].clone();
     let range = |i: usize| json["diagnostics"][i]["range"].clone();
 
     // `x "é ` is 5 characters and 5 UTF-16 units: the rocket starts at column 6 in both.
@@ -216,25 +178,17 @@ fn every_severity_maps_to_its_sarif_level() {
     let mut sources = SourceMap::new();
     let file = sources.add("s.gavel", "policy p \"p\" {}\n".to_string());
     let span = Span::new(file, 0, 6);
-    let cases = [
-        (Severity::Error, "error"),
-        (Severity::Warning, "warning"),
-        (Severity::Hint, "note"),
-    ];
+    let cases = [(Severity::Error, "error"), (Severity::Warning, "warning"), (Severity::Hint, "note")];
     let diags: Vec<Diagnostic> = cases
         .iter()
-        .map(|&(severity, _)| {
-            Diagnostic::new(Code::UnknownFunction, span, "m").with_severity(severity)
-        })
+        .map(|&(severity, _)| Diagnostic::new(Code::UnknownFunction, span, "m").with_severity(severity))
         .collect();
     let sarif = render_sarif(&diags, &sources, "0");
     for (i, (_, level)) in cases.iter().enumerate() {
         assert_eq!(sarif["runs"][0]["results"][i]["level"], *level);
     }
     // Rules carry each code's default severity.
-    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
-        .as_array()
-        .unwrap();
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
     assert_eq!(rules.len(), Code::ALL.len());
     for (rule, code) in rules.iter().zip(Code::ALL) {
         let level = match code.default_severity() {
@@ -256,20 +210,13 @@ fn sarif_is_structurally_valid() {
     // The checker itself catches what it claims to.
     let mut broken = sarif.clone();
     broken["runs"][0]["results"][0]["level"] = "fatal".into();
-    broken["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startColumn"] =
-        0.into();
+    broken["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startColumn"] = 0.into();
     broken["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["uri"] = "x".into();
-    broken["runs"][0]["tool"]
-        .as_object_mut()
-        .unwrap()
-        .remove("driver");
+    broken["runs"][0]["tool"].as_object_mut().unwrap().remove("driver");
     assert_eq!(sarif_schema::validate(&broken).len(), 4);
 
     let run = &sarif["runs"][0];
-    assert_eq!(
-        sarif["$schema"],
-        "https://json.schemastore.org/sarif-2.1.0.json"
-    );
+    assert_eq!(sarif["$schema"], "https://json.schemastore.org/sarif-2.1.0.json");
     assert_eq!(sarif["runs"].as_array().unwrap().len(), 1);
     assert_eq!(run["tool"]["driver"]["name"], "gavel");
     assert_eq!(run["tool"]["driver"]["version"], "1.2.3");
@@ -303,38 +250,19 @@ mod sarif_schema {
 
     /// (object type, required properties, allowed properties with the type of their value
     /// when it is a SARIF object or an array of them).
-    type Shape = (
-        &'static [&'static str],
-        &'static [(&'static str, Option<&'static str>)],
-    );
+    type Shape = (&'static [&'static str], &'static [(&'static str, Option<&'static str>)]);
 
     fn shape(kind: &str) -> Shape {
         match kind {
             "log" => (
                 &["version", "runs"],
-                &[
-                    ("$schema", None),
-                    ("version", None),
-                    ("runs", Some("run")),
-                    ("properties", None),
-                ],
+                &[("$schema", None), ("version", None), ("runs", Some("run")), ("properties", None)],
             ),
             "run" => (
                 &["tool"],
-                &[
-                    ("tool", Some("tool")),
-                    ("results", Some("result")),
-                    ("columnKind", None),
-                    ("properties", None),
-                ],
+                &[("tool", Some("tool")), ("results", Some("result")), ("columnKind", None), ("properties", None)],
             ),
-            "tool" => (
-                &["driver"],
-                &[
-                    ("driver", Some("toolComponent")),
-                    ("extensions", Some("toolComponent")),
-                ],
-            ),
+            "tool" => (&["driver"], &[("driver", Some("toolComponent")), ("extensions", Some("toolComponent"))]),
             "toolComponent" => (
                 &["name"],
                 &[
@@ -357,12 +285,8 @@ mod sarif_schema {
                     ("defaultConfiguration", Some("reportingConfiguration")),
                 ],
             ),
-            "multiformatMessageString" | "message" => {
-                (&["text"], &[("text", None), ("markdown", None)])
-            }
-            "reportingConfiguration" => {
-                (&[], &[("enabled", None), ("level", None), ("rank", None)])
-            }
+            "multiformatMessageString" | "message" => (&["text"], &[("text", None), ("markdown", None)]),
+            "reportingConfiguration" => (&[], &[("enabled", None), ("level", None), ("rank", None)]),
             "result" => (
                 &["message"],
                 &[
@@ -375,21 +299,12 @@ mod sarif_schema {
                     ("fixes", Some("fix")),
                 ],
             ),
-            "location" => (
-                &[],
-                &[
-                    ("id", None),
-                    ("physicalLocation", Some("physicalLocation")),
-                    ("message", Some("message")),
-                ],
-            ),
-            "physicalLocation" => (
-                &["artifactLocation"],
-                &[
-                    ("artifactLocation", Some("artifactLocation")),
-                    ("region", Some("region")),
-                ],
-            ),
+            "location" => {
+                (&[], &[("id", None), ("physicalLocation", Some("physicalLocation")), ("message", Some("message"))])
+            }
+            "physicalLocation" => {
+                (&["artifactLocation"], &[("artifactLocation", Some("artifactLocation")), ("region", Some("region"))])
+            }
             "artifactLocation" => (&[], &[("uri", None), ("uriBaseId", None), ("index", None)]),
             "region" => (
                 &[],
@@ -404,27 +319,16 @@ mod sarif_schema {
                     ("byteLength", None),
                 ],
             ),
-            "fix" => (
-                &["artifactChanges"],
-                &[
-                    ("description", Some("message")),
-                    ("artifactChanges", Some("artifactChange")),
-                ],
-            ),
+            "fix" => {
+                (&["artifactChanges"], &[("description", Some("message")), ("artifactChanges", Some("artifactChange"))])
+            }
             "artifactChange" => (
                 &["artifactLocation", "replacements"],
-                &[
-                    ("artifactLocation", Some("artifactLocation")),
-                    ("replacements", Some("replacement")),
-                ],
+                &[("artifactLocation", Some("artifactLocation")), ("replacements", Some("replacement"))],
             ),
-            "replacement" => (
-                &["deletedRegion"],
-                &[
-                    ("deletedRegion", Some("region")),
-                    ("insertedContent", Some("artifactContent")),
-                ],
-            ),
+            "replacement" => {
+                (&["deletedRegion"], &[("deletedRegion", Some("region")), ("insertedContent", Some("artifactContent"))])
+            }
             "artifactContent" => (&[], &[("text", None)]),
             _ => (&[], &[]),
         }
@@ -480,17 +384,10 @@ mod sarif_schema {
             ("run", "columnKind") => {
                 matches!(value.as_str(), Some("utf16CodeUnits" | "unicodeCodePoints"))
             }
-            ("region", "startLine" | "startColumn" | "endLine" | "endColumn") => {
-                value.as_u64().is_some_and(|n| n >= 1)
-            }
-            ("region", _) | ("result", "ruleIndex") | ("location", "id") => {
-                value.as_u64().is_some()
-            }
+            ("region", "startLine" | "startColumn" | "endLine" | "endColumn") => value.as_u64().is_some_and(|n| n >= 1),
+            ("region", _) | ("result", "ruleIndex") | ("location", "id") => value.as_u64().is_some(),
             ("artifactLocation", "uri") => value.as_str().is_some_and(|uri| {
-                !uri.is_empty()
-                    && uri
-                        .bytes()
-                        .all(|b| b.is_ascii_graphic() && !b"\"<>\\^`{|}".contains(&b))
+                !uri.is_empty() && uri.bytes().all(|b| b.is_ascii_graphic() && !b"\"<>\\^`{|}".contains(&b))
             }),
             _ => value.is_string() || value.is_boolean(),
         };
@@ -505,9 +402,8 @@ mod no_panics {
     use proptest::prelude::*;
 
     fn text() -> impl Strategy<Value = String> {
-        let pieces = prop::sample::select(vec![
-            "a", "bc", " ", "\t", "\n", "\r\n", "\r", "é", "🚀", "\u{2028}", "\x0B", "}",
-        ]);
+        let pieces =
+            prop::sample::select(vec!["a", "bc", " ", "\t", "\n", "\r\n", "\r", "é", "🚀", "\u{2028}", "\x0B", "}"]);
         prop::collection::vec(pieces, 0..40).prop_map(|p| p.concat())
     }
 
@@ -519,25 +415,15 @@ mod no_panics {
     fn span() -> impl Strategy<Value = Span> {
         // File 2 is never added to the map. Reversed spans are built on purpose: the fields
         // are public, so nothing stops a phase from producing one.
-        (0u32..3, offset(), offset()).prop_map(|(file, start, end)| Span {
-            file: FileId(file),
-            start,
-            end,
-        })
+        (0u32..3, offset(), offset()).prop_map(|(file, start, end)| Span { file: FileId(file), start, end })
     }
 
     fn diagnostic() -> impl Strategy<Value = Diagnostic> {
-        let severity =
-            prop::sample::select(vec![Severity::Error, Severity::Warning, Severity::Hint]);
-        (
-            span(),
-            prop::collection::vec(span(), 0..3),
-            prop::option::of(span()),
-            severity,
-        )
-            .prop_map(|(primary, labels, fix, severity)| {
-                let mut diag = Diagnostic::new(Code::UnexpectedToken, primary, "unexpected\ntoken")
-                    .with_severity(severity);
+        let severity = prop::sample::select(vec![Severity::Error, Severity::Warning, Severity::Hint]);
+        (span(), prop::collection::vec(span(), 0..3), prop::option::of(span()), severity).prop_map(
+            |(primary, labels, fix, severity)| {
+                let mut diag =
+                    Diagnostic::new(Code::UnexpectedToken, primary, "unexpected\ntoken").with_severity(severity);
                 for (i, label) in labels.into_iter().enumerate() {
                     diag = diag.with_label(label, format!("label {i}"));
                 }
@@ -545,7 +431,8 @@ mod no_panics {
                     diag = diag.with_help("help").with_fix("", fix, "x");
                 }
                 diag
-            })
+            },
+        )
     }
 
     proptest! {

@@ -74,24 +74,17 @@ pub struct Header {
 
 impl Header {
     pub fn definition_name(&self) -> &str {
-        self.definition_name
-            .as_ref()
-            .map_or(&self.name.value, |n| &n.value)
+        self.definition_name.as_ref().map_or(&self.name.value, |n| &n.value)
     }
 
     pub fn parameter(&self, name: &str) -> Option<&Parameter> {
-        self.parameters
-            .iter()
-            .find(|p| p.name.value.eq_ignore_ascii_case(name))
+        self.parameters.iter().find(|p| p.name.value.eq_ignore_ascii_case(name))
     }
 }
 
 impl Default for Spanned<String> {
     fn default() -> Self {
-        Spanned {
-            value: String::new(),
-            span: Span::default(),
-        }
+        Spanned { value: String::new(), span: Span::default() }
     }
 }
 
@@ -154,9 +147,8 @@ pub enum ParamType {
 }
 
 impl ParamType {
-    pub const NAMES: &'static [&'static str] = &[
-        "string", "array", "object", "boolean", "integer", "float", "dateTime", "effect",
-    ];
+    pub const NAMES: &'static [&'static str] =
+        &["string", "array", "object", "boolean", "integer", "float", "dateTime", "effect"];
 
     pub fn parse(name: &str) -> Option<ParamType> {
         Some(match name.to_ascii_lowercase().as_str() {
@@ -327,10 +319,7 @@ impl OperatorKind {
 
     /// Parses a JSON operator key, ignoring case as Azure does (`notin`).
     pub fn from_json_name(name: &str) -> Option<OperatorKind> {
-        OperatorKind::ALL
-            .iter()
-            .copied()
-            .find(|op| op.json_name().eq_ignore_ascii_case(name))
+        OperatorKind::ALL.iter().copied().find(|op| op.json_name().eq_ignore_ascii_case(name))
     }
 
     /// How the operator is written in gavel.
@@ -381,10 +370,7 @@ pub struct Count {
 #[derive(Debug, Clone)]
 pub enum CountSource {
     Field(Field),
-    Value {
-        value: Expr,
-        name: Option<Spanned<String>>,
-    },
+    Value { value: Expr, name: Option<Spanned<String>> },
 }
 
 /// Expressions: JSON literals, or ARM template expressions emitted as `"[…]"` strings.
@@ -443,11 +429,7 @@ impl Expr {
     /// True for values that are plain JSON (emitted as themselves, not as `"[…]"`).
     pub fn is_literal(&self) -> bool {
         match self {
-            Expr::Null(_)
-            | Expr::Bool(..)
-            | Expr::Number(..)
-            | Expr::String(..)
-            | Expr::Raw(..) => true,
+            Expr::Null(_) | Expr::Bool(..) | Expr::Number(..) | Expr::String(..) | Expr::Raw(..) => true,
             Expr::Array(items, _) => items.iter().all(Expr::is_literal),
             Expr::Object(entries, _) => entries.iter().all(|(_, v)| v.is_literal()),
             _ => false,
@@ -524,18 +506,12 @@ impl EffectKind {
 
     /// Parses an effect name, ignoring case as Azure does.
     pub fn parse(name: &str) -> Option<EffectKind> {
-        EffectKind::ALL
-            .iter()
-            .copied()
-            .find(|kind| kind.name().eq_ignore_ascii_case(name))
+        EffectKind::ALL.iter().copied().find(|kind| kind.name().eq_ignore_ascii_case(name))
     }
 
     /// Effects whose details say what to do (and so fix the shape of `details`).
     pub fn has_details(self) -> bool {
-        !matches!(
-            self,
-            EffectKind::Audit | EffectKind::Deny | EffectKind::Disabled | EffectKind::AuditAction
-        )
+        !matches!(self, EffectKind::Audit | EffectKind::Deny | EffectKind::Disabled | EffectKind::AuditAction)
     }
 }
 

@@ -59,10 +59,7 @@ pub fn split_interpolation(raw: &str) -> Result<Vec<Piece>, StringError> {
                         interpolation: true,
                     })?;
                     flush(&mut text, &mut pieces);
-                    pieces.push(Piece::Expr {
-                        text: raw[start..end].to_string(),
-                        start,
-                    });
+                    pieces.push(Piece::Expr { text: raw[start..end].to_string(), start });
                     while chars.peek().is_some_and(|&(j, _)| j <= end) {
                         chars.next();
                     }
@@ -79,11 +76,7 @@ pub fn split_interpolation(raw: &str) -> Result<Vec<Piece>, StringError> {
                         }
                     }
                     flush(&mut text, &mut pieces);
-                    pieces.push(Piece::Param {
-                        name: raw[start..end].to_string(),
-                        start,
-                        end,
-                    });
+                    pieces.push(Piece::Param { name: raw[start..end].to_string(), start, end });
                 }
                 _ => {
                     return Err(StringError {
@@ -127,12 +120,8 @@ fn decode_escape(
     chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>,
     out: &mut String,
 ) -> Result<(), StringError> {
-    let error = |end: usize, message: &str| StringError {
-        start: at,
-        end,
-        message: message.into(),
-        interpolation: false,
-    };
+    let error =
+        |end: usize, message: &str| StringError { start: at, end, message: message.into(), interpolation: false };
     let Some((i, c)) = chars.next() else {
         return Err(error(raw.len(), "a backslash at the end of the string"));
     };
@@ -147,8 +136,7 @@ fn decode_escape(
         'r' => out.push('\r'),
         't' => out.push('\t'),
         'u' => {
-            let code =
-                read_hex4(raw, i + 1).ok_or_else(|| error(i + 1, "`\\u` needs four hex digits"))?;
+            let code = read_hex4(raw, i + 1).ok_or_else(|| error(i + 1, "`\\u` needs four hex digits"))?;
             for _ in 0..4 {
                 chars.next();
             }
@@ -170,10 +158,7 @@ fn decode_escape(
             out.push(decoded.ok_or_else(|| error(i + 5, "an invalid `\\u` escape"))?);
         }
         other => {
-            return Err(error(
-                i + other.len_utf8(),
-                &format!("unknown escape `\\{other}`"),
-            ));
+            return Err(error(i + other.len_utf8(), &format!("unknown escape `\\{other}`")));
         }
     }
     Ok(())
@@ -193,32 +178,21 @@ mod tests {
 
     #[test]
     fn decodes_json_escapes() {
-        assert_eq!(
-            decode_plain(r#"a\"b\\c\n\u00e9\uD83D\uDE80\$"#).as_deref(),
-            Ok("a\"b\\c\né🚀$")
-        );
+        assert_eq!(decode_plain(r#"a\"b\\c\n\u00e9\uD83D\uDE80\$"#).as_deref(), Ok("a\"b\\c\né🚀$"));
         assert!(decode_plain(r"\q").is_err());
         assert!(decode_plain(r"\u12").is_err());
     }
 
     #[test]
     fn splits_interpolations() {
-        let pieces =
-            split_interpolation("azureml://registries/$name/${concat(a, b)}/*").unwrap_or_default();
+        let pieces = split_interpolation("azureml://registries/$name/${concat(a, b)}/*").unwrap_or_default();
         assert_eq!(
             pieces,
             vec![
                 Piece::Text("azureml://registries/".into()),
-                Piece::Param {
-                    name: "name".into(),
-                    start: 22,
-                    end: 26
-                },
+                Piece::Param { name: "name".into(), start: 22, end: 26 },
                 Piece::Text("/".into()),
-                Piece::Expr {
-                    text: "concat(a, b)".into(),
-                    start: 29
-                },
+                Piece::Expr { text: "concat(a, b)".into(), start: 29 },
                 Piece::Text("/*".into()),
             ]
         );

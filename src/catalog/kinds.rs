@@ -72,9 +72,7 @@ pub fn kind_by_name(name: &str) -> Option<&'static ResourceKind> {
 /// Finds the kind whose resource type is `resource_type` (case-insensitive, as Azure compares
 /// types). Used by the decompiler to turn a `type` guard back into a kind.
 pub fn kind_by_type(resource_type: &str) -> Option<&'static ResourceKind> {
-    KINDS
-        .iter()
-        .find(|kind| kind.resource_type.eq_ignore_ascii_case(resource_type))
+    KINDS.iter().find(|kind| kind.resource_type.eq_ignore_ascii_case(resource_type))
 }
 
 /// The namespace every ML control-plane kind lives in.

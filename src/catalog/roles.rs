@@ -10,21 +10,9 @@ pub struct Role {
 
 /// Roles that remediation tasks of policies need most often (Modify and DeployIfNotExists).
 pub const ROLES: &[Role] = &[
-    Role {
-        name: "owner",
-        display_name: "Owner",
-        guid: "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
-    },
-    Role {
-        name: "contributor",
-        display_name: "Contributor",
-        guid: "b24988ac-6180-42a0-ab88-20f7382dd24c",
-    },
-    Role {
-        name: "reader",
-        display_name: "Reader",
-        guid: "acdd72a7-3385-48ef-bd42-f606fba81ae7",
-    },
+    Role { name: "owner", display_name: "Owner", guid: "8e3af657-a8ff-443c-a75c-2fe8c4bcb635" },
+    Role { name: "contributor", display_name: "Contributor", guid: "b24988ac-6180-42a0-ab88-20f7382dd24c" },
+    Role { name: "reader", display_name: "Reader", guid: "acdd72a7-3385-48ef-bd42-f606fba81ae7" },
     Role {
         name: "userAccessAdministrator",
         display_name: "User Access Administrator",
@@ -70,11 +58,7 @@ pub const ROLES: &[Role] = &[
         display_name: "Key Vault Contributor",
         guid: "f25e0fa2-a7c8-4377-a976-54943a77a395",
     },
-    Role {
-        name: "tagContributor",
-        display_name: "Tag Contributor",
-        guid: "4a9ae827-6dc8-4573-8ac7-8239d42aa03f",
-    },
+    Role { name: "tagContributor", display_name: "Tag Contributor", guid: "4a9ae827-6dc8-4573-8ac7-8239d42aa03f" },
 ];
 
 /// The role definition id Azure Policy expects for a role GUID.
@@ -84,15 +68,11 @@ pub fn role_definition_id(guid: &str) -> String {
 
 /// Finds a role by its gavel name, ignoring case (`Contributor` and `contributor` both work).
 pub fn role_by_name(name: &str) -> Option<&'static Role> {
-    ROLES
-        .iter()
-        .find(|role| role.name.eq_ignore_ascii_case(name))
+    ROLES.iter().find(|role| role.name.eq_ignore_ascii_case(name))
 }
 
 /// Finds a role by the GUID at the end of a role definition id (case-insensitive).
 pub fn role_by_definition_id(id: &str) -> Option<&'static Role> {
     let guid = id.rsplit('/').next()?;
-    ROLES
-        .iter()
-        .find(|role| role.guid.eq_ignore_ascii_case(guid))
+    ROLES.iter().find(|role| role.guid.eq_ignore_ascii_case(guid))
 }

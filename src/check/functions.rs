@@ -126,19 +126,12 @@ pub enum Verdict {
 
 /// What the checker says about calling `name` with `arity` arguments (names ignore case).
 pub fn judge(name: &str, arity: usize) -> Verdict {
-    if NOT_ALLOWED.iter().any(|n| n.eq_ignore_ascii_case(name))
-        || name.to_ascii_lowercase().starts_with("list")
-    {
+    if NOT_ALLOWED.iter().any(|n| n.eq_ignore_ascii_case(name)) || name.to_ascii_lowercase().starts_with("list") {
         return Verdict::NotAllowed;
     }
-    match FUNCTIONS
-        .iter()
-        .find(|(n, _, _)| n.eq_ignore_ascii_case(name))
-    {
+    match FUNCTIONS.iter().find(|(n, _, _)| n.eq_ignore_ascii_case(name)) {
         Some(&(_, min, max)) if arity < min || arity > max => Verdict::WrongArity { min, max },
         Some(_) => Verdict::Ok,
-        None => Verdict::Unknown {
-            suggestion: crate::diag::did_you_mean(name, FUNCTIONS.iter().map(|f| f.0)),
-        },
+        None => Verdict::Unknown { suggestion: crate::diag::did_you_mean(name, FUNCTIONS.iter().map(|f| f.0)) },
     }
 }

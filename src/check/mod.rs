@@ -3,10 +3,7 @@
 
 pub mod functions;
 
-use crate::ast::{
-    Condition, CountSource, Definition, DetailEntry, EffectKind, EffectValue, Expr, FieldName,
-    Policy,
-};
+use crate::ast::{Condition, CountSource, Definition, DetailEntry, EffectKind, EffectValue, Expr, FieldName, Policy};
 use crate::diag::{Code, Diagnostic};
 use functions::Verdict;
 
@@ -76,14 +73,8 @@ impl Checker {
     fn expr(&mut self, expr: &Expr, counts: usize) {
         match expr {
             Expr::Current(_, span) if counts == 0 => self.diagnostics.push(
-                Diagnostic::new(
-                    Code::CurrentOutsideCount,
-                    *span,
-                    "`current()` outside a `count`",
-                )
-                .with_help(
-                    "`current()` reads the member being counted; use it inside `count(… where …)`",
-                ),
+                Diagnostic::new(Code::CurrentOutsideCount, *span, "`current()` outside a `count`")
+                    .with_help("`current()` reads the member being counted; use it inside `count(… where …)`"),
             ),
             Expr::Call { name, args, span } => {
                 self.call(&name.value, args.len(), name.span.to(*span).to(name.span));
@@ -92,9 +83,7 @@ impl Checker {
                 }
             }
             Expr::Array(items, _) => items.iter().for_each(|item| self.expr(item, counts)),
-            Expr::Object(entries, _) => entries
-                .iter()
-                .for_each(|(_, value)| self.expr(value, counts)),
+            Expr::Object(entries, _) => entries.iter().for_each(|(_, value)| self.expr(value, counts)),
             Expr::Member { base, .. } => self.expr(base, counts),
             Expr::Index { base, index, .. } => {
                 self.expr(base, counts);
@@ -110,15 +99,16 @@ impl Checker {
     }
 
     fn call(&mut self, name: &str, arity: usize, span: crate::syntax::span::Span) {
-        let name_span = crate::syntax::span::Span {
-            end: span.start + name.len() as u32,
-            ..span
-        };
+        let name_span = crate::syntax::span::Span { end: span.start + name.len() as u32, ..span };
         match functions::judge(name, arity) {
             Verdict::Ok => {}
             Verdict::NotAllowed => self.diagnostics.push(
-                Diagnostic::new(Code::FunctionNotAllowed, name_span, format!("`{name}()` cannot be used in a policy rule"))
-                    .with_help("Azure Policy rejects this template function outside a deployIfNotExists template"),
+                Diagnostic::new(
+                    Code::FunctionNotAllowed,
+                    name_span,
+                    format!("`{name}()` cannot be used in a policy rule"),
+                )
+                .with_help("Azure Policy rejects this template function outside a deployIfNotExists template"),
             ),
             Verdict::WrongArity { min, max } => {
                 let expected = match (min, max) {
@@ -127,15 +117,28 @@ impl Checker {
                     (min, max) => format!("{min} to {max}"),
                 };
                 self.diagnostics.push(
-                    Diagnostic::new(Code::WrongArity, name_span, format!("`{name}()` takes {expected} argument(s), not {arity}"))
-                        .with_help(format!("pass {expected} argument(s)")),
+                    Diagnostic::new(
+                        Code::WrongArity,
+                        name_span,
+                        format!("`{name}()` takes {expected} argument(s), not {arity}"),
+                    )
+                    .with_help(format!("pass {expected} argument(s)")),
                 );
             }
             Verdict::Unknown { suggestion } => {
-                let diagnostic = Diagnostic::new(Code::UnknownFunction, name_span, format!("`{name}()` is not a function gavel knows"));
+                let diagnostic = Diagnostic::new(
+                    Code::UnknownFunction,
+                    name_span,
+                    format!("`{name}()` is not a function gavel knows"),
+                );
                 self.diagnostics.push(match suggestion {
-                    Some(s) => diagnostic.with_help(format!("did you mean `{s}()`?")).with_fix(format!("replace with `{s}`"), name_span, s),
-                    None => diagnostic.with_help("it is emitted as written; check the spelling against the ARM template functions"),
+                    Some(s) => diagnostic.with_help(format!("did you mean `{s}()`?")).with_fix(
+                        format!("replace with `{s}`"),
+                        name_span,
+                        s,
+                    ),
+                    None => diagnostic
+                        .with_help("it is emitted as written; check the spelling against the ARM template functions"),
                 });
             }
         }
@@ -147,9 +150,7 @@ impl Checker {
         if let Some(details) = &effect.details {
             for entry in &details.entries {
                 match entry {
-                    DetailEntry::Property { value, key } if key.value != "deployment" => {
-                        self.expr(value, counts)
-                    }
+                    DetailEntry::Property { value, key } if key.value != "deployment" => self.expr(value, counts),
                     DetailEntry::ExistenceCondition(condition) => self.condition(condition, counts),
                     DetailEntry::Operation(operation) => {
                         if let Some(value) = &operation.value {
@@ -185,14 +186,8 @@ impl Checker {
         };
         let missing: Vec<&str> = required.iter().copied().filter(|key| !has(key)).collect();
         let literal = matches!(effect.value, EffectValue::Literal(_));
-        if !missing.is_empty()
-            && (literal || effect.details.is_some() || kind.has_details())
-            && kind.has_details()
-        {
-            let shown: Vec<String> = missing
-                .iter()
-                .map(|m| format!("`{}`", gavel_detail_name(m)))
-                .collect();
+        if !missing.is_empty() && (literal || effect.details.is_some() || kind.has_details()) && kind.has_details() {
+            let shown: Vec<String> = missing.iter().map(|m| format!("`{}`", gavel_detail_name(m))).collect();
             self.diagnostics.push(
                 Diagnostic::new(
                     Code::InvalidDetails,
@@ -208,27 +203,18 @@ impl Checker {
                     Diagnostic::new(
                         Code::InvalidDetails,
                         details.span,
-                        format!(
-                            "a `{}` effect takes no details in mode {}",
-                            kind.name(),
-                            policy.mode.value.as_str()
-                        ),
+                        format!("a `{}` effect takes no details in mode {}", kind.name(), policy.mode.value.as_str()),
                     )
                     .with_help("remove the details block"),
                 );
             }
         }
-        if matches!(kind, EffectKind::Modify | EffectKind::Append)
-            && !policy.mode.value.is_resource_manager()
-        {
+        if matches!(kind, EffectKind::Modify | EffectKind::Append) && !policy.mode.value.is_resource_manager() {
             self.diagnostics.push(
                 Diagnostic::new(
                     Code::InvalidDetails,
                     effect.span,
-                    format!(
-                        "`{}` only works in Resource Manager modes (all, indexed)",
-                        kind.name()
-                    ),
+                    format!("`{}` only works in Resource Manager modes (all, indexed)", kind.name()),
                 )
                 .with_label(policy.mode.span, "mode set here")
                 .with_help("use mode `all` or `indexed`"),

@@ -37,9 +37,7 @@ pub fn run(args: BuildArgs) -> Outcome {
         // Nothing is written: the previous output stays as it was.
         return Outcome::InputErrors;
     }
-    let options = EmitOptions {
-        definition_scope: args.definition_scope,
-    };
+    let options = EmitOptions { definition_scope: args.definition_scope };
     let definitions = compilation.emitted_definitions();
     let files = target::outputs(&definitions, args.target, &options);
     if let Err(error) = output::write_all(&args.out_dir, &files) {
@@ -47,11 +45,7 @@ pub fn run(args: BuildArgs) -> Outcome {
         return Outcome::UsageOrIo;
     }
     if args.diagnostics.format == crate::diag::render::Format::Human {
-        eprintln!(
-            "wrote {} file(s) to {}",
-            files.len(),
-            args.out_dir.display()
-        );
+        eprintln!("wrote {} file(s) to {}", files.len(), args.out_dir.display());
     }
     Outcome::Success
 }

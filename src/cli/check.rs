@@ -21,9 +21,5 @@ pub fn run(args: CheckArgs) -> Outcome {
             return Outcome::UsageOrIo;
         }
     };
-    if report(&compilation, &args.diagnostics) {
-        Outcome::InputErrors
-    } else {
-        Outcome::Success
-    }
+    if report(&compilation, &args.diagnostics) { Outcome::InputErrors } else { Outcome::Success }
 }

@@ -12,13 +12,7 @@ pub struct ExplainArgs {
 pub fn run(args: ExplainArgs) -> Outcome {
     let Some(text) = args.code else {
         for code in Code::ALL {
-            println!(
-                "{}  {:<7}  {:<28} {}",
-                code.id(),
-                code.default_severity().as_str(),
-                code.name(),
-                code.summary()
-            );
+            println!("{}  {:<7}  {:<28} {}", code.id(), code.default_severity().as_str(), code.name(), code.summary());
         }
         return Outcome::Success;
     };
@@ -28,9 +22,7 @@ pub fn run(args: ExplainArgs) -> Outcome {
             Outcome::Success
         }
         None => {
-            eprintln!(
-                "error: `{text}` is not a gavel diagnostic code; `gavel explain` lists them all"
-            );
+            eprintln!("error: `{text}` is not a gavel diagnostic code; `gavel explain` lists them all");
             Outcome::UsageOrIo
         }
     }

@@ -63,16 +63,10 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(error) => {
             let _ = error.print();
-            return if error.use_stderr() {
-                ExitCode::from(2)
-            } else {
-                ExitCode::SUCCESS
-            };
+            return if error.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
         }
     };
-    let worker = std::thread::Builder::new()
-        .stack_size(256 * 1024 * 1024)
-        .spawn(move || run(cli));
+    let worker = std::thread::Builder::new().stack_size(256 * 1024 * 1024).spawn(move || run(cli));
     match worker.map(|handle| handle.join()) {
         Ok(Ok(outcome)) => outcome.into(),
         _ => {
@@ -105,20 +99,16 @@ pub struct DiagnosticArgs {
 
 /// The inputs of build and check: files or folders (default: the current folder).
 pub fn input_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
-    if paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        paths
-    }
+    if paths.is_empty() { vec![PathBuf::from(".")] } else { paths }
 }
 
 /// Prints the compilation's diagnostics in the chosen format: human to stderr, machine
 /// formats to stdout. Returns whether the input counts as failed.
 pub fn report(compilation: &Compilation, args: &DiagnosticArgs) -> bool {
     let diagnostics: Vec<_> = compilation.diagnostics.iter().cloned().collect();
-    let failed = diagnostics.iter().any(|d| {
-        d.severity == Severity::Error || (args.deny_warnings && d.severity == Severity::Warning)
-    });
+    let failed = diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error || (args.deny_warnings && d.severity == Severity::Warning));
     let sources = shown_sources(compilation);
     match args.format {
         Format::Human => {

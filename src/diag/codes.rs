@@ -46,10 +46,7 @@ macro_rules! registry {
 impl Code {
     /// Looks a code up by its id (`GV0105`, case-insensitive) or its name (`undefined-parameter`).
     pub fn parse(text: &str) -> Option<Code> {
-        Code::ALL
-            .iter()
-            .copied()
-            .find(|code| code.id().eq_ignore_ascii_case(text) || code.name() == text)
+        Code::ALL.iter().copied().find(|code| code.id().eq_ignore_ascii_case(text) || code.name() == text)
     }
 }
 
@@ -164,11 +161,7 @@ mod tests {
         ids.dedup();
         assert_eq!(ids.len(), count, "duplicate code ids");
         for code in Code::ALL {
-            assert!(
-                code.id().starts_with("GV") && code.id().len() == 6,
-                "{}",
-                code.id()
-            );
+            assert!(code.id().starts_with("GV") && code.id().len() == 6, "{}", code.id());
             assert!(!code.explanation().is_empty());
             assert_eq!(Code::parse(code.id()), Some(*code));
             assert_eq!(Code::parse(code.name()), Some(*code));

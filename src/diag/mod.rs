@@ -80,27 +80,13 @@ impl Diagnostic {
     }
 
     pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Diagnostic {
-        self.labels.push(Label {
-            span,
-            message: message.into(),
-        });
+        self.labels.push(Label { span, message: message.into() });
         self
     }
 
     /// Adds a fix that replaces `span` with `replacement`.
-    pub fn with_fix(
-        mut self,
-        message: impl Into<String>,
-        span: Span,
-        replacement: impl Into<String>,
-    ) -> Diagnostic {
-        self.fixes.push(Fix {
-            message: message.into(),
-            edits: vec![Edit {
-                span,
-                replacement: replacement.into(),
-            }],
-        });
+    pub fn with_fix(mut self, message: impl Into<String>, span: Span, replacement: impl Into<String>) -> Diagnostic {
+        self.fixes.push(Fix { message: message.into(), edits: vec![Edit { span, replacement: replacement.into() }] });
         self
     }
 
@@ -145,8 +131,7 @@ impl Diagnostics {
 
     /// Sorts by file and position so output is stable whatever order phases ran in.
     pub fn sort(&mut self) {
-        self.0
-            .sort_by(|a, b| (a.span, a.code.id()).cmp(&(b.span, b.code.id())));
+        self.0.sort_by(|a, b| (a.span, a.code.id()).cmp(&(b.span, b.code.id())));
     }
 
     pub fn into_vec(self) -> Vec<Diagnostic> {
@@ -164,20 +149,12 @@ impl IntoIterator for Diagnostics {
 
 /// Finds the candidate closest to `name` for a "did you mean" (case-insensitive edit
 /// distance, at most a third of the name's length). One matcher serves every suggestion.
-pub fn did_you_mean<'a>(
-    name: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
+pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let lower = name.to_ascii_lowercase();
     let limit = (name.chars().count() / 3).max(1);
     candidates
         .into_iter()
-        .map(|candidate| {
-            (
-                edit_distance(&lower, &candidate.to_ascii_lowercase()),
-                candidate,
-            )
-        })
+        .map(|candidate| (edit_distance(&lower, &candidate.to_ascii_lowercase()), candidate))
         .filter(|&(distance, _)| distance <= limit)
         .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
         .map(|(_, candidate)| candidate)
@@ -205,10 +182,7 @@ mod tests {
     fn suggests_the_closest_candidate() {
         let names = ["computeType", "vmSize", "enableNodePublicIp"];
         assert_eq!(did_you_mean("computType", names), Some("computeType"));
-        assert_eq!(
-            did_you_mean("ENABLENODEPUBLICIP", names),
-            Some("enableNodePublicIp")
-        );
+        assert_eq!(did_you_mean("ENABLENODEPUBLICIP", names), Some("enableNodePublicIp"));
         assert_eq!(did_you_mean("zzz", names), None);
     }
 }

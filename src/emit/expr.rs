@@ -15,12 +15,7 @@ pub fn value(expr: &Expr) -> Value {
         Expr::String(s, _) => Value::String(escape_literal(s)),
         Expr::Raw(json, _) => json.clone(),
         Expr::Array(items, _) => Value::Array(items.iter().map(value).collect()),
-        Expr::Object(entries, _) => Value::Object(
-            entries
-                .iter()
-                .map(|(k, v)| (k.value.clone(), value(v)))
-                .collect(),
-        ),
+        Expr::Object(entries, _) => Value::Object(entries.iter().map(|(k, v)| (k.value.clone(), value(v))).collect()),
         other => Value::String(format!("[{}]", arm(other))),
     }
 }
@@ -35,11 +30,7 @@ pub fn field_name(field: &Field) -> Value {
 
 /// A string that ARM would otherwise evaluate gets a second `[`.
 fn escape_literal(s: &str) -> String {
-    if s.starts_with('[') && s.ends_with(']') {
-        format!("[{s}")
-    } else {
-        s.to_string()
-    }
+    if s.starts_with('[') && s.ends_with(']') { format!("[{s}") } else { s.to_string() }
 }
 
 /// An expression in ARM template expression syntax (without the outer brackets).
@@ -143,11 +134,7 @@ fn write_json_arm(json: &Value, out: &mut String) {
     }
 }
 
-fn comma_separated<'a, T: 'a>(
-    items: impl Iterator<Item = &'a T>,
-    out: &mut String,
-    write: fn(&T, &mut String),
-) {
+fn comma_separated<'a, T: 'a>(items: impl Iterator<Item = &'a T>, out: &mut String, write: fn(&T, &mut String)) {
     for (i, item) in items.enumerate() {
         if i > 0 {
             out.push_str(", ");

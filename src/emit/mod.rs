@@ -9,8 +9,8 @@ pub mod target;
 use serde_json::{Map, Value};
 
 use crate::ast::{
-    Condition, CountSource, DetailEntry, Details, Effect, EffectKind, EffectValue, Header,
-    Initiative, MemberTarget, Parameter, Policy,
+    Condition, CountSource, DetailEntry, Details, Effect, EffectKind, EffectValue, Header, Initiative, MemberTarget,
+    Parameter, Policy,
 };
 
 /// Where member policies named by gavel name live, for their `policyDefinitionId`.
@@ -25,10 +25,7 @@ pub struct EmitOptions {
 pub fn policy_definition(policy: &Policy) -> Value {
     let mut properties = Map::new();
     header_texts(&policy.header, &mut properties);
-    properties.insert(
-        "mode".into(),
-        Value::String(policy.mode.value.as_str().to_string()),
-    );
+    properties.insert("mode".into(), Value::String(policy.mode.value.as_str().to_string()));
     header_tail(&policy.header, &mut properties);
     properties.insert("policyRule".into(), policy_rule(policy));
     envelope(policy.header.definition_name(), properties)
@@ -44,12 +41,7 @@ pub fn policy_rule(policy: &Policy) -> Value {
 
 /// The `parameters` object of a definition.
 pub fn parameters(params: &[Parameter]) -> Value {
-    Value::Object(
-        params
-            .iter()
-            .map(|p| (p.name.value.clone(), parameter(p)))
-            .collect(),
-    )
+    Value::Object(params.iter().map(|p| (p.name.value.clone(), parameter(p))).collect())
 }
 
 /// `{"name": …, "properties": {…}}` for a policy set definition.
@@ -73,10 +65,7 @@ pub fn initiative_definition(initiative: &Initiative, options: &EmitOptions) -> 
             }
             Value::Object(group)
         });
-        properties.insert(
-            "policyDefinitionGroups".into(),
-            Value::Array(groups.collect()),
-        );
+        properties.insert("policyDefinitionGroups".into(), Value::Array(groups.collect()));
     }
     let members = initiative.members.iter().map(|member| {
         let mut entry = Map::new();
@@ -88,25 +77,13 @@ pub fn initiative_definition(initiative: &Initiative, options: &EmitOptions) -> 
                 ),
                 name.value.clone(),
             ),
-            MemberTarget::Id(id) => (
-                id.value.clone(),
-                id.value.rsplit('/').next().unwrap_or_default().to_string(),
-            ),
+            MemberTarget::Id(id) => (id.value.clone(), id.value.rsplit('/').next().unwrap_or_default().to_string()),
         };
-        let reference = member
-            .reference_id
-            .as_ref()
-            .map_or(default_reference, |r| r.value.clone());
-        entry.insert(
-            "policyDefinitionReferenceId".into(),
-            Value::String(reference),
-        );
+        let reference = member.reference_id.as_ref().map_or(default_reference, |r| r.value.clone());
+        entry.insert("policyDefinitionReferenceId".into(), Value::String(reference));
         entry.insert("policyDefinitionId".into(), Value::String(id));
         if let Some(version) = &member.definition_version {
-            entry.insert(
-                "definitionVersion".into(),
-                Value::String(version.value.clone()),
-            );
+            entry.insert("definitionVersion".into(), Value::String(version.value.clone()));
         }
         let parameters: Map<String, Value> = member
             .parameters
@@ -119,11 +96,7 @@ pub fn initiative_definition(initiative: &Initiative, options: &EmitOptions) -> 
             .collect();
         entry.insert("parameters".into(), Value::Object(parameters));
         if !member.groups.is_empty() {
-            let groups = member
-                .groups
-                .iter()
-                .map(|g| Value::String(g.value.clone()))
-                .collect();
+            let groups = member.groups.iter().map(|g| Value::String(g.value.clone())).collect();
             entry.insert("groupNames".into(), Value::Array(groups));
         }
         Value::Object(entry)
@@ -140,16 +113,10 @@ fn envelope(name: &str, properties: Map<String, Value>) -> Value {
 }
 
 fn header_texts(header: &Header, properties: &mut Map<String, Value>) {
-    let display = header
-        .display_name
-        .as_ref()
-        .map_or(&header.name.value, |d| &d.value);
+    let display = header.display_name.as_ref().map_or(&header.name.value, |d| &d.value);
     properties.insert("displayName".into(), Value::String(display.clone()));
     if let Some(description) = &header.description {
-        properties.insert(
-            "description".into(),
-            Value::String(description.value.clone()),
-        );
+        properties.insert("description".into(), Value::String(description.value.clone()));
     }
 }
 
@@ -182,25 +149,16 @@ fn header_tail(header: &Header, properties: &mut Map<String, Value>) {
 
 fn parameter(param: &Parameter) -> Value {
     let mut out = Map::new();
-    out.insert(
-        "type".into(),
-        Value::String(param.ty.value.json_name().into()),
-    );
+    out.insert("type".into(), Value::String(param.ty.value.json_name().into()));
     let mut metadata = Map::new();
     if let Some(display) = &param.display_name {
         metadata.insert("displayName".into(), Value::String(display.value.clone()));
     }
     if let Some(description) = &param.description {
-        metadata.insert(
-            "description".into(),
-            Value::String(description.value.clone()),
-        );
+        metadata.insert("description".into(), Value::String(description.value.clone()));
     }
     if let Some(strong_type) = &param.strong_type {
-        metadata.insert(
-            "strongType".into(),
-            Value::String(strong_type.value.clone()),
-        );
+        metadata.insert("strongType".into(), Value::String(strong_type.value.clone()));
     }
     if let Some(assign) = &param.assign_permissions {
         metadata.insert("assignPermissions".into(), Value::Bool(assign.value));
@@ -231,23 +189,15 @@ pub fn condition(cond: &Condition) -> Value {
     let mut out = Map::new();
     match cond {
         Condition::AllOf { items, .. } => {
-            out.insert(
-                "allOf".into(),
-                Value::Array(items.iter().map(condition).collect()),
-            );
+            out.insert("allOf".into(), Value::Array(items.iter().map(condition).collect()));
         }
         Condition::AnyOf { items, .. } => {
-            out.insert(
-                "anyOf".into(),
-                Value::Array(items.iter().map(condition).collect()),
-            );
+            out.insert("anyOf".into(), Value::Array(items.iter().map(condition).collect()));
         }
         Condition::Not { inner, .. } => {
             out.insert("not".into(), condition(inner));
         }
-        Condition::Field {
-            field, op, value, ..
-        } => {
+        Condition::Field { field, op, value, .. } => {
             out.insert("field".into(), expr::field_name(field));
             out.insert(op.kind.json_name().into(), expr::value(value));
         }
@@ -282,10 +232,7 @@ fn effect(effect: &Effect) -> Value {
     let mut then = Map::new();
     let value = match &effect.value {
         EffectValue::Literal(name) => Value::String(name.value.clone()),
-        EffectValue::Param(name) => Value::String(format!(
-            "[parameters('{}')]",
-            name.value.replace('\'', "''")
-        )),
+        EffectValue::Param(name) => Value::String(format!("[parameters('{}')]", name.value.replace('\'', "''"))),
     };
     then.insert("effect".into(), value);
     if let Some(details) = &effect.details {
@@ -320,11 +267,7 @@ fn details(details: &Details, kind: Option<EffectKind>) -> Value {
             DetailEntry::Roles { ids, .. } => {
                 out.insert(
                     "roleDefinitionIds".into(),
-                    Value::Array(
-                        ids.iter()
-                            .map(|id| Value::String(id.value.clone()))
-                            .collect(),
-                    ),
+                    Value::Array(ids.iter().map(|id| Value::String(id.value.clone())).collect()),
                 );
             }
             DetailEntry::ExistenceCondition(cond) => {
@@ -339,10 +282,7 @@ fn details(details: &Details, kind: Option<EffectKind>) -> Value {
                 if let Some(cond) = &op.condition {
                     item.insert("condition".into(), expr::value(cond));
                 }
-                item.insert(
-                    "operation".into(),
-                    Value::String(op.kind.json_name().into()),
-                );
+                item.insert("operation".into(), Value::String(op.kind.json_name().into()));
                 item.insert("field".into(), expr::field_name(&op.field));
                 if let Some(value) = &op.value {
                     item.insert("value".into(), expr::value(value));

@@ -27,10 +27,7 @@ pub fn compare_definitions(expected: &Value, actual: &Value) -> Result<(), Diffe
     // A definition read from a file without a name is compared on its properties only.
     if let (Some(a), Some(b)) = (expected.get("name"), actual.get("name")) {
         if a != b {
-            return Err(difference(
-                &["name".to_string()],
-                format!("{a} expected, {b} found"),
-            ));
+            return Err(difference(&["name".to_string()], format!("{a} expected, {b} found")));
         }
     }
     let expected = strip_envelope(expected);
@@ -53,29 +50,19 @@ fn strip_envelope(value: &Value) -> Value {
 }
 
 /// Keys under which values are case-insensitive names.
-const CASE_INSENSITIVE_VALUES: &[&str] = &[
-    "field",
-    "effect",
-    "mode",
-    "type",
-    "conflicteffect",
-    "operation",
-];
+const CASE_INSENSITIVE_VALUES: &[&str] = &["field", "effect", "mode", "type", "conflicteffect", "operation"];
 
 fn compare(expected: &Value, actual: &Value, path: &mut Vec<String>) -> Result<(), Difference> {
     match (expected, actual) {
         (Value::Object(a), Value::Object(b)) => {
             let in_template = path.iter().any(|k| k.eq_ignore_ascii_case("deployment"));
-            let find =
-                |map: &serde_json::Map<String, Value>, key: &str| -> Option<(String, Value)> {
-                    if in_template {
-                        map.get(key).map(|v| (key.to_string(), v.clone()))
-                    } else {
-                        map.iter()
-                            .find(|(k, _)| k.eq_ignore_ascii_case(key))
-                            .map(|(k, v)| (k.clone(), v.clone()))
-                    }
-                };
+            let find = |map: &serde_json::Map<String, Value>, key: &str| -> Option<(String, Value)> {
+                if in_template {
+                    map.get(key).map(|v| (key.to_string(), v.clone()))
+                } else {
+                    map.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(k, v)| (k.clone(), v.clone()))
+                }
+            };
             for (key, value) in a {
                 let Some((_, other)) = find(b, key) else {
                     return Err(difference(path, format!("key `{key}` is missing")));
@@ -97,10 +84,7 @@ fn compare(expected: &Value, actual: &Value, path: &mut Vec<String>) -> Result<(
         }
         (Value::Array(a), Value::Array(b)) => {
             if a.len() != b.len() {
-                return Err(difference(
-                    path,
-                    format!("{} items expected, {} found", a.len(), b.len()),
-                ));
+                return Err(difference(path, format!("{} items expected, {} found", a.len(), b.len())));
             }
             for (i, (x, y)) in a.iter().zip(b).enumerate() {
                 path.push(i.to_string());
@@ -118,10 +102,7 @@ fn compare(expected: &Value, actual: &Value, path: &mut Vec<String>) -> Result<(
             if normalize_expression(a) == normalize_expression(b) {
                 Ok(())
             } else {
-                Err(difference(
-                    path,
-                    format!("expression {a:?} expected, {b:?} found"),
-                ))
+                Err(difference(path, format!("expression {a:?} expected, {b:?} found")))
             }
         }
         (Value::Number(a), Value::Number(b)) if a.as_f64() == b.as_f64() => Ok(()),
@@ -130,13 +111,7 @@ fn compare(expected: &Value, actual: &Value, path: &mut Vec<String>) -> Result<(
     }
 }
 
-fn compare_value(
-    key: &str,
-    a: &Value,
-    b: &Value,
-    path: &mut Vec<String>,
-    in_template: bool,
-) -> Result<(), Difference> {
+fn compare_value(key: &str, a: &Value, b: &Value, path: &mut Vec<String>, in_template: bool) -> Result<(), Difference> {
     if !in_template && key.eq_ignore_ascii_case("exists") {
         return if as_bool(a) == as_bool(b) && as_bool(a).is_some() {
             Ok(())
@@ -164,10 +139,8 @@ fn compare_case_insensitive(a: &Value, b: &Value, path: &[String]) -> Result<(),
 }
 
 fn is_type_guard(map: &serde_json::Map<String, Value>) -> bool {
-    map.iter().any(|(k, v)| {
-        k.eq_ignore_ascii_case("field")
-            && v.as_str().is_some_and(|s| s.eq_ignore_ascii_case("type"))
-    })
+    map.iter()
+        .any(|(k, v)| k.eq_ignore_ascii_case("field") && v.as_str().is_some_and(|s| s.eq_ignore_ascii_case("type")))
 }
 
 fn as_bool(value: &Value) -> Option<bool> {
@@ -202,11 +175,7 @@ pub fn normalize_expression(s: &str) -> String {
 }
 
 fn difference(path: &[String], message: String) -> Difference {
-    let path = if path.is_empty() {
-        "$".to_string()
-    } else {
-        format!("$.{}", path.join("."))
-    };
+    let path = if path.is_empty() { "$".to_string() } else { format!("$.{}", path.join(".")) };
     Difference { path, message }
 }
 

@@ -24,31 +24,19 @@ pub struct OutputFile {
     pub json: Value,
 }
 
-pub const ARM_SCHEMA: &str = "https://schema.management.azure.com/schemas/2019-08-01/managementGroupDeploymentTemplate.json#";
+pub const ARM_SCHEMA: &str =
+    "https://schema.management.azure.com/schemas/2019-08-01/managementGroupDeploymentTemplate.json#";
 pub const POLICY_API_VERSION: &str = "2023-04-01";
 
 /// The files a set of definitions produces for `target`.
-pub fn outputs(
-    definitions: &[&Definition],
-    target: Target,
-    options: &EmitOptions,
-) -> Vec<OutputFile> {
+pub fn outputs(definitions: &[&Definition], target: Target, options: &EmitOptions) -> Vec<OutputFile> {
     match target {
         Target::Definition => definitions
             .iter()
-            .map(|d| OutputFile {
-                path: format!("{}.json", d.name().value),
-                json: definition_json(d, options),
-            })
+            .map(|d| OutputFile { path: format!("{}.json", d.name().value), json: definition_json(d, options) })
             .collect(),
-        Target::Az => definitions
-            .iter()
-            .flat_map(|d| az_files(d, options))
-            .collect(),
-        Target::Arm => vec![OutputFile {
-            path: "azuredeploy.json".into(),
-            json: arm_template(definitions),
-        }],
+        Target::Az => definitions.iter().flat_map(|d| az_files(d, options)).collect(),
+        Target::Arm => vec![OutputFile { path: "azuredeploy.json".into(), json: arm_template(definitions) }],
     }
 }
 
@@ -63,14 +51,8 @@ fn az_files(definition: &Definition, options: &EmitOptions) -> Vec<OutputFile> {
     let name = &definition.name().value;
     match definition {
         Definition::Policy(policy) => vec![
-            OutputFile {
-                path: format!("{name}.rules.json"),
-                json: super::policy_rule(policy),
-            },
-            OutputFile {
-                path: format!("{name}.params.json"),
-                json: super::parameters(&policy.header.parameters),
-            },
+            OutputFile { path: format!("{name}.rules.json"), json: super::policy_rule(policy) },
+            OutputFile { path: format!("{name}.params.json"), json: super::parameters(&policy.header.parameters) },
         ],
         Definition::Initiative(initiative) => {
             let full = super::initiative_definition(initiative, options);
@@ -86,10 +68,7 @@ fn az_files(definition: &Definition, options: &EmitOptions) -> Vec<OutputFile> {
                 },
             ];
             if let Some(groups) = property("policyDefinitionGroups") {
-                files.push(OutputFile {
-                    path: format!("{name}.groups.json"),
-                    json: groups,
-                });
+                files.push(OutputFile { path: format!("{name}.groups.json"), json: groups });
             }
             files
         }
@@ -112,16 +91,11 @@ fn arm_template(definitions: &[&Definition]) -> Value {
                 Definition::Initiative(_) => "Microsoft.Authorization/policySetDefinitions",
             };
             resource.insert("type".into(), Value::String(resource_type.into()));
-            resource.insert(
-                "apiVersion".into(),
-                Value::String(POLICY_API_VERSION.into()),
-            );
+            resource.insert("apiVersion".into(), Value::String(POLICY_API_VERSION.into()));
             resource.insert("name".into(), name);
             if let Definition::Initiative(initiative) = definition {
                 let mut depends_on = Vec::new();
-                let members = properties
-                    .get_mut("policyDefinitions")
-                    .and_then(Value::as_array_mut);
+                let members = properties.get_mut("policyDefinitions").and_then(Value::as_array_mut);
                 for (member, json) in initiative.members.iter().zip(members.into_iter().flatten()) {
                     if let MemberTarget::Policy(policy) = &member.target {
                         let id = definition_id_expression(&policy.value, definitions);
@@ -148,10 +122,8 @@ fn arm_template(definitions: &[&Definition]) -> Value {
 
 /// The id of a definition deployed at the management group the template is deployed to.
 fn definition_id_expression(gavel_name: &str, definitions: &[&Definition]) -> String {
-    let name = definitions
-        .iter()
-        .find(|d| d.name().value == gavel_name)
-        .map_or(gavel_name, |d| d.header().definition_name());
+    let name =
+        definitions.iter().find(|d| d.name().value == gavel_name).map_or(gavel_name, |d| d.header().definition_name());
     format!(
         "[extensionResourceId(managementGroup().id, 'Microsoft.Authorization/policyDefinitions', '{}')]",
         name.replace('\'', "''")
@@ -164,9 +136,7 @@ pub fn escape_arm(value: Value) -> Value {
     match value {
         Value::String(s) if s.starts_with('[') => Value::String(format!("[{s}")),
         Value::Array(items) => Value::Array(items.into_iter().map(escape_arm).collect()),
-        Value::Object(map) => {
-            Value::Object(map.into_iter().map(|(k, v)| (k, escape_arm(v))).collect())
-        }
+        Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, escape_arm(v))).collect()),
         other => other,
     }
 }

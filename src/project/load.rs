@@ -26,10 +26,8 @@ impl std::error::Error for InputError {}
 pub fn collect_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
     let mut files = Vec::new();
     for input in inputs {
-        let metadata = std::fs::metadata(input).map_err(|e| InputError {
-            path: input.clone(),
-            message: e.to_string(),
-        })?;
+        let metadata =
+            std::fs::metadata(input).map_err(|e| InputError { path: input.clone(), message: e.to_string() })?;
         if metadata.is_dir() {
             walk(input, &mut files)?;
         } else {
@@ -40,10 +38,7 @@ pub fn collect_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
 }
 
 fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), InputError> {
-    let entries = std::fs::read_dir(dir).map_err(|e| InputError {
-        path: dir.to_path_buf(),
-        message: e.to_string(),
-    })?;
+    let entries = std::fs::read_dir(dir).map_err(|e| InputError { path: dir.to_path_buf(), message: e.to_string() })?;
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     for path in paths {
@@ -61,10 +56,7 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), InputError> {
 pub fn find_root(file: &Path) -> PathBuf {
     let absolute = file.canonicalize().unwrap_or_else(|_| file.to_path_buf());
     let dir = absolute.parent().map(Path::to_path_buf).unwrap_or_default();
-    dir.ancestors()
-        .find(|d| d.join("gavel.toml").is_file())
-        .map(Path::to_path_buf)
-        .unwrap_or(dir)
+    dir.ancestors().find(|d| d.join("gavel.toml").is_file()).map(Path::to_path_buf).unwrap_or(dir)
 }
 
 /// Why a source file could not be read.
@@ -81,15 +73,11 @@ pub enum ReadError {
 impl ReadError {
     pub fn into_diagnostic(self, file: FileId) -> Diagnostic {
         match self {
-            ReadError::Io(message) => Diagnostic::new(
-                Code::ImportError,
-                Span::new(file, 0, 0),
-                format!("cannot read the file: {message}"),
-            )
-            .with_help("check that the file exists and is readable"),
-            ReadError::Utf8 {
-                offset, message, ..
-            } => Diagnostic::new(
+            ReadError::Io(message) => {
+                Diagnostic::new(Code::ImportError, Span::new(file, 0, 0), format!("cannot read the file: {message}"))
+                    .with_help("check that the file exists and is readable")
+            }
+            ReadError::Utf8 { offset, message, .. } => Diagnostic::new(
                 Code::InvalidUtf8,
                 Span::new(file, offset, offset + 1),
                 format!("the file is not valid UTF-8 at byte {offset}: {message}"),
@@ -108,18 +96,11 @@ pub fn read_source(path: &Path) -> Result<String, ReadError> {
 /// Bytes to text: UTF-8 required, a leading byte-order mark dropped.
 pub fn decode_source(bytes: Vec<u8>) -> Result<String, ReadError> {
     match String::from_utf8(bytes) {
-        Ok(text) => Ok(text
-            .strip_prefix('\u{feff}')
-            .map(str::to_string)
-            .unwrap_or(text)),
+        Ok(text) => Ok(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text)),
         Err(error) => {
             let offset = error.utf8_error().valid_up_to();
             let lossy = String::from_utf8_lossy(error.as_bytes()).into_owned();
-            Err(ReadError::Utf8 {
-                offset,
-                message: error.utf8_error().to_string(),
-                lossy,
-            })
+            Err(ReadError::Utf8 { offset, message: error.utf8_error().to_string(), lossy })
         }
     }
 }
@@ -127,26 +108,15 @@ pub fn decode_source(bytes: Vec<u8>) -> Result<String, ReadError> {
 /// The file an `import` names, which must exist and stay inside `root`.
 pub fn resolve_import(importer: &Path, root: &Path, target: &str) -> Result<PathBuf, String> {
     let relative = Path::new(target);
-    if relative.is_absolute()
-        || relative
-            .components()
-            .any(|c| matches!(c, Component::Prefix(_) | Component::RootDir))
-    {
-        return Err(format!(
-            "`{target}` is an absolute path; imports are relative to the importing file"
-        ));
+    if relative.is_absolute() || relative.components().any(|c| matches!(c, Component::Prefix(_) | Component::RootDir)) {
+        return Err(format!("`{target}` is an absolute path; imports are relative to the importing file"));
     }
     let base = importer.parent().unwrap_or(Path::new("."));
     let joined = base.join(relative);
-    let resolved = joined
-        .canonicalize()
-        .map_err(|_| format!("`{target}` does not exist"))?;
+    let resolved = joined.canonicalize().map_err(|_| format!("`{target}` does not exist"))?;
     let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     if !resolved.starts_with(&root) {
-        return Err(format!(
-            "`{target}` is outside the project root `{}`",
-            root.display()
-        ));
+        return Err(format!("`{target}` is outside the project root `{}`", root.display()));
     }
     if !resolved.is_file() {
         return Err(format!("`{target}` is not a file"));

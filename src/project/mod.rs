@@ -34,11 +34,7 @@ pub struct Compilation {
 impl Compilation {
     /// The definitions to emit, in input order.
     pub fn emitted_definitions(&self) -> Vec<&Definition> {
-        self.units
-            .iter()
-            .filter(|u| !u.imported)
-            .flat_map(|u| u.module.definitions.iter())
-            .collect()
+        self.units.iter().filter(|u| !u.imported).flat_map(|u| u.module.definitions.iter()).collect()
     }
 
     pub fn has_errors(&self) -> bool {
@@ -112,22 +108,16 @@ pub fn compile_paths(inputs: &[PathBuf]) -> Result<Compilation, InputError> {
 }
 
 /// Parses and lowers one file.
-pub fn analyse_file(
-    file: FileId,
-    text: &str,
-    imported: bool,
-    diagnostics: &mut Diagnostics,
-) -> Unit {
+pub fn analyse_file(file: FileId, text: &str, imported: bool, diagnostics: &mut Diagnostics) -> Unit {
     let parsed = syntax::parse_file(file, text);
-    diagnostics.extend(parsed.diagnostics);
     let lowered = ast::lower_file(file, text, &parsed.tree, &parsed.comments);
-    diagnostics.extend(lowered.diagnostics);
-    Unit {
-        file,
-        module: lowered.module,
-        comments: parsed.comments,
-        imported,
-    }
+    // What the parser recovered from often looks wrong to lowering too (a half-written
+    // comparison reads as a kind); report only the syntax error on such lines.
+    let line_of = |offset: u32| text.get(..offset as usize).map_or(0, |before| before.matches('\n').count());
+    let syntax_lines: Vec<usize> = parsed.diagnostics.iter().map(|d| line_of(d.span.start)).collect();
+    diagnostics.extend(parsed.diagnostics);
+    diagnostics.extend(lowered.diagnostics.into_iter().filter(|d| !syntax_lines.contains(&line_of(d.span.start))));
+    Unit { file, module: lowered.module, comments: parsed.comments, imported }
 }
 
 /// Cross-file checks, then the checker over every definition.
@@ -136,9 +126,7 @@ fn finish(compilation: &mut Compilation) {
     check_members(compilation);
     for unit in &compilation.units {
         for definition in &unit.module.definitions {
-            compilation
-                .diagnostics
-                .extend(check::check_definition(definition));
+            compilation.diagnostics.extend(check::check_definition(definition));
         }
     }
     compilation.diagnostics.sort();
@@ -151,13 +139,9 @@ fn check_unique_names(compilation: &mut Compilation) {
             let name = definition.name();
             match seen.get(&name.value.to_ascii_lowercase()) {
                 Some(&first) => compilation.diagnostics.push(
-                    Diagnostic::new(
-                        Code::DuplicateDefinition,
-                        name.span,
-                        format!("`{}` is defined twice", name.value),
-                    )
-                    .with_label(first, "first defined here")
-                    .with_help("definition names become file names; rename one of them"),
+                    Diagnostic::new(Code::DuplicateDefinition, name.span, format!("`{}` is defined twice", name.value))
+                        .with_label(first, "first defined here")
+                        .with_help("definition names become file names; rename one of them"),
                 ),
                 None => {
                     seen.insert(name.value.to_ascii_lowercase(), name.span);
@@ -186,8 +170,7 @@ fn check_members(compilation: &mut Compilation) {
             for member in &initiative.members {
                 if let MemberTarget::Policy(name) = &member.target {
                     if !policies.contains(&name.value.as_str()) {
-                        let suggestion =
-                            crate::diag::did_you_mean(&name.value, policies.iter().copied());
+                        let suggestion = crate::diag::did_you_mean(&name.value, policies.iter().copied());
                         let mut diagnostic = Diagnostic::new(
                             Code::MemberNotFound,
                             name.span,

@@ -83,8 +83,7 @@ impl<'src> Lexer<'src> {
 
     fn report(&mut self, code: Code, range: std::ops::Range<usize>, message: &str, help: &str) {
         let span = self.span(range);
-        self.diagnostics
-            .push(Diagnostic::new(code, span, message).with_help(help));
+        self.diagnostics.push(Diagnostic::new(code, span, message).with_help(help));
     }
 }
 
@@ -116,11 +115,7 @@ impl<'src> Iterator for Lexer<'src> {
                 Token::Comment(text) | Token::DocComment(text) => {
                     let doc = matches!(token, Token::DocComment(_));
                     let span = self.span(range);
-                    self.comments.push(Comment {
-                        span,
-                        text: text.to_string(),
-                        doc,
-                    });
+                    self.comments.push(Comment { span, text: text.to_string(), doc });
                     continue;
                 }
                 Token::UnterminatedComment => {
@@ -148,12 +143,8 @@ impl<'src> Iterator for Lexer<'src> {
                 self.stopped = true;
                 let span = self.span(range.clone());
                 self.diagnostics.push(
-                    Diagnostic::new(
-                        Code::NestingTooDeep,
-                        span,
-                        format!("nesting deeper than {MAX_NESTING} levels"),
-                    )
-                    .with_help("flatten the condition with `all { … }` / `any { … }` blocks"),
+                    Diagnostic::new(Code::NestingTooDeep, span, format!("nesting deeper than {MAX_NESTING} levels"))
+                        .with_help("flatten the condition with `all { … }` / `any { … }` blocks"),
                 );
                 return Some(Err(LexError { span }));
             }

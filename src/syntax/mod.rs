@@ -43,34 +43,18 @@ pub fn parse_file(file: FileId, text: &str) -> Parsed {
             tree::File::default()
         }
     };
-    Parsed {
-        tree,
-        comments: lexer.comments,
-        diagnostics,
-    }
+    Parsed { tree, comments: lexer.comments, diagnostics }
 }
 
 /// Parses a single expression embedded in a string (`"${concat(a, b)}"`), `offset` being
 /// where the expression starts in the file so that spans point into the file.
-pub fn parse_embedded_expr(
-    file: FileId,
-    text: &str,
-    offset: usize,
-) -> Result<tree::Expr, Vec<Diagnostic>> {
-    let shifted = EmbeddedLexer {
-        inner: Lexer::new(file, text),
-        offset,
-    };
+pub fn parse_embedded_expr(file: FileId, text: &str, offset: usize) -> Result<tree::Expr, Vec<Diagnostic>> {
+    let shifted = EmbeddedLexer { inner: Lexer::new(file, text), offset };
     let mut recovered = Vec::new();
     let result = grammar::gavel::ExprParser::new().parse(file, &mut recovered, shifted);
     let mut diagnostics = Vec::new();
     for error in recovered {
-        push_parse_error(
-            file,
-            text,
-            shift_error(error.error, offset),
-            &mut diagnostics,
-        );
+        push_parse_error(file, text, shift_error(error.error, offset), &mut diagnostics);
     }
     match result {
         Ok(expr) if diagnostics.is_empty() => Ok(expr),
@@ -92,12 +76,11 @@ impl<'src> Iterator for EmbeddedLexer<'src> {
     fn next(&mut self) -> Option<Self::Item> {
         let offset = self.offset;
         self.inner.next().map(|item| {
-            item.map(|(l, token, r)| (l + offset, token, r + offset))
-                .map_err(|mut e| {
-                    e.span.start += offset as u32;
-                    e.span.end += offset as u32;
-                    e
-                })
+            item.map(|(l, token, r)| (l + offset, token, r + offset)).map_err(|mut e| {
+                e.span.start += offset as u32;
+                e.span.end += offset as u32;
+                e
+            })
         })
     }
 }
@@ -112,54 +95,57 @@ fn shift_error<'a>(
 
 type GavelParseError<'a> = ParseError<usize, Token<'a>, LexError>;
 
-fn push_parse_error(
-    file: FileId,
-    text: &str,
-    error: GavelParseError<'_>,
-    out: &mut Vec<Diagnostic>,
-) {
+fn push_parse_error(file: FileId, text: &str, error: GavelParseError<'_>, out: &mut Vec<Diagnostic>) {
     let diagnostic = match error {
-        ParseError::UnrecognizedToken {
-            token: (l, token, r),
-            expected,
-        } => Diagnostic::new(
-            Code::UnexpectedToken,
-            Span::new(file, l, r),
-            format!("unexpected {}", token.describe()),
-        )
-        .with_help(expected_help(&expected)),
+        ParseError::UnrecognizedToken { token: (l, token, r), expected } => {
+            let span = Span::new(file, l, r);
+            let diagnostic = Diagnostic::new(Code::UnexpectedToken, span, format!("unexpected {}", token.describe()));
+            match suggestion(&token, &expected) {
+                Some((help, replacement)) => {
+                    diagnostic.with_help(help).with_fix(format!("replace with `{replacement}`"), span, replacement)
+                }
+                None => diagnostic.with_help(expected_help(&expected)),
+            }
+        }
         ParseError::UnrecognizedEof { location, expected } => {
             let end = location.min(text.len());
-            Diagnostic::new(
-                Code::UnexpectedEof,
-                Span::new(file, end, end),
-                "unexpected end of file",
-            )
-            .with_help(expected_help(&expected))
+            Diagnostic::new(Code::UnexpectedEof, Span::new(file, end, end), "unexpected end of file")
+                .with_help(expected_help(&expected))
         }
-        ParseError::ExtraToken {
-            token: (l, token, r),
-        } => Diagnostic::new(
-            Code::UnexpectedToken,
-            Span::new(file, l, r),
-            format!("unexpected {}", token.describe()),
-        )
-        .with_help("remove it"),
-        ParseError::InvalidToken { location } => Diagnostic::new(
-            Code::InvalidCharacter,
-            Span::new(file, location, location + 1),
-            "invalid token",
-        )
-        .with_help("remove it"),
+        ParseError::ExtraToken { token: (l, token, r) } => {
+            Diagnostic::new(Code::UnexpectedToken, Span::new(file, l, r), format!("unexpected {}", token.describe()))
+                .with_help("remove it")
+        }
+        ParseError::InvalidToken { location } => {
+            Diagnostic::new(Code::InvalidCharacter, Span::new(file, location, location + 1), "invalid token")
+                .with_help("remove it")
+        }
         // The lexer has already reported why it stopped.
         ParseError::User { .. } => return,
     };
     // Recovery can report the same place twice; one diagnostic is enough.
-    if !out
-        .iter()
-        .any(|d| d.span == diagnostic.span && d.code == diagnostic.code)
-    {
+    if !out.iter().any(|d| d.span == diagnostic.span && d.code == diagnostic.code) {
         out.push(diagnostic);
+    }
+}
+
+/// A likely fix for a common slip: `=` for `==`, a misspelt keyword.
+fn suggestion(token: &Token<'_>, expected: &[String]) -> Option<(String, String)> {
+    let keywords = || {
+        expected
+            .iter()
+            .map(|e| e.trim_matches('"'))
+            .filter(|e| e.chars().all(|c| c.is_ascii_alphabetic()) && *e != "ident")
+    };
+    match token {
+        Token::Assign if expected.iter().any(|e| e == "\"==\"") => {
+            Some(("to compare, write `==`".to_string(), "==".to_string()))
+        }
+        Token::Ident(word) => {
+            let keyword = crate::diag::did_you_mean(word, keywords())?;
+            Some((format!("did you mean `{keyword}`?"), keyword.to_string()))
+        }
+        _ => None,
     }
 }
 
@@ -188,9 +174,7 @@ fn expected_help(expected: &[String]) -> String {
     if any_name {
         // Keywords that are only expected because they may serve as names add noise.
         if names.len() > 12 {
-            names.retain(|n| {
-                !n.starts_with('`') || !n.trim_matches('`').chars().all(|c| c.is_ascii_alphabetic())
-            });
+            names.retain(|n| !n.starts_with('`') || !n.trim_matches('`').chars().all(|c| c.is_ascii_alphabetic()));
         }
         names.insert(0, "a name".to_string());
     }

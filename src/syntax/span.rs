@@ -16,20 +16,12 @@ pub struct Span {
 
 impl Span {
     pub fn new(file: FileId, start: usize, end: usize) -> Span {
-        Span {
-            file,
-            start: clamp_u32(start),
-            end: clamp_u32(end.max(start)),
-        }
+        Span { file, start: clamp_u32(start), end: clamp_u32(end.max(start)) }
     }
 
     /// The smallest span that covers both `self` and `other` (same file assumed).
     pub fn to(self, other: Span) -> Span {
-        Span {
-            file: self.file,
-            start: self.start.min(other.start),
-            end: self.end.max(other.end),
-        }
+        Span { file: self.file, start: self.start.min(other.start), end: self.end.max(other.end) }
     }
 
     pub fn range(self) -> std::ops::Range<usize> {
@@ -56,25 +48,13 @@ pub struct SourceFile {
 impl SourceFile {
     pub fn new(path: PathBuf, text: String) -> SourceFile {
         let mut line_starts = vec![0];
-        line_starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| clamp_u32(i + 1)),
-        );
-        SourceFile {
-            path,
-            text,
-            line_starts,
-        }
+        line_starts.extend(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| clamp_u32(i + 1)));
+        SourceFile { path, text, line_starts }
     }
 
     /// Zero-based line and column (in UTF-8 bytes) of a byte offset.
     pub fn line_col(&self, offset: u32) -> (usize, usize) {
-        let line = self
-            .line_starts
-            .partition_point(|&start| start <= offset)
-            .saturating_sub(1);
+        let line = self.line_starts.partition_point(|&start| start <= offset).saturating_sub(1);
         let line_start = self.line_starts.get(line).copied().unwrap_or(0);
         (line, offset.saturating_sub(line_start) as usize)
     }
@@ -84,10 +64,7 @@ impl SourceFile {
         let (line, _) = self.line_col(offset);
         let line_start = self.line_starts.get(line).copied().unwrap_or(0) as usize;
         let end = (offset as usize).min(self.text.len());
-        let col = self
-            .text
-            .get(line_start..end)
-            .map_or(0, |s| s.chars().count());
+        let col = self.text.get(line_start..end).map_or(0, |s| s.chars().count());
         (line, col)
     }
 }
@@ -114,21 +91,14 @@ impl SourceMap {
     }
 
     pub fn path(&self, id: FileId) -> &Path {
-        self.get(id)
-            .map_or(Path::new("<unknown>"), |f| f.path.as_path())
+        self.get(id).map_or(Path::new("<unknown>"), |f| f.path.as_path())
     }
 
     pub fn find(&self, path: &Path) -> Option<FileId> {
-        self.files
-            .iter()
-            .position(|f| f.path == path)
-            .map(|i| FileId(clamp_u32(i)))
+        self.files.iter().position(|f| f.path == path).map(|i| FileId(clamp_u32(i)))
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
-        self.files
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (FileId(clamp_u32(i)), f))
+        self.files.iter().enumerate().map(|(i, f)| (FileId(clamp_u32(i)), f))
     }
 }

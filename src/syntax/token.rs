@@ -166,14 +166,13 @@ impl Token<'_> {
     /// How the token is shown in "expected …" messages.
     pub fn describe(&self) -> String {
         match self {
-            Token::Str(_) | Token::UnterminatedStr => "a string".into(),
-            Token::Number(_) => "a number".into(),
+            Token::Str(s) => format!("string {s}"),
+            Token::UnterminatedStr => "unterminated string".into(),
+            Token::Number(n) => format!("number `{n}`"),
             Token::ParamRef(p) => format!("`{p}`"),
             Token::Ident(i) => format!("`{i}`"),
             Token::Alias(a) => format!("alias `{a}`"),
-            Token::DocComment(_) | Token::Comment(_) | Token::UnterminatedComment => {
-                "a comment".into()
-            }
+            Token::DocComment(_) | Token::Comment(_) | Token::UnterminatedComment => "a comment".into(),
             other => format!("`{}`", other.text()),
         }
     }
@@ -244,11 +243,7 @@ impl Token<'_> {
             Token::Assign => "=",
             Token::Dot => ".",
             Token::Star => "*",
-            Token::Str(s)
-            | Token::Number(s)
-            | Token::ParamRef(s)
-            | Token::Ident(s)
-            | Token::Alias(s) => s,
+            Token::Str(s) | Token::Number(s) | Token::ParamRef(s) | Token::Ident(s) | Token::Alias(s) => s,
             Token::DocComment(s) | Token::Comment(s) => s,
             Token::UnterminatedStr | Token::UnterminatedComment => "",
         }

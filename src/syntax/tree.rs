@@ -178,9 +178,7 @@ pub enum Cond {
 impl Cond {
     pub fn span(&self) -> Span {
         match self {
-            Cond::Or(_, span) | Cond::And(_, span) | Cond::Not(_, span) | Cond::Error(span) => {
-                *span
-            }
+            Cond::Or(_, span) | Cond::And(_, span) | Cond::Not(_, span) | Cond::Error(span) => *span,
             Cond::Block { span, .. }
             | Cond::Kind { span, .. }
             | Cond::Compare { span, .. }
@@ -318,21 +316,9 @@ pub struct Literal {
 /// An object key written as a string (`"$schema": …`) becomes a name with the raw text.
 pub fn literal_key(literal: Literal) -> Name {
     match literal.kind {
-        LiteralKind::String(text) => Name {
-            text,
-            span: literal.span,
-        },
-        LiteralKind::Number(text) => Name {
-            text,
-            span: literal.span,
-        },
-        LiteralKind::Bool(b) => Name {
-            text: b.to_string(),
-            span: literal.span,
-        },
-        LiteralKind::Null => Name {
-            text: "null".into(),
-            span: literal.span,
-        },
+        LiteralKind::String(text) => Name { text, span: literal.span },
+        LiteralKind::Number(text) => Name { text, span: literal.span },
+        LiteralKind::Bool(b) => Name { text: b.to_string(), span: literal.span },
+        LiteralKind::Null => Name { text: "null".into(), span: literal.span },
     }
 }

@@ -2,9 +2,7 @@
 
 use super::Lowerer;
 use super::fields::{Binding, Resolved, Scope};
-use crate::ast::{
-    Condition, Count, CountSource, Expr, Field, FieldName, Operator, OperatorKind, Spanned,
-};
+use crate::ast::{Condition, Count, CountSource, Expr, Field, FieldName, Operator, OperatorKind, Spanned};
 use crate::catalog::kinds::{self, KINDS};
 use crate::diag::{Code, did_you_mean};
 use crate::syntax::span::Span;
@@ -13,54 +11,28 @@ use crate::syntax::tree::{self, Cond, OpKind, PathHead};
 impl Lowerer<'_> {
     pub(crate) fn condition(&mut self, cond: &Cond, scope: &Scope<'_>) -> Option<Condition> {
         match cond {
-            Cond::Or(items, span) => Some(Condition::AnyOf {
-                items: self.conditions(items, scope),
-                span: *span,
-            }),
-            Cond::And(items, span) => Some(Condition::AllOf {
-                items: self.conditions(items, scope),
-                span: *span,
-            }),
-            Cond::Not(inner, span) => Some(Condition::Not {
-                inner: Box::new(self.condition(inner, scope)?),
-                span: *span,
-            }),
-            Cond::Block {
-                all: true,
-                items,
-                span,
-            } => Some(Condition::AllOf {
-                items: self.conditions(items, scope),
-                span: *span,
-            }),
-            Cond::Block {
-                all: false,
-                items,
-                span,
-            } => Some(Condition::AnyOf {
-                items: self.conditions(items, scope),
-                span: *span,
-            }),
-            Cond::Kind { path, body, span } => self.kind_guard(path, body.as_deref(), *span, scope),
-            Cond::Compare { lhs, op, rhs, span } => {
-                self.compare(lhs, *op, rhs.as_ref(), *span, scope)
+            Cond::Or(items, span) => Some(Condition::AnyOf { items: self.conditions(items, scope), span: *span }),
+            Cond::And(items, span) => Some(Condition::AllOf { items: self.conditions(items, scope), span: *span }),
+            Cond::Not(inner, span) => {
+                Some(Condition::Not { inner: Box::new(self.condition(inner, scope)?), span: *span })
             }
-            Cond::Quantifier {
-                all,
-                binding,
-                source,
-                body,
-                span,
-            } => self.quantifier(*all, binding.as_ref(), source, body, *span, scope),
+            Cond::Block { all: true, items, span } => {
+                Some(Condition::AllOf { items: self.conditions(items, scope), span: *span })
+            }
+            Cond::Block { all: false, items, span } => {
+                Some(Condition::AnyOf { items: self.conditions(items, scope), span: *span })
+            }
+            Cond::Kind { path, body, span } => self.kind_guard(path, body.as_deref(), *span, scope),
+            Cond::Compare { lhs, op, rhs, span } => self.compare(lhs, *op, rhs.as_ref(), *span, scope),
+            Cond::Quantifier { all, binding, source, body, span } => {
+                self.quantifier(*all, binding.as_ref(), source, body, *span, scope)
+            }
             Cond::Error(_) => None,
         }
     }
 
     pub(crate) fn conditions(&mut self, items: &[Cond], scope: &Scope<'_>) -> Vec<Condition> {
-        items
-            .iter()
-            .filter_map(|item| self.condition(item, scope))
-            .collect()
+        items.iter().filter_map(|item| self.condition(item, scope)).collect()
     }
 
     /// `compute` → the `type` guard; `compute { … }` → `allOf [guard, …]` with short names
@@ -78,10 +50,7 @@ impl Lowerer<'_> {
                 self.error(
                     Code::InvalidFieldPath,
                     path.span,
-                    format!(
-                        "`{}` alone is not a condition",
-                        self.text.get(path.span.range()).unwrap_or(&name.text)
-                    ),
+                    format!("`{}` alone is not a condition", self.text.get(path.span.range()).unwrap_or(&name.text)),
                     "compare the field with an operator, for example `… == true` or `… exists`",
                 );
                 return None;
@@ -126,57 +95,27 @@ impl Lowerer<'_> {
         span: Span,
         scope: &Scope<'_>,
     ) -> Option<Condition> {
-        let operator = Operator {
-            kind: operator_kind(op),
-            span: op.span,
-        };
+        let operator = Operator { kind: operator_kind(op), span: op.span };
         let value = match rhs {
             Some(rhs) => self.value(rhs, scope)?,
             None => Expr::Bool(!op.negated, op.span),
         };
         match lhs {
             tree::Operand::Field(path) => match self.resolve_path(path, scope, false)? {
-                Resolved::Field(field) => Some(Condition::Field {
-                    field,
-                    op: operator,
-                    value,
-                    span,
-                }),
-                Resolved::CurrentElement {
-                    alias,
-                    span: lhs_span,
-                } => {
-                    let field = Field {
-                        name: FieldName::Static(alias),
-                        written: None,
-                        span: lhs_span,
-                    };
-                    Some(Condition::Field {
-                        field,
-                        op: operator,
-                        value,
-                        span,
-                    })
+                Resolved::Field(field) => Some(Condition::Field { field, op: operator, value, span }),
+                Resolved::CurrentElement { alias, span: lhs_span } => {
+                    let field = Field { name: FieldName::Static(alias), written: None, span: lhs_span };
+                    Some(Condition::Field { field, op: operator, value, span })
                 }
                 Resolved::ValueBinding { .. } => {
                     let lhs = self.value(&tree::Expr::Path(path.clone()), scope)?;
-                    Some(Condition::Value {
-                        value: lhs,
-                        op: operator,
-                        rhs: value,
-                        span,
-                    })
+                    Some(Condition::Value { value: lhs, op: operator, rhs: value, span })
                 }
             },
             tree::Operand::Value(expr) => self.value_operand(expr, operator, value, span, scope),
             tree::Operand::Count(count) => {
                 let count = self.count(count, scope)?;
-                Some(Condition::Count {
-                    count: Box::new(count),
-                    op: operator,
-                    rhs: value,
-                    span,
-                })
+                Some(Condition::Count { count: Box::new(count), op: operator, rhs: value, span })
             }
         }
     }
@@ -200,36 +139,17 @@ impl Lowerer<'_> {
                         Expr::Field(field) => field.name,
                         other => FieldName::Dynamic(Box::new(other)),
                     };
-                    let field = Field {
-                        name,
-                        written: None,
-                        span: expr.span(),
-                    };
-                    return Some(Condition::Field {
-                        field,
-                        op,
-                        value: rhs,
-                        span,
-                    });
+                    let field = Field { name, written: None, span: expr.span() };
+                    return Some(Condition::Field { field, op, value: rhs, span });
                 }
                 if name.text == "value" {
                     let value = self.value(arg, scope)?;
-                    return Some(Condition::Value {
-                        value,
-                        op,
-                        rhs,
-                        span,
-                    });
+                    return Some(Condition::Value { value, op, rhs, span });
                 }
             }
         }
         let value = self.value(expr, scope)?;
-        Some(Condition::Value {
-            value,
-            op,
-            rhs,
-            span,
-        })
+        Some(Condition::Value { value, op, rhs, span })
     }
 
     fn count(&mut self, count: &tree::Count, scope: &Scope<'_>) -> Option<Count> {
@@ -247,10 +167,7 @@ impl Lowerer<'_> {
                             );
                         }
                         let name = count.binding.as_ref().map(|b| b.text.clone());
-                        scope.with_binding(Binding::Element {
-                            name,
-                            alias: alias.clone(),
-                        })
+                        scope.with_binding(Binding::Element { name, alias: alias.clone() })
                     }
                     FieldName::Dynamic(_) => scope.clone(),
                 };
@@ -258,10 +175,7 @@ impl Lowerer<'_> {
             }
             tree::CountSource::Value(expr) => {
                 let value = self.value(expr, scope)?;
-                let name = count
-                    .binding
-                    .as_ref()
-                    .map(|b| Spanned::new(b.text.clone(), b.span));
+                let name = count.binding.as_ref().map(|b| Spanned::new(b.text.clone(), b.span));
                 if let Some(name) = &name {
                     if !name.value.chars().all(|c| c.is_ascii_alphanumeric()) {
                         self.error(
@@ -273,12 +187,8 @@ impl Lowerer<'_> {
                     }
                 }
                 let inner = match &name {
-                    Some(name) => scope.with_binding(Binding::Value {
-                        name: name.value.clone(),
-                    }),
-                    None => scope.with_binding(Binding::Value {
-                        name: String::new(),
-                    }),
+                    Some(name) => scope.with_binding(Binding::Value { name: name.value.clone() }),
+                    None => scope.with_binding(Binding::Value { name: String::new() }),
                 };
                 (CountSource::Value { value, name }, inner)
             }
@@ -287,11 +197,7 @@ impl Lowerer<'_> {
             Some(cond) => Some(self.condition(cond, &inner)?),
             None => None,
         };
-        Some(Count {
-            source,
-            condition,
-            span: count.span,
-        })
+        Some(Count { source, condition, span: count.span })
     }
 
     /// `any x in items[*] { … }` → count > 0; `all x in items[*] { … }` → no member fails.
@@ -323,32 +229,20 @@ impl Lowerer<'_> {
             );
             return None;
         }
-        let inner = scope.with_binding(Binding::Element {
-            name: binding.map(|b| b.text.clone()),
-            alias: alias.clone(),
-        });
+        let inner =
+            scope.with_binding(Binding::Element { name: binding.map(|b| b.text.clone()), alias: alias.clone() });
         let mut conditions = self.conditions(body, &inner);
         let condition = match conditions.len() {
             1 => conditions.pop(),
-            _ => Some(Condition::AllOf {
-                items: conditions,
-                span,
-            }),
+            _ => Some(Condition::AllOf { items: conditions, span }),
         };
         let (condition, op, rhs) = if all {
-            let negated = condition.map(|c| Condition::Not {
-                inner: Box::new(c),
-                span,
-            });
+            let negated = condition.map(|c| Condition::Not { inner: Box::new(c), span });
             (negated, OperatorKind::Equals, 0)
         } else {
             (condition, OperatorKind::Greater, 0)
         };
-        let count = Count {
-            source: crate::ast::CountSource::Field(field),
-            condition,
-            span,
-        };
+        let count = Count { source: crate::ast::CountSource::Field(field), condition, span };
         Some(Condition::Count {
             count: Box::new(count),
             op: Operator { kind: op, span },
@@ -361,15 +255,8 @@ impl Lowerer<'_> {
 /// `{"field": "type", "equals": "<resource type>"}`
 pub(crate) fn type_guard(resource_type: &str, span: Span) -> Condition {
     Condition::Field {
-        field: Field {
-            name: FieldName::Static("type".into()),
-            written: None,
-            span,
-        },
-        op: Operator {
-            kind: OperatorKind::Equals,
-            span,
-        },
+        field: Field { name: FieldName::Static("type".into()), written: None, span },
+        op: Operator { kind: OperatorKind::Equals, span },
         value: Expr::String(resource_type.to_string(), span),
         span,
     }

@@ -3,32 +3,20 @@
 use super::Lowerer;
 use super::fields::Scope;
 use crate::ast::{
-    Condition, Definition, Expr, Group, Header, Initiative, Member, MemberTarget, Mode,
-    PROVIDER_MODES, ParamType, Parameter, Policy, Spanned,
+    Condition, Definition, Expr, Group, Header, Initiative, Member, MemberTarget, Mode, PROVIDER_MODES, ParamType,
+    Parameter, Policy, Spanned,
 };
 use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::syntax::span::Span;
 use crate::syntax::tree::{self, BodyItem, Property};
 
-const HEADER_KEYS: &[&str] = &[
-    "name",
-    "display",
-    "description",
-    "version",
-    "category",
-    "preview",
-    "deprecated",
-    "metadata",
-];
+const HEADER_KEYS: &[&str] =
+    &["name", "display", "description", "version", "category", "preview", "deprecated", "metadata"];
 
 impl Lowerer<'_> {
     pub(crate) fn policy(&mut self, block: &tree::Block) -> Option<Policy> {
         let mut header = self.header(block);
-        let param_names: Vec<String> = header
-            .parameters
-            .iter()
-            .map(|p| p.name.value.clone())
-            .collect();
+        let param_names: Vec<String> = header.parameters.iter().map(|p| p.name.value.clone()).collect();
         let scope = Scope::new(&param_names);
         let mut mode: Option<Spanned<Mode>> = None;
         let mut condition: Option<(Condition, Option<String>)> = None;
@@ -44,10 +32,7 @@ impl Lowerer<'_> {
                         mode = self.mode(property);
                     }
                 }
-                BodyItem::When {
-                    keyword,
-                    condition: cond,
-                } => {
+                BodyItem::When { keyword, condition: cond } => {
                     when_spans.push(*keyword);
                     if when_spans.len() > 1 {
                         self.duplicate_clause("when", *keyword, when_spans[0]);
@@ -65,10 +50,8 @@ impl Lowerer<'_> {
                         continue;
                     }
                     // The rule's `when` may come after `then`; operations need its kind.
-                    let target = condition
-                        .as_ref()
-                        .and_then(|(_, t)| t.clone())
-                        .or_else(|| self.target_type_of(block, &scope));
+                    let target =
+                        condition.as_ref().and_then(|(_, t)| t.clone()).or_else(|| self.target_type_of(block, &scope));
                     effect = self.effect(spec, &header.parameters, &scope, target.as_deref());
                 }
                 BodyItem::Group { span, .. } | BodyItem::Member { span, .. } => {
@@ -83,11 +66,7 @@ impl Lowerer<'_> {
             }
         }
         if when_spans.is_empty() || then_spans.is_empty() {
-            let missing = if when_spans.is_empty() {
-                "when"
-            } else {
-                "then"
-            };
+            let missing = if when_spans.is_empty() { "when" } else { "then" };
             self.report(
                 Diagnostic::new(
                     Code::MissingRule,
@@ -102,12 +81,7 @@ impl Lowerer<'_> {
         let effect = effect?;
         let mode = mode.unwrap_or_else(|| Spanned::new(Mode::All, block.name.span));
         header.span = block.span;
-        Some(Policy {
-            header,
-            mode,
-            condition,
-            effect,
-        })
+        Some(Policy { header, mode, condition, effect })
     }
 
     /// The `when` of a block lowered quietly, to learn the kind it guards on.
@@ -125,22 +99,13 @@ impl Lowerer<'_> {
     pub(crate) fn initiative(&mut self, block: &tree::Block) -> Option<Initiative> {
         let mut header = self.header(block);
         header.span = block.span;
-        let param_names: Vec<String> = header
-            .parameters
-            .iter()
-            .map(|p| p.name.value.clone())
-            .collect();
+        let param_names: Vec<String> = header.parameters.iter().map(|p| p.name.value.clone()).collect();
         let scope = Scope::new(&param_names);
         let mut groups = Vec::new();
         let mut members = Vec::new();
         for item in &block.body {
             match item {
-                BodyItem::Group {
-                    name,
-                    display_name,
-                    body,
-                    span,
-                } => {
+                BodyItem::Group { name, display_name, body, span } => {
                     groups.extend(self.group(name, display_name.as_ref(), body, *span));
                 }
                 BodyItem::Member { target, body, span } => {
@@ -173,12 +138,7 @@ impl Lowerer<'_> {
                 _ => {}
             }
         }
-        Some(Initiative {
-            header,
-            groups,
-            members,
-            definition_scope: None,
-        })
+        Some(Initiative { header, groups, members, definition_scope: None })
     }
 
     /// Properties and parameters shared by policies and initiatives.
@@ -189,9 +149,7 @@ impl Lowerer<'_> {
             ..Header::default()
         };
         if let Some(display) = &block.display_name {
-            header.display_name = self
-                .plain_string(display)
-                .map(|s| Spanned::new(s, display.span));
+            header.display_name = self.plain_string(display).map(|s| Spanned::new(s, display.span));
         }
         if let Some(doc) = self.doc_comment(block.keyword) {
             header.description = Some(Spanned::new(doc, block.keyword));
@@ -209,10 +167,8 @@ impl Lowerer<'_> {
                 }
                 BodyItem::Param(param) => {
                     if let Some(param) = self.parameter(param) {
-                        if let Some(first) = header
-                            .parameters
-                            .iter()
-                            .find(|p| p.name.value.eq_ignore_ascii_case(&param.name.value))
+                        if let Some(first) =
+                            header.parameters.iter().find(|p| p.name.value.eq_ignore_ascii_case(&param.name.value))
                         {
                             self.report(
                                 Diagnostic::new(
@@ -221,9 +177,7 @@ impl Lowerer<'_> {
                                     format!("parameter `{}` is declared twice", param.name.value),
                                 )
                                 .with_label(first.name.span, "first declared here")
-                                .with_help(
-                                    "parameter names are case-insensitive; rename one of them",
-                                ),
+                                .with_help("parameter names are case-insensitive; rename one of them"),
                             );
                             continue;
                         }
@@ -247,9 +201,7 @@ impl Lowerer<'_> {
                     Some(serde_json::Value::Object(map)) => {
                         header.metadata = map
                             .into_iter()
-                            .map(|(k, v)| {
-                                (Spanned::new(k, value.span()), Expr::Raw(v, value.span()))
-                            })
+                            .map(|(k, v)| (Spanned::new(k, value.span()), Expr::Raw(v, value.span())))
                             .collect();
                     }
                     Some(_) => self.error(
@@ -270,10 +222,7 @@ impl Lowerer<'_> {
                     "name" => header.definition_name = text,
                     "display" => {
                         if header.display_name.is_some() {
-                            self.duplicate(
-                                &property.key,
-                                header.display_name.as_ref().map_or(span, |d| d.span),
-                            );
+                            self.duplicate(&property.key, header.display_name.as_ref().map_or(span, |d| d.span));
                         }
                         header.display_name = text;
                     }
@@ -289,12 +238,9 @@ impl Lowerer<'_> {
     /// A property whose value must be a plain string.
     fn property_string(&mut self, property: &Property) -> Option<String> {
         match property.value.as_ref()? {
-            tree::Expr::Literal(
-                literal @ tree::Literal {
-                    kind: tree::LiteralKind::String(_),
-                    ..
-                },
-            ) => self.plain_string(literal),
+            tree::Expr::Literal(literal @ tree::Literal { kind: tree::LiteralKind::String(_), .. }) => {
+                self.plain_string(literal)
+            }
             other => {
                 self.error(
                     Code::InvalidLiteral,
@@ -310,13 +256,7 @@ impl Lowerer<'_> {
     fn mode(&mut self, property: &Property) -> Option<Spanned<Mode>> {
         let value = property.value.as_ref()?;
         let (text, span) = match value {
-            tree::Expr::Path(path) => (
-                self.text
-                    .get(path.span.range())
-                    .unwrap_or_default()
-                    .to_string(),
-                path.span,
-            ),
+            tree::Expr::Path(path) => (self.text.get(path.span.range()).unwrap_or_default().to_string(), path.span),
             tree::Expr::Literal(literal) => (self.plain_string(literal)?, literal.span),
             other => (String::new(), other.span()),
         };
@@ -324,23 +264,14 @@ impl Lowerer<'_> {
             Mode::All
         } else if text.eq_ignore_ascii_case("indexed") {
             Mode::Indexed
-        } else if let Some(known) = PROVIDER_MODES
-            .iter()
-            .find(|m| m.eq_ignore_ascii_case(&text))
-        {
+        } else if let Some(known) = PROVIDER_MODES.iter().find(|m| m.eq_ignore_ascii_case(&text)) {
             Mode::Provider((*known).to_string())
         } else if matches!(value, tree::Expr::Literal(_)) && !text.is_empty() {
             // Written as a string: passed through, for modes newer than gavel.
             Mode::Provider(text)
         } else {
-            let candidates = ["all", "indexed"]
-                .into_iter()
-                .chain(PROVIDER_MODES.iter().copied());
-            let mut diagnostic = Diagnostic::new(
-                Code::UnknownMode,
-                span,
-                format!("`{text}` is not a policy mode"),
-            );
+            let candidates = ["all", "indexed"].into_iter().chain(PROVIDER_MODES.iter().copied());
+            let mut diagnostic = Diagnostic::new(Code::UnknownMode, span, format!("`{text}` is not a policy mode"));
             diagnostic = match did_you_mean(&text, candidates) {
                 Some(s) => diagnostic.with_help(format!("did you mean `{s}`?")).with_fix(format!("replace with `{s}`"), span, s),
                 None => diagnostic.with_help("use `all`, `indexed` or a resource-provider mode such as `Microsoft.MachineLearningServices.v2.Data`"),
@@ -361,12 +292,14 @@ impl Lowerer<'_> {
                     format!("`{}` is not a parameter type", param.ty.text),
                 );
                 diagnostic = match did_you_mean(&param.ty.text, ParamType::NAMES.iter().copied()) {
-                    Some(s) => diagnostic
-                        .with_help(format!("did you mean `{s}`?"))
-                        .with_fix(format!("replace with `{s}`"), param.ty.span, s),
-                    None => diagnostic.with_help(
-                        "types: string, array, object, boolean, integer, float, dateTime, effect",
+                    Some(s) => diagnostic.with_help(format!("did you mean `{s}`?")).with_fix(
+                        format!("replace with `{s}`"),
+                        param.ty.span,
+                        s,
                     ),
+                    None => {
+                        diagnostic.with_help("types: string, array, object, boolean, integer, float, dateTime, effect")
+                    }
                 };
                 self.report(diagnostic);
                 return None;
@@ -377,9 +310,7 @@ impl Lowerer<'_> {
             name: Spanned::new(param.name.text.clone(), param.name.span),
             ty: Spanned::new(ty, param.ty.span),
             display_name: None,
-            description: self
-                .doc_comment(param.keyword)
-                .map(|d| Spanned::new(d, param.keyword)),
+            description: self.doc_comment(param.keyword).map(|d| Spanned::new(d, param.keyword)),
             default: None,
             allowed: None,
             strong_type: None,
@@ -390,9 +321,7 @@ impl Lowerer<'_> {
             span: param.span,
         };
         if let Some(display) = &param.display_name {
-            lowered.display_name = self
-                .plain_string(display)
-                .map(|s| Spanned::new(s, display.span));
+            lowered.display_name = self.plain_string(display).map(|s| Spanned::new(s, display.span));
         }
         if let Some(default) = &param.default {
             lowered.default = self.param_value(default, bare_words);
@@ -418,19 +347,9 @@ impl Lowerer<'_> {
         if !bare_words {
             if let Some(word) = super::expr::bare_word(expr) {
                 self.report(
-                    Diagnostic::new(
-                        Code::InvalidLiteral,
-                        word.span,
-                        format!("`{}` is a bare word", word.text),
-                    )
-                    .with_help(
-                        "bare words are allowed only for `effect` parameters; quote the string",
-                    )
-                    .with_fix(
-                        "quote it",
-                        word.span,
-                        format!("\"{}\"", word.text),
-                    ),
+                    Diagnostic::new(Code::InvalidLiteral, word.span, format!("`{}` is a bare word", word.text))
+                        .with_help("bare words are allowed only for `effect` parameters; quote the string")
+                        .with_fix("quote it", word.span, format!("\"{}\"", word.text)),
                 );
                 return None;
             }
@@ -440,15 +359,8 @@ impl Lowerer<'_> {
     }
 
     fn parameter_attribute(&mut self, param: &mut Parameter, attribute: &Property) {
-        const KEYS: &[&str] = &[
-            "display",
-            "description",
-            "strongType",
-            "assignPermissions",
-            "deprecated",
-            "schema",
-            "metadata",
-        ];
+        const KEYS: &[&str] =
+            &["display", "description", "strongType", "assignPermissions", "deprecated", "schema", "metadata"];
         let Some(value) = &attribute.value else {
             return;
         };
@@ -457,18 +369,10 @@ impl Lowerer<'_> {
             "display" | "displayName" => {
                 param.display_name = self.attribute_string(value).map(|s| Spanned::new(s, span))
             }
-            "description" => {
-                param.description = self.attribute_string(value).map(|s| Spanned::new(s, span))
-            }
-            "strongType" => {
-                param.strong_type = self.attribute_string(value).map(|s| Spanned::new(s, span))
-            }
-            "assignPermissions" => {
-                param.assign_permissions = self.attribute_bool(value).map(|b| Spanned::new(b, span))
-            }
-            "deprecated" => {
-                param.deprecated = self.attribute_bool(value).map(|b| Spanned::new(b, span))
-            }
+            "description" => param.description = self.attribute_string(value).map(|s| Spanned::new(s, span)),
+            "strongType" => param.strong_type = self.attribute_string(value).map(|s| Spanned::new(s, span)),
+            "assignPermissions" => param.assign_permissions = self.attribute_bool(value).map(|b| Spanned::new(b, span)),
+            "deprecated" => param.deprecated = self.attribute_bool(value).map(|b| Spanned::new(b, span)),
             "schema" => param.schema = self.json(value).map(|json| Expr::Raw(json, value.span())),
             "metadata" => match self.json(value) {
                 Some(serde_json::Value::Object(map)) => {
@@ -496,12 +400,7 @@ impl Lowerer<'_> {
         match self.json(value)? {
             serde_json::Value::String(s) => Some(s),
             _ => {
-                self.error(
-                    Code::InvalidLiteral,
-                    value.span(),
-                    "expected a string",
-                    "write the value in double quotes",
-                );
+                self.error(Code::InvalidLiteral, value.span(), "expected a string", "write the value in double quotes");
                 None
             }
         }
@@ -511,12 +410,7 @@ impl Lowerer<'_> {
         match self.json(value)? {
             serde_json::Value::Bool(b) => Some(b),
             _ => {
-                self.error(
-                    Code::InvalidLiteral,
-                    value.span(),
-                    "expected `true` or `false`",
-                    "write `true` or `false`",
-                );
+                self.error(Code::InvalidLiteral, value.span(), "expected `true` or `false`", "write `true` or `false`");
                 None
             }
         }
@@ -531,8 +425,7 @@ impl Lowerer<'_> {
     ) -> Option<Group> {
         let mut group = Group {
             name: Spanned::new(name.text.clone(), name.span),
-            display_name: display
-                .and_then(|d| self.plain_string(d).map(|s| Spanned::new(s, d.span))),
+            display_name: display.and_then(|d| self.plain_string(d).map(|s| Spanned::new(s, d.span))),
             category: None,
             description: None,
             additional_metadata_id: None,
@@ -542,18 +435,14 @@ impl Lowerer<'_> {
             let Some(value) = &property.value else {
                 continue;
             };
-            let text = self
-                .attribute_string(value)
-                .map(|s| Spanned::new(s, property.span));
+            let text = self.attribute_string(value).map(|s| Spanned::new(s, property.span));
             match property.key.text.as_str() {
                 "display" | "displayName" => group.display_name = text,
                 "category" => group.category = text,
                 "description" => group.description = text,
                 "additionalMetadataId" => group.additional_metadata_id = text,
-                _ => self.unknown_property(
-                    &property.key,
-                    &["display", "category", "description", "additionalMetadataId"],
-                ),
+                _ => self
+                    .unknown_property(&property.key, &["display", "category", "description", "additionalMetadataId"]),
             }
         }
         Some(group)
@@ -567,9 +456,7 @@ impl Lowerer<'_> {
         scope: &Scope<'_>,
     ) -> Option<Member> {
         let target = match target {
-            tree::MemberTarget::Name(name) => {
-                MemberTarget::Policy(Spanned::new(name.text.clone(), name.span))
-            }
+            tree::MemberTarget::Name(name) => MemberTarget::Policy(Spanned::new(name.text.clone(), name.span)),
             tree::MemberTarget::Id(literal) => {
                 MemberTarget::Id(Spanned::new(self.plain_string(literal)?, literal.span))
             }
@@ -588,22 +475,16 @@ impl Lowerer<'_> {
             };
             match property.key.text.as_str() {
                 "reference" | "referenceId" => {
-                    member.reference_id = self
-                        .attribute_string(value)
-                        .map(|s| Spanned::new(s, property.span))
+                    member.reference_id = self.attribute_string(value).map(|s| Spanned::new(s, property.span))
                 }
                 "version" | "definitionVersion" => {
-                    member.definition_version = self
-                        .attribute_string(value)
-                        .map(|s| Spanned::new(s, property.span))
+                    member.definition_version = self.attribute_string(value).map(|s| Spanned::new(s, property.span))
                 }
                 "parameters" => match value {
                     tree::Expr::Object(entries, _) => {
                         for (key, value) in entries {
                             if let Some(value) = self.value(value, scope) {
-                                member
-                                    .parameters
-                                    .push((Spanned::new(key.text.clone(), key.span), value));
+                                member.parameters.push((Spanned::new(key.text.clone(), key.span), value));
                             }
                         }
                     }
@@ -629,10 +510,7 @@ impl Lowerer<'_> {
                         "write `groups [network, identity]`",
                     ),
                 },
-                _ => self.unknown_property(
-                    &property.key,
-                    &["reference", "parameters", "groups", "version"],
-                ),
+                _ => self.unknown_property(&property.key, &["reference", "parameters", "groups", "version"]),
             }
         }
         Some(member)
@@ -640,47 +518,32 @@ impl Lowerer<'_> {
 
     fn duplicate(&mut self, key: &tree::Name, first: Span) {
         self.report(
-            Diagnostic::new(
-                Code::DuplicateProperty,
-                key.span,
-                format!("`{}` is given twice", key.text),
-            )
-            .with_label(first, "first given here")
-            .with_help("remove one of them"),
+            Diagnostic::new(Code::DuplicateProperty, key.span, format!("`{}` is given twice", key.text))
+                .with_label(first, "first given here")
+                .with_help("remove one of them"),
         );
     }
 
     fn duplicate_clause(&mut self, keyword: &str, span: Span, first: Span) {
         self.report(
-            Diagnostic::new(
-                Code::DuplicateProperty,
-                span,
-                format!("a policy has one `{keyword}`"),
-            )
-            .with_label(first, "first given here")
-            .with_help(
-                format!("combine the two with `all {{ … }}` or `any {{ … }}`").replace(
-                    "combine the two",
-                    if keyword == "when" {
-                        "combine the two"
-                    } else {
-                        "keep one"
-                    },
+            Diagnostic::new(Code::DuplicateProperty, span, format!("a policy has one `{keyword}`"))
+                .with_label(first, "first given here")
+                .with_help(
+                    format!("combine the two with `all {{ … }}` or `any {{ … }}`")
+                        .replace("combine the two", if keyword == "when" { "combine the two" } else { "keep one" }),
                 ),
-            ),
         );
     }
 
     fn unknown_property(&mut self, key: &tree::Name, known: &[&str]) {
-        let mut diagnostic = Diagnostic::new(
-            Code::UnknownProperty,
-            key.span,
-            format!("unknown property `{}`", key.text),
-        );
+        let mut diagnostic =
+            Diagnostic::new(Code::UnknownProperty, key.span, format!("unknown property `{}`", key.text));
         diagnostic = match did_you_mean(&key.text, known.iter().copied()) {
-            Some(s) => diagnostic
-                .with_help(format!("did you mean `{s}`?"))
-                .with_fix(format!("replace with `{s}`"), key.span, s),
+            Some(s) => diagnostic.with_help(format!("did you mean `{s}`?")).with_fix(
+                format!("replace with `{s}`"),
+                key.span,
+                s,
+            ),
             None => diagnostic.with_help(format!("known properties: {}", known.join(", "))),
         };
         self.report(diagnostic);
@@ -692,13 +555,8 @@ impl Lowerer<'_> {
 pub(crate) fn primary_type(condition: &Condition) -> Option<String> {
     use crate::ast::{FieldName, OperatorKind};
     match condition {
-        Condition::Field {
-            field,
-            op,
-            value: Expr::String(ty, _),
-            ..
-        } if op.kind == OperatorKind::Equals
-            && matches!(&field.name, FieldName::Static(n) if n == "type") =>
+        Condition::Field { field, op, value: Expr::String(ty, _), .. }
+            if op.kind == OperatorKind::Equals && matches!(&field.name, FieldName::Static(n) if n == "type") =>
         {
             Some(ty.clone())
         }

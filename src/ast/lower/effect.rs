@@ -3,8 +3,7 @@
 use super::Lowerer;
 use super::fields::Scope;
 use crate::ast::{
-    DetailEntry, Details, Effect, EffectKind, EffectValue, Expr, Operation, OperationKind,
-    Parameter, Spanned,
+    DetailEntry, Details, Effect, EffectKind, EffectValue, Expr, Operation, OperationKind, Parameter, Spanned,
 };
 use crate::catalog::roles;
 use crate::diag::{Code, Diagnostic, did_you_mean};
@@ -24,10 +23,7 @@ impl Lowerer<'_> {
         let (value, literal_kind) = match &spec.effect {
             EffectRef::Literal(name) => {
                 let kind = self.effect_kind(name)?;
-                (
-                    EffectValue::Literal(Spanned::new(name.text.clone(), name.span)),
-                    Some(kind),
-                )
+                (EffectValue::Literal(Spanned::new(name.text.clone(), name.span)), Some(kind))
             }
             EffectRef::Param(name) => (EffectValue::Param(self.param_ref(name, scope)), None),
         };
@@ -49,12 +45,7 @@ impl Lowerer<'_> {
             Some(details) => Some(self.details(details, kind, scope, target_type)),
             None => None,
         };
-        Some(Effect {
-            value,
-            kind,
-            details,
-            span: spec.span,
-        })
+        Some(Effect { value, kind, details, span: spec.span })
     }
 
     fn effect_kind(&mut self, name: &tree::Name) -> Option<EffectKind> {
@@ -62,11 +53,8 @@ impl Lowerer<'_> {
             return Some(kind);
         }
         let names = EffectKind::ALL.iter().map(|k| k.name());
-        let mut diagnostic = Diagnostic::new(
-            Code::UnknownEffect,
-            name.span,
-            format!("`{}` is not an effect", name.text),
-        );
+        let mut diagnostic =
+            Diagnostic::new(Code::UnknownEffect, name.span, format!("`{}` is not an effect", name.text));
         diagnostic = match did_you_mean(&name.text, names) {
             Some(s) => {
                 let replacement = lower_first(s);
@@ -92,9 +80,7 @@ impl Lowerer<'_> {
         let EffectValue::Param(name) = value else {
             return None;
         };
-        let param = params
-            .iter()
-            .find(|p| p.name.value.eq_ignore_ascii_case(&name.value))?;
+        let param = params.iter().find(|p| p.name.value.eq_ignore_ascii_case(&name.value))?;
         let mut values: Vec<&str> = Vec::new();
         if let Some(Expr::Raw(serde_json::Value::Array(items), _)) = &param.allowed {
             values.extend(items.iter().filter_map(|v| v.as_str()));
@@ -102,11 +88,8 @@ impl Lowerer<'_> {
         if let Some(Expr::Raw(serde_json::Value::String(default), _)) = &param.default {
             values.push(default);
         }
-        let mut with_details: Vec<EffectKind> = values
-            .iter()
-            .filter_map(|v| EffectKind::parse(v))
-            .filter(|k| k.has_details())
-            .collect();
+        let mut with_details: Vec<EffectKind> =
+            values.iter().filter_map(|v| EffectKind::parse(v)).filter(|k| k.has_details()).collect();
         with_details.sort_by_key(|k| k.name());
         with_details.dedup();
         if with_details.contains(&EffectKind::DeployIfNotExists) {
@@ -121,11 +104,7 @@ impl Lowerer<'_> {
                     Code::AmbiguousDetails,
                     spec.span,
                     format!("the details could be for any of {}", names.join(", ")),
-                    format!(
-                        "name the details kind: `then ${} {} {{ … }}`",
-                        name.value,
-                        lower_first(names[0])
-                    ),
+                    format!("name the details kind: `then ${} {} {{ … }}`", name.value, lower_first(names[0])),
                 );
                 None
             }
@@ -154,9 +133,7 @@ impl Lowerer<'_> {
             let entry = match item {
                 DetailItem::Property(property) => {
                     let key = property.key.text.clone();
-                    if let Some((_, first)) =
-                        seen.iter().find(|(k, _)| k.eq_ignore_ascii_case(&key))
-                    {
+                    if let Some((_, first)) = seen.iter().find(|(k, _)| k.eq_ignore_ascii_case(&key)) {
                         let first = *first;
                         self.report(
                             Diagnostic::new(
@@ -177,25 +154,20 @@ impl Lowerer<'_> {
                         Some(ty) => scope.with_resource_type(ty),
                         None => scope.clone(),
                     };
-                    self.condition(condition, &inner)
-                        .map(DetailEntry::ExistenceCondition)
+                    self.condition(condition, &inner).map(DetailEntry::ExistenceCondition)
                 }
                 DetailItem::Operation(operation) => {
                     let op_scope = match target_type {
                         Some(ty) => scope.with_resource_type(ty),
                         None => scope.clone(),
                     };
-                    self.operation(operation, kind, &op_scope)
-                        .map(DetailEntry::Operation)
+                    self.operation(operation, kind, &op_scope).map(DetailEntry::Operation)
                 }
                 DetailItem::Error(_) => None,
             };
             entries.extend(entry);
         }
-        Details {
-            entries,
-            span: details.span,
-        }
+        Details { entries, span: details.span }
     }
 
     fn plain_string_quiet(&self, literal: &tree::Literal) -> Option<String> {
@@ -205,11 +177,7 @@ impl Lowerer<'_> {
         }
     }
 
-    fn detail_property(
-        &mut self,
-        property: &tree::Property,
-        scope: &Scope<'_>,
-    ) -> Option<DetailEntry> {
+    fn detail_property(&mut self, property: &tree::Property, scope: &Scope<'_>) -> Option<DetailEntry> {
         let key = Spanned::new(property.key.text.clone(), property.key.span);
         let value = property.value.as_ref()?;
         match key.value.as_str() {
@@ -217,10 +185,7 @@ impl Lowerer<'_> {
             // A deployment is an ARM deployment body, evaluated by ARM: taken verbatim.
             "deployment" => {
                 let json = self.json(value)?;
-                Some(DetailEntry::Property {
-                    key,
-                    value: Expr::Raw(json, value.span()),
-                })
+                Some(DetailEntry::Property { key, value: Expr::Raw(json, value.span()) })
             }
             _ => {
                 let value = self.block_value(value, scope)?;
@@ -238,10 +203,7 @@ impl Lowerer<'_> {
         for item in items {
             if let Some(word) = super::expr::bare_word(item) {
                 match roles::role_by_name(&word.text) {
-                    Some(role) => ids.push(Spanned::new(
-                        roles::role_definition_id(role.guid),
-                        word.span,
-                    )),
+                    Some(role) => ids.push(Spanned::new(roles::role_definition_id(role.guid), word.span)),
                     None => {
                         let mut diagnostic = Diagnostic::new(
                             Code::UnknownRole,
@@ -260,7 +222,12 @@ impl Lowerer<'_> {
                     ids.push(Spanned::new(id, literal.span));
                 }
             } else {
-                self.error(Code::InvalidDetails, item.span(), "a role is a well-known role name or a role definition id string", "write `contributor` or \"/providers/Microsoft.Authorization/roleDefinitions/<guid>\"");
+                self.error(
+                    Code::InvalidDetails,
+                    item.span(),
+                    "a role is a well-known role name or a role definition id string",
+                    "write `contributor` or \"/providers/Microsoft.Authorization/roleDefinitions/<guid>\"",
+                );
             }
         }
         Some(DetailEntry::Roles { ids, span })
@@ -294,13 +261,7 @@ impl Lowerer<'_> {
             tree::OperationKind::Add => OperationKind::Add,
             tree::OperationKind::Remove => OperationKind::Remove,
         };
-        Some(Operation {
-            kind,
-            field,
-            value,
-            condition,
-            span: operation.span,
-        })
+        Some(Operation { kind, field, value, condition, span: operation.span })
     }
 }
 

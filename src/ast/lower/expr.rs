@@ -15,12 +15,7 @@ impl Lowerer<'_> {
     /// A string literal taken as plain text (escapes decoded, `$` not special).
     pub(crate) fn plain_string(&mut self, literal: &Literal) -> Option<String> {
         let LiteralKind::String(raw) = &literal.kind else {
-            self.error(
-                Code::InvalidLiteral,
-                literal.span,
-                "expected a string",
-                "write the value in double quotes",
-            );
+            self.error(Code::InvalidLiteral, literal.span, "expected a string", "write the value in double quotes");
             return None;
         };
         match strings::decode_plain(raw) {
@@ -38,10 +33,7 @@ impl Lowerer<'_> {
         let end = literal.start as usize + 1 + error.end;
         let span = Span::new(self.file, start, end.min(literal.end as usize));
         let (code, help) = if error.interpolation {
-            (
-                Code::InvalidInterpolation,
-                "write `$name` or `${expression}`, or `\\$` for a dollar sign",
-            )
+            (Code::InvalidInterpolation, "write `$name` or `${expression}`, or `\\$` for a dollar sign")
         } else {
             (
                 Code::InvalidEscape,
@@ -69,10 +61,7 @@ impl Lowerer<'_> {
                 span: *span,
             }),
             tree::Expr::Array(items, span) => {
-                let items = items
-                    .iter()
-                    .filter_map(|item| self.value(item, scope))
-                    .collect();
+                let items = items.iter().filter_map(|item| self.value(item, scope)).collect();
                 Some(Expr::Array(items, *span))
             }
             tree::Expr::Object(entries, span) => {
@@ -100,20 +89,13 @@ impl Lowerer<'_> {
 
     /// A JSON literal (parameter defaults, metadata, `json { … }`): no parameters, fields or
     /// calls; strings taken as written. Bare words are strings when `bare_words` allows.
-    pub(crate) fn literal_json(
-        &mut self,
-        expr: &tree::Expr,
-        bare_words: bool,
-    ) -> Option<serde_json::Value> {
+    pub(crate) fn literal_json(&mut self, expr: &tree::Expr, bare_words: bool) -> Option<serde_json::Value> {
         if bare_words {
             if let Some(word) = bare_word(expr) {
                 return Some(serde_json::Value::String(word.text.clone()));
             }
             if let tree::Expr::Array(items, _) = expr {
-                let items = items
-                    .iter()
-                    .map(|item| self.literal_json(item, true))
-                    .collect::<Option<Vec<_>>>()?;
+                let items = items.iter().map(|item| self.literal_json(item, true)).collect::<Option<Vec<_>>>()?;
                 return Some(serde_json::Value::Array(items));
             }
         }
@@ -163,12 +145,7 @@ impl Lowerer<'_> {
         match serde_json::Number::from_str(text) {
             Ok(number) => Some(number),
             Err(_) => {
-                self.error(
-                    Code::InvalidNumber,
-                    span,
-                    format!("`{text}` is not a valid number"),
-                    "write a JSON number",
-                );
+                self.error(Code::InvalidNumber, span, format!("`{text}` is not a valid number"), "write a JSON number");
                 None
             }
         }
@@ -180,11 +157,7 @@ impl Lowerer<'_> {
     }
 
     pub(crate) fn param_ref(&mut self, name: &tree::Name, scope: &Scope<'_>) -> Spanned<String> {
-        if !scope
-            .params
-            .iter()
-            .any(|p| p.eq_ignore_ascii_case(&name.text))
-        {
+        if !scope.params.iter().any(|p| p.eq_ignore_ascii_case(&name.text)) {
             let help = match did_you_mean(&name.text, scope.params.iter().map(String::as_str)) {
                 Some(s) => format!("did you mean `${s}`?"),
                 None => format!("declare it: `param {}: string`", name.text),
@@ -195,11 +168,8 @@ impl Lowerer<'_> {
                 format!("parameter `${}` is not declared", name.text),
             )
             .with_help(help.clone());
-            let diagnostic = match did_you_mean(&name.text, scope.params.iter().map(String::as_str))
-            {
-                Some(s) => {
-                    diagnostic.with_fix(format!("replace with `${s}`"), name.span, format!("${s}"))
-                }
+            let diagnostic = match did_you_mean(&name.text, scope.params.iter().map(String::as_str)) {
+                Some(s) => diagnostic.with_fix(format!("replace with `${s}`"), name.span, format!("${s}")),
                 None => diagnostic,
             };
             self.report(diagnostic);
@@ -210,9 +180,7 @@ impl Lowerer<'_> {
     fn literal(&mut self, literal: &Literal, scope: &Scope<'_>) -> Option<Expr> {
         match &literal.kind {
             LiteralKind::String(raw) => self.interpolated(raw, literal.span, scope),
-            LiteralKind::Number(text) => self
-                .number(text, literal.span)
-                .map(|n| Expr::Number(n, literal.span)),
+            LiteralKind::Number(text) => self.number(text, literal.span).map(|n| Expr::Number(n, literal.span)),
             LiteralKind::Bool(b) => Some(Expr::Bool(*b, literal.span)),
             LiteralKind::Null => Some(Expr::Null(literal.span)),
         }
@@ -232,20 +200,12 @@ impl Lowerer<'_> {
             match piece {
                 Piece::Text(text) => parts.push(Expr::String(text, span)),
                 Piece::Param { name, start, end } => {
-                    let name_span =
-                        Span::new(self.file, content_start + start, content_start + end);
-                    let name = tree::Name {
-                        text: name,
-                        span: name_span,
-                    };
+                    let name_span = Span::new(self.file, content_start + start, content_start + end);
+                    let name = tree::Name { text: name, span: name_span };
                     parts.push(Expr::Param(self.param_ref(&name, scope)));
                 }
                 Piece::Expr { text, start } => {
-                    match crate::syntax::parse_embedded_expr(
-                        self.file,
-                        &text,
-                        content_start + start,
-                    ) {
+                    match crate::syntax::parse_embedded_expr(self.file, &text, content_start + start) {
                         Ok(expr) => parts.push(self.value(&expr, scope)?),
                         Err(diagnostics) => {
                             self.diagnostics.extend(diagnostics);
@@ -258,11 +218,7 @@ impl Lowerer<'_> {
         match parts.len() {
             0 => Some(Expr::String(String::new(), span)),
             1 => parts.pop(),
-            _ => Some(Expr::Call {
-                name: Spanned::new("concat".into(), span),
-                args: parts,
-                span,
-            }),
+            _ => Some(Expr::Call { name: Spanned::new("concat".into(), span), args: parts, span }),
         }
     }
 
@@ -300,44 +256,19 @@ impl Lowerer<'_> {
         }
     }
 
-    fn call(
-        &mut self,
-        name: &tree::Name,
-        args: &[tree::Expr],
-        span: Span,
-        scope: &Scope<'_>,
-    ) -> Option<Expr> {
+    fn call(&mut self, name: &tree::Name, args: &[tree::Expr], span: Span, scope: &Scope<'_>) -> Option<Expr> {
         // `field("alias")` and `current("name")` get their own nodes so that the checker can
         // look at the alias and the count they refer to.
         if name.text.eq_ignore_ascii_case("field") {
-            if let [
-                tree::Expr::Literal(
-                    literal @ Literal {
-                        kind: LiteralKind::String(_),
-                        ..
-                    },
-                ),
-            ] = args
-            {
+            if let [tree::Expr::Literal(literal @ Literal { kind: LiteralKind::String(_), .. })] = args {
                 let alias = self.plain_string(literal)?;
-                return Some(Expr::Field(Box::new(Field {
-                    name: FieldName::Static(alias),
-                    written: None,
-                    span,
-                })));
+                return Some(Expr::Field(Box::new(Field { name: FieldName::Static(alias), written: None, span })));
             }
         }
         if name.text.eq_ignore_ascii_case("current") {
             match args {
                 [] => return Some(Expr::Current(None, span)),
-                [
-                    tree::Expr::Literal(
-                        literal @ Literal {
-                            kind: LiteralKind::String(_),
-                            ..
-                        },
-                    ),
-                ] => {
+                [tree::Expr::Literal(literal @ Literal { kind: LiteralKind::String(_), .. })] => {
                     return Some(Expr::Current(Some(self.plain_string(literal)?), span));
                 }
                 [tree::Expr::Path(path)] if path.segments.is_empty() => {
@@ -357,22 +288,14 @@ impl Lowerer<'_> {
         for arg in args {
             lowered.push(self.value(arg, scope)?);
         }
-        Some(Expr::Call {
-            name: Spanned::new(name.text.clone(), name.span),
-            args: lowered,
-            span,
-        })
+        Some(Expr::Call { name: Spanned::new(name.text.clone(), name.span), args: lowered, span })
     }
 }
 
 /// A single bare word (`audit`, `contributor`): a path of one name and no segments.
 pub(crate) fn bare_word(expr: &tree::Expr) -> Option<&tree::Name> {
     match expr {
-        tree::Expr::Path(tree::Path {
-            head: PathHead::Name(name),
-            segments,
-            ..
-        }) if segments.is_empty() => Some(name),
+        tree::Expr::Path(tree::Path { head: PathHead::Name(name), segments, .. }) if segments.is_empty() => Some(name),
         _ => None,
     }
 }

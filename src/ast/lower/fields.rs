@@ -10,9 +10,8 @@ use crate::syntax::span::Span;
 use crate::syntax::tree::{self, LiteralKind, PathHead, Segment};
 
 /// Fields every resource has; they never take a resource-type prefix.
-pub(crate) const TOP_LEVEL_FIELDS: &[&str] = &[
-    "type", "name", "fullName", "kind", "location", "id", "tags", "identity",
-];
+pub(crate) const TOP_LEVEL_FIELDS: &[&str] =
+    &["type", "name", "fullName", "kind", "location", "id", "tags", "identity"];
 
 /// What names mean where a condition or expression is written.
 #[derive(Debug, Clone, Default)]
@@ -35,18 +34,11 @@ pub(crate) enum Binding {
 
 impl<'p> Scope<'p> {
     pub fn new(params: &'p [String]) -> Scope<'p> {
-        Scope {
-            params,
-            resource_type: None,
-            bindings: Vec::new(),
-        }
+        Scope { params, resource_type: None, bindings: Vec::new() }
     }
 
     pub fn with_resource_type(&self, resource_type: &str) -> Scope<'p> {
-        Scope {
-            resource_type: Some(resource_type.to_string()),
-            ..self.clone()
-        }
+        Scope { resource_type: Some(resource_type.to_string()), ..self.clone() }
     }
 
     pub fn with_binding(&self, binding: Binding) -> Scope<'p> {
@@ -57,10 +49,7 @@ impl<'p> Scope<'p> {
 
     fn element_for(&self, head: &str) -> Option<&Binding> {
         self.bindings.iter().rev().find(|b| match b {
-            Binding::Element {
-                name: Some(name), ..
-            }
-            | Binding::Value { name } => name == head,
+            Binding::Element { name: Some(name), .. } | Binding::Value { name } => name == head,
             Binding::Element { name: None, .. } => false,
         })
     }
@@ -97,12 +86,7 @@ enum Part {
 
 impl Lowerer<'_> {
     /// Resolves a path written where a field is expected.
-    pub(crate) fn resolve_path(
-        &mut self,
-        path: &tree::Path,
-        scope: &Scope<'_>,
-        as_value: bool,
-    ) -> Option<Resolved> {
+    pub(crate) fn resolve_path(&mut self, path: &tree::Path, scope: &Scope<'_>, as_value: bool) -> Option<Resolved> {
         let written = path_text(path, self.text);
         let (head, head_span, is_alias) = match &path.head {
             PathHead::Name(name) => (name.text.as_str(), name.span, false),
@@ -140,20 +124,16 @@ impl Lowerer<'_> {
                     Code::InvalidFieldPath,
                     path.span,
                     format!("`{head}` is a resource kind, not a field"),
-                    format!("compare one of its fields, as in `{head}.someField == …`, or use `{head}` alone as a condition"),
+                    format!(
+                        "compare one of its fields, as in `{head}.someField == …`, or use `{head}` alone as a condition"
+                    ),
                 );
                 return None;
             };
             parts.push(Part::Text(format!("{}/{}", kind.resource_type, first.text)));
             segments = rest;
         } else {
-            let suggestion = did_you_mean(
-                head,
-                KINDS
-                    .iter()
-                    .map(|k| k.name)
-                    .chain(TOP_LEVEL_FIELDS.iter().copied()),
-            );
+            let suggestion = did_you_mean(head, KINDS.iter().map(|k| k.name).chain(TOP_LEVEL_FIELDS.iter().copied()));
             let help = match suggestion {
                 Some(s) => format!(
                     "did you mean `{s}`? Otherwise write the field inside a kind block (`compute {{ {head} … }}`), qualify it (`compute.{head}`) or use the full alias name"
@@ -162,12 +142,7 @@ impl Lowerer<'_> {
                     "write the field inside a kind block (`compute {{ {head} … }}`), qualify it (`compute.{head}`) or use the full alias name"
                 ),
             };
-            self.error(
-                Code::InvalidFieldPath,
-                head_span,
-                format!("`{head}` is not a field here"),
-                help,
-            );
+            self.error(Code::InvalidFieldPath, head_span, format!("`{head}` is not a field here"), help);
             return None;
         }
         for segment in segments {
@@ -176,10 +151,9 @@ impl Lowerer<'_> {
         let field = self.finish_field(parts, path.span, Some(written));
         match (&field.name, via_binding && as_value) {
             // Read as a value, a member of the counted array is `current('…')`.
-            (FieldName::Static(alias), true) => Some(Resolved::CurrentElement {
-                alias: alias.clone(),
-                span: path.span,
-            }),
+            (FieldName::Static(alias), true) => {
+                Some(Resolved::CurrentElement { alias: alias.clone(), span: path.span })
+            }
             _ => Some(Resolved::Field(field)),
         }
     }
@@ -269,18 +243,10 @@ impl Lowerer<'_> {
                     Part::Expr(expr) => args.push(expr),
                 }
             }
-            FieldName::Dynamic(Box::new(Expr::Call {
-                name: Spanned::new("concat".into(), span),
-                args,
-                span,
-            }))
+            FieldName::Dynamic(Box::new(Expr::Call { name: Spanned::new("concat".into(), span), args, span }))
         };
         let written = written.filter(|w| !matches!(&name, FieldName::Static(n) if n == w));
-        Field {
-            name,
-            written,
-            span,
-        }
+        Field { name, written, span }
     }
 }
 

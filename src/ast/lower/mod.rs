@@ -25,12 +25,7 @@ pub struct Lowered {
 /// Lowers a parsed file. `text` is the file's source, used for doc comments and for
 /// expressions embedded in strings.
 pub fn lower_file(file: FileId, text: &str, tree: &tree::File, comments: &[Comment]) -> Lowered {
-    let mut lowerer = Lowerer {
-        file,
-        text,
-        comments,
-        diagnostics: Vec::new(),
-    };
+    let mut lowerer = Lowerer { file, text, comments, diagnostics: Vec::new() };
     let mut module = Module::default();
     for item in &tree.items {
         match item {
@@ -41,25 +36,18 @@ pub fn lower_file(file: FileId, text: &str, tree: &tree::File, comments: &[Comme
             }
             tree::Item::Policy(block) => {
                 if let Some(policy) = lowerer.policy(block) {
-                    module
-                        .definitions
-                        .push(crate::ast::Definition::Policy(policy));
+                    module.definitions.push(crate::ast::Definition::Policy(policy));
                 }
             }
             tree::Item::Initiative(block) => {
                 if let Some(initiative) = lowerer.initiative(block) {
-                    module
-                        .definitions
-                        .push(crate::ast::Definition::Initiative(initiative));
+                    module.definitions.push(crate::ast::Definition::Initiative(initiative));
                 }
             }
             tree::Item::Error(_) => {}
         }
     }
-    Lowered {
-        module,
-        diagnostics: lowerer.diagnostics,
-    }
+    Lowered { module, diagnostics: lowerer.diagnostics }
 }
 
 pub(crate) struct Lowerer<'a> {
@@ -74,13 +62,7 @@ impl Lowerer<'_> {
         self.diagnostics.push(diagnostic);
     }
 
-    pub(crate) fn error(
-        &mut self,
-        code: Code,
-        span: Span,
-        message: impl Into<String>,
-        help: impl Into<String>,
-    ) {
+    pub(crate) fn error(&mut self, code: Code, span: Span, message: impl Into<String>, help: impl Into<String>) {
         self.report(Diagnostic::new(code, span, message).with_help(help));
     }
 
@@ -89,23 +71,13 @@ impl Lowerer<'_> {
     pub(crate) fn doc_comment(&self, start: Span) -> Option<String> {
         let mut lines = Vec::new();
         let mut next_start = start.start as usize;
-        for comment in self
-            .comments
-            .iter()
-            .rev()
-            .skip_while(|c| c.span.start >= start.start)
-        {
+        for comment in self.comments.iter().rev().skip_while(|c| c.span.start >= start.start) {
             let between = self.text.get(comment.span.end as usize..next_start)?;
             if !comment.doc || !between.trim().is_empty() {
                 break;
             }
             let line = comment.text.trim_start_matches('/');
-            lines.push(
-                line.strip_prefix(' ')
-                    .unwrap_or(line)
-                    .trim_end()
-                    .to_string(),
-            );
+            lines.push(line.strip_prefix(' ').unwrap_or(line).trim_end().to_string());
             next_start = comment.span.start as usize;
         }
         if lines.is_empty() {

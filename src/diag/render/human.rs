@@ -50,15 +50,12 @@ pub fn render_human(diags: &[Diagnostic], sources: &SourceMap, color: bool) -> S
 /// one present; `no problems found` when there is nothing to count.
 pub fn summary_line(diags: &[Diagnostic]) -> String {
     let counts = count(diags);
-    let parts: Vec<String> = [
-        (counts.errors, "error", "errors"),
-        (counts.warnings, "warning", "warnings"),
-        (counts.hints, "hint", "hints"),
-    ]
-    .into_iter()
-    .filter(|&(n, _, _)| n > 0)
-    .map(|(n, one, many)| format!("{n} {}", if n == 1 { one } else { many }))
-    .collect();
+    let parts: Vec<String> =
+        [(counts.errors, "error", "errors"), (counts.warnings, "warning", "warnings"), (counts.hints, "hint", "hints")]
+            .into_iter()
+            .filter(|&(n, _, _)| n > 0)
+            .map(|(n, one, many)| format!("{n} {}", if n == 1 { one } else { many }))
+            .collect();
     let lead = if counts.errors > 0 {
         "error"
     } else if counts.warnings > 0 {
@@ -83,11 +80,7 @@ fn severity_color(severity: Severity) -> Color {
 fn header(diag: &Diagnostic, color: bool) -> String {
     let lead = format!("{}[{}]", diag.severity.as_str(), diag.code.id());
     if color {
-        format!(
-            "{}: {}\n",
-            lead.fg(severity_color(diag.severity)),
-            diag.message
-        )
+        format!("{}: {}\n", lead.fg(severity_color(diag.severity)), diag.message)
     } else {
         format!("{lead}: {}\n", diag.message)
     }
@@ -116,12 +109,7 @@ fn is_file_level(diag: &Diagnostic, sources: &SourceMap) -> bool {
     sources.get(diag.span.file).is_none() || (diag.span.start == 0 && diag.span.end == 0)
 }
 
-fn render_one(
-    diag: &Diagnostic,
-    sources: &SourceMap,
-    cache: &mut SourceCache,
-    color: bool,
-) -> String {
+fn render_one(diag: &Diagnostic, sources: &SourceMap, cache: &mut SourceCache, color: bool) -> String {
     if !is_file_level(diag, sources)
         && let Some(body) = render_snippet(diag, sources, cache, color)
     {
@@ -135,26 +123,11 @@ fn render_one(
 fn render_plain(diag: &Diagnostic, sources: &SourceMap, color: bool) -> String {
     let mut out = header(diag, color);
     let arrow = |text: &str| {
-        if color {
-            format!("{}", text.fg(Color::Fixed(246)))
-        } else {
-            text.to_string()
-        }
+        if color { format!("{}", text.fg(Color::Fixed(246))) } else { text.to_string() }
     };
-    let _ = writeln!(
-        out,
-        "  {} {}",
-        arrow("-->"),
-        sources.path(diag.span.file).display()
-    );
+    let _ = writeln!(out, "  {} {}", arrow("-->"), sources.path(diag.span.file).display());
     for label in &diag.labels {
-        let _ = writeln!(
-            out,
-            "  {} note: {}: {}",
-            arrow("="),
-            location(sources, label.span),
-            label.message
-        );
+        let _ = writeln!(out, "  {} note: {}: {}", arrow("="), location(sources, label.span), label.message);
     }
     if let Some(help) = &diag.help {
         let _ = writeln!(out, "  {} help: {help}", arrow("="));
@@ -179,19 +152,11 @@ fn location(sources: &SourceMap, span: Span) -> String {
 }
 
 /// The ariadne part (everything below the header), or `None` if ariadne could not draw it.
-fn render_snippet(
-    diag: &Diagnostic,
-    sources: &SourceMap,
-    cache: &mut SourceCache,
-    color: bool,
-) -> Option<String> {
+fn render_snippet(diag: &Diagnostic, sources: &SourceMap, cache: &mut SourceCache, color: bool) -> Option<String> {
     let primary = cache.char_span(sources, diag.span)?;
     // The kind only shapes ariadne's header line, which is dropped below.
-    let mut report = Report::build(ReportKind::Error, primary.clone()).with_config(
-        Config::default()
-            .with_color(color)
-            .with_index_type(IndexType::Char),
-    );
+    let mut report = Report::build(ReportKind::Error, primary.clone())
+        .with_config(Config::default().with_color(color).with_index_type(IndexType::Char));
 
     // ariadne draws no underline for a label without text, so the primary label carries the
     // code's one-line summary (the header already has the specific message). It wins overlaps.
@@ -201,31 +166,21 @@ fn render_snippet(
         match cache.char_span(sources, label.span) {
             Some(span) => labels.push((span, label.message.as_str(), false)),
             // A label in a file that was never read cannot be drawn; keep its message.
-            None => notes.push(format!(
-                "{}: {}",
-                location(sources, label.span),
-                label.message
-            )),
+            None => notes.push(format!("{}: {}", location(sources, label.span), label.message)),
         }
     }
     // ariadne starts a new snippet whenever a label ends on a line above the previous label's
     // last line, so labels go in file and end order: the primary file first, then one snippet
     // per other file.
     let primary_file = diag.span.file;
-    labels.sort_by_key(|((file, range), _, _)| {
-        (*file != primary_file, *file, range.end, range.start)
-    });
+    labels.sort_by_key(|((file, range), _, _)| (*file != primary_file, *file, range.end, range.start));
     for (span, message, is_primary) in labels {
         let mut label = Label::new(span).with_message(message);
         if is_primary {
             label = label.with_priority(1);
         }
         if color {
-            label = label.with_color(if is_primary {
-                severity_color(diag.severity)
-            } else {
-                Color::Blue
-            });
+            label = label.with_color(if is_primary { severity_color(diag.severity) } else { Color::Blue });
         }
         report.add_label(label);
     }
@@ -240,9 +195,7 @@ fn render_snippet(
     // ariadne's layout code warns of its own bugs; a panic there must not take the compiler
     // down with it, so a failed drawing falls back to the plain form. Spans are already
     // clamped and every source is in the cache, so this is a last resort, not a code path.
-    let written = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        report.write(&mut *cache, &mut bytes)
-    }));
+    let written = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| report.write(&mut *cache, &mut bytes)));
     if !matches!(written, Ok(Ok(()))) {
         return None;
     }
@@ -269,19 +222,12 @@ impl SourceCache {
     /// `span` as the character range ariadne indexes by, or `None` for an unknown file.
     fn char_span(&mut self, sources: &SourceMap, span: Span) -> Option<(FileId, Range<usize>)> {
         let file = sources.get(span.file)?;
-        self.files.entry(span.file).or_insert_with(|| {
-            (
-                file.path.display().to_string(),
-                Source::from(ariadne_text(&file.text)),
-            )
-        });
+        self.files
+            .entry(span.file)
+            .or_insert_with(|| (file.path.display().to_string(), Source::from(ariadne_text(&file.text))));
         let range = resolve_span(file, span);
         let start = char_offset(file, range.start.byte);
-        let end = start
-            + file
-                .text
-                .get(range.start.byte..range.end.byte)
-                .map_or(0, |s| s.chars().count());
+        let end = start + file.text.get(range.start.byte..range.end.byte).map_or(0, |s| s.chars().count());
         Some((span.file, start..end))
     }
 }
@@ -321,10 +267,7 @@ impl ariadne::Cache<FileId> for SourceCache {
     type Storage = String;
 
     fn fetch(&mut self, id: &FileId) -> Result<&Source<String>, impl std::fmt::Debug> {
-        self.files
-            .get(id)
-            .map(|(_, source)| source)
-            .ok_or("file not in the source map")
+        self.files.get(id).map(|(_, source)| source).ok_or("file not in the source map")
     }
 
     fn display<'a>(&self, id: &'a FileId) -> Option<impl std::fmt::Display + 'a> {
@@ -344,14 +287,8 @@ mod tests {
         let warning = Diagnostic::new(Code::UnknownFunction, span, "w");
         let hint = warning.clone().with_severity(Severity::Hint);
         assert_eq!(summary_line(&[]), "no problems found");
-        assert_eq!(
-            summary_line(&[error.clone(), error.clone(), warning.clone()]),
-            "error: 2 errors, 1 warning"
-        );
-        assert_eq!(
-            summary_line(&[warning, hint.clone(), hint]),
-            "warning: 1 warning, 2 hints"
-        );
+        assert_eq!(summary_line(&[error.clone(), error.clone(), warning.clone()]), "error: 2 errors, 1 warning");
+        assert_eq!(summary_line(&[warning, hint.clone(), hint]), "warning: 1 warning, 2 hints");
     }
 
     #[test]

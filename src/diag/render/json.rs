@@ -68,15 +68,9 @@ fn diagnostic(diag: &Diagnostic, sources: &SourceMap) -> Value {
     object.insert("severity".into(), diag.severity.as_str().into());
     object.insert("message".into(), diag.message.clone().into());
     extend_location(&mut object, sources, diag.span);
-    object.insert(
-        "labels".into(),
-        diag.labels.iter().map(|l| label(l, sources)).collect(),
-    );
+    object.insert("labels".into(), diag.labels.iter().map(|l| label(l, sources)).collect());
     object.insert("help".into(), diag.help.clone().into());
-    object.insert(
-        "fixes".into(),
-        diag.fixes.iter().map(|f| fix(f, sources)).collect(),
-    );
+    object.insert("fixes".into(), diag.fixes.iter().map(|f| fix(f, sources)).collect());
     Value::Object(object)
 }
 
@@ -106,21 +100,12 @@ fn extend_location(object: &mut serde_json::Map<String, Value>, sources: &Source
     let Some(file) = sources.get(span.file) else {
         object.insert("file".into(), Value::Null);
         object.insert("range".into(), Value::Null);
-        object.insert(
-            "byteRange".into(),
-            json!({ "start": span.start, "end": span.end }),
-        );
+        object.insert("byteRange".into(), json!({ "start": span.start, "end": span.end }));
         return;
     };
     let range = resolve_span(file, span);
     let position = |p: super::Position| json!({ "line": p.line + 1, "column": p.char_col + 1 });
     object.insert("file".into(), portable_path(&file.path).into());
-    object.insert(
-        "range".into(),
-        json!({ "start": position(range.start), "end": position(range.end) }),
-    );
-    object.insert(
-        "byteRange".into(),
-        json!({ "start": range.start.byte, "end": range.end.byte }),
-    );
+    object.insert("range".into(), json!({ "start": position(range.start), "end": position(range.end) }));
+    object.insert("byteRange".into(), json!({ "start": range.start.byte, "end": range.end.byte }));
 }

@@ -54,11 +54,7 @@ pub struct UnknownFormat(pub String);
 
 impl fmt::Display for UnknownFormat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "unknown diagnostic format `{}` (expected human, json or sarif)",
-            self.0
-        )
+        write!(f, "unknown diagnostic format `{}` (expected human, json or sarif)", self.0)
     }
 }
 
@@ -120,15 +116,8 @@ pub(crate) struct Range {
 /// and a reversed span (the fields are public) collapses to its start.
 pub(crate) fn resolve_span(file: &SourceFile, span: Span) -> Range {
     let start = floor_char_boundary(&file.text, span.start as usize);
-    let end = if span.end <= span.start {
-        start
-    } else {
-        ceil_char_boundary(&file.text, span.end as usize).max(start)
-    };
-    Range {
-        start: position(file, start),
-        end: position(file, end),
-    }
+    let end = if span.end <= span.start { start } else { ceil_char_boundary(&file.text, span.end as usize).max(start) };
+    Range { start: position(file, start), end: position(file, end) }
 }
 
 /// `offset` must already be clamped onto a character boundary of `file.text`.
@@ -138,12 +127,7 @@ fn position(file: &SourceFile, offset: usize) -> Position {
     let (line, byte_col) = file.line_col(u32::try_from(offset).unwrap_or(u32::MAX));
     let line_start = offset.saturating_sub(byte_col);
     let before = file.text.get(line_start..offset).unwrap_or("");
-    Position {
-        byte: offset,
-        line,
-        char_col: before.chars().count(),
-        utf16_col: before.encode_utf16().count(),
-    }
+    Position { byte: offset, line, char_col: before.chars().count(), utf16_col: before.encode_utf16().count() }
 }
 
 fn floor_char_boundary(text: &str, offset: usize) -> usize {
@@ -166,11 +150,7 @@ fn ceil_char_boundary(text: &str, offset: usize) -> usize {
 /// platform so that JSON and SARIF baselines do not depend on the OS that produced them.
 pub(crate) fn portable_path(path: &Path) -> String {
     let text = path.to_string_lossy();
-    if std::path::MAIN_SEPARATOR == '\\' {
-        text.replace('\\', "/")
-    } else {
-        text.into_owned()
-    }
+    if std::path::MAIN_SEPARATOR == '\\' { text.replace('\\', "/") } else { text.into_owned() }
 }
 
 /// Counts of diagnostics by severity.
@@ -203,10 +183,7 @@ mod tests {
     fn format_names_round_trip() {
         for format in [Format::Human, Format::Json, Format::Sarif] {
             assert_eq!(format.to_string().parse::<Format>(), Ok(format));
-            assert_eq!(
-                <Format as clap::ValueEnum>::from_str(format.as_str(), false),
-                Ok(format)
-            );
+            assert_eq!(<Format as clap::ValueEnum>::from_str(format.as_str(), false), Ok(format));
         }
         assert_eq!("SARIF".parse::<Format>(), Ok(Format::Sarif));
         assert!("xml".parse::<Format>().is_err());
@@ -218,38 +195,14 @@ mod tests {
         let id = map.add("a.gavel", "aé🚀\nb".to_string());
         let file = map.get(id).unwrap();
         // Inside `é` (bytes 1..3) and inside the rocket (bytes 3..7).
-        let range = resolve_span(
-            file,
-            Span {
-                file: id,
-                start: 2,
-                end: 5,
-            },
-        );
+        let range = resolve_span(file, Span { file: id, start: 2, end: 5 });
         assert_eq!((range.start.byte, range.end.byte), (1, 7));
         assert_eq!((range.start.char_col, range.end.char_col), (1, 3));
         assert_eq!((range.start.utf16_col, range.end.utf16_col), (1, 4));
         // Past the end, and reversed.
-        let range = resolve_span(
-            file,
-            Span {
-                file: FileId(0),
-                start: 100,
-                end: 200,
-            },
-        );
-        assert_eq!(
-            (range.start.line, range.start.char_col, range.end.byte),
-            (1, 1, 9)
-        );
-        let range = resolve_span(
-            file,
-            Span {
-                file: id,
-                start: 8,
-                end: 2,
-            },
-        );
+        let range = resolve_span(file, Span { file: FileId(0), start: 100, end: 200 });
+        assert_eq!((range.start.line, range.start.char_col, range.end.byte), (1, 1, 9));
+        let range = resolve_span(file, Span { file: id, start: 8, end: 2 });
         assert_eq!(range.start, range.end);
     }
 }

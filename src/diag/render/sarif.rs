@@ -22,9 +22,7 @@ pub const SARIF_VERSION: &str = "2.1.0";
 /// published address yet, so until Cargo.toml names one `informationUri` is left out (it is
 /// optional in SARIF) rather than pointing somewhere made up.
 fn information_uri() -> Option<&'static str> {
-    [env!("CARGO_PKG_HOMEPAGE"), env!("CARGO_PKG_REPOSITORY")]
-        .into_iter()
-        .find(|uri| !uri.is_empty())
+    [env!("CARGO_PKG_HOMEPAGE"), env!("CARGO_PKG_REPOSITORY")].into_iter().find(|uri| !uri.is_empty())
 }
 
 /// The SARIF `level` of a severity. SARIF has no "hint"; `note` is its lowest reportable level.
@@ -44,10 +42,7 @@ pub fn render_sarif(diags: &[Diagnostic], sources: &SourceMap, tool_version: &st
         driver.insert("informationUri".into(), uri.into());
     }
     driver.insert("version".into(), tool_version.into());
-    driver.insert(
-        "rules".into(),
-        Code::ALL.iter().map(|&code| rule(code)).collect(),
-    );
+    driver.insert("rules".into(), Code::ALL.iter().map(|&code| rule(code)).collect());
 
     json!({
         "$schema": SARIF_SCHEMA,
@@ -211,15 +206,9 @@ mod tests {
     #[test]
     fn uris_are_encoded() {
         assert_eq!(file_uri(Path::new("policies/a.gavel")), "policies/a.gavel");
-        assert_eq!(
-            file_uri(Path::new("my policies/café.gavel")),
-            "my%20policies/caf%C3%A9.gavel"
-        );
+        assert_eq!(file_uri(Path::new("my policies/café.gavel")), "my%20policies/caf%C3%A9.gavel");
         assert_eq!(file_uri(Path::new("a:b#c%.gavel")), "a%3Ab%23c%25.gavel");
         #[cfg(unix)]
-        assert_eq!(
-            file_uri(Path::new("/srv/p q.gavel")),
-            "file:///srv/p%20q.gavel"
-        );
+        assert_eq!(file_uri(Path::new("/srv/p q.gavel")), "file:///srv/p%20q.gavel");
     }
 }
