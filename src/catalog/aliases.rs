@@ -599,9 +599,19 @@ pub const FUZZY_LIMIT: usize = 50;
 /// The order of every catalog table: bytes compared with ASCII letters folded to lower case.
 /// The generator sorts with the same rule (`xtask/src/facts.rs`), so binary searches agree.
 pub fn cmp_ignore_case(a: &str, b: &str) -> Ordering {
-    a.bytes()
-        .map(|c| c.to_ascii_lowercase())
-        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+    // Hand-rolled rather than `Iterator::cmp` over mapped bytes: names share long prefixes
+    // (`Microsoft.MachineLearningServices/workspaces/…`) and equal bytes need no folding, which
+    // makes lookups several times faster.
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    for (&x, &y) in a.iter().zip(b) {
+        if x != y {
+            let (x, y) = (x.to_ascii_lowercase(), y.to_ascii_lowercase());
+            if x != y {
+                return x.cmp(&y);
+            }
+        }
+    }
+    a.len().cmp(&b.len())
 }
 
 /// If every character of `query` (lower case) occurs in `text` in order, the length of the
@@ -884,6 +894,22 @@ mod tests {
                 Some(alias)
             );
             assert!(alias.enum_values().len() == 0 || alias.value_type() == ValueType::String);
+        }
+    }
+
+    #[test]
+    fn case_folded_order_is_lexicographic_on_folded_bytes() {
+        let words = [
+            "", "a", "A", "ab", "aB", "b", "B/", "b.", "Z", "[", "_", "é", "E",
+        ];
+        for a in words {
+            for b in words {
+                let folded = a
+                    .bytes()
+                    .map(|c| c.to_ascii_lowercase())
+                    .cmp(b.bytes().map(|c| c.to_ascii_lowercase()));
+                assert_eq!(cmp_ignore_case(a, b), folded, "{a:?} vs {b:?}");
+            }
         }
     }
 
