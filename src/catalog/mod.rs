@@ -2,3 +2,6 @@
 
 pub mod kinds;
 pub mod roles;
+pub mod aliases;
+pub mod fields;
+pub mod import;

@@ -1,0 +1,199 @@
+//! Readers for the alias dump, the modifiable-alias list and the policy corpus.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+/// One row of the `Get-AzPolicyAlias` Markdown dump.
+#[derive(Debug, Clone)]
+pub struct DumpAlias {
+    pub resource_type: String,
+    pub name: String,
+    pub default_path: String,
+}
+
+/// Reads every `<type>.md` of the dump: line 1 is `# <Namespace>/<type>`, then a table
+/// `| Default Path | Alias |` with one row per alias, each cell in backticks.
+pub fn read_dump(dir: &Path) -> Result<Vec<DumpAlias>, String> {
+    let mut files = list(dir, "md")?;
+    files.sort();
+    let mut out = Vec::new();
+    for file in files {
+        let text = read(&file)?;
+        let mut lines = text.lines();
+        let header = lines.next().unwrap_or_default();
+        let Some(resource_type) = header.strip_prefix("# ").map(str::trim) else {
+            return Err(format!(
+                "{}: line 1 is not `# <resource type>`",
+                file.display()
+            ));
+        };
+        for (n, line) in lines.enumerate() {
+            let line = line.trim();
+            if !line.starts_with("| `") {
+                continue;
+            }
+            let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
+            let [path, name] = cells.as_slice() else {
+                return Err(format!("{}:{}: expected two cells", file.display(), n + 2));
+            };
+            let unquote = |cell: &str| cell.trim_matches('`').to_string();
+            let name = unquote(name);
+            if !name
+                .to_ascii_lowercase()
+                .starts_with(&format!("{}/", resource_type.to_ascii_lowercase()))
+            {
+                return Err(format!(
+                    "{}:{}: alias {name} is not under {resource_type}",
+                    file.display(),
+                    n + 2
+                ));
+            }
+            out.push(DumpAlias {
+                resource_type: resource_type.to_string(),
+                name,
+                default_path: unquote(path),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Reads the modifiable-alias list: a JSON array of `"<alias name> (<default path>)"`.
+pub fn read_modifiable_list(path: &Path) -> Result<Vec<String>, String> {
+    let value = read_json(path)?;
+    let items = value
+        .as_array()
+        .ok_or_else(|| format!("{}: expected a JSON array", path.display()))?;
+    Ok(items
+        .iter()
+        .filter_map(Value::as_str)
+        .map(|s| s.split(" (").next().unwrap_or(s).trim().to_string())
+        .collect())
+}
+
+/// Aliases written by Modify (`then.details.operations[].field`) or Append (`then.details[].field`)
+/// policies: writable in practice even where the alias metadata does not say `Modifiable`.
+pub fn written_by_policies(dir: &Path) -> Result<BTreeSet<String>, String> {
+    let mut out = BTreeSet::new();
+    for file in json_files(dir)? {
+        let doc = read_json(&file)?;
+        let rule = if doc["properties"]["policyRule"].is_object() {
+            &doc["properties"]["policyRule"]
+        } else {
+            &doc["policyRule"]
+        };
+        let details = get_ci(get_ci(rule, "then"), "details");
+        let written: Vec<&Value> = match details {
+            Value::Array(items) => items.iter().collect(),
+            Value::Object(_) => match get_ci(details, "operations") {
+                Value::Array(ops) => ops.iter().collect(),
+                _ => Vec::new(),
+            },
+            _ => Vec::new(),
+        };
+        for item in written {
+            if let Some(field) = get_ci(item, "field").as_str() {
+                out.insert(field.to_string());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Every field a policy refers to: `"field": "…"` keys anywhere (conditions, count, operations)
+/// and `field('…')` / `current('…')` inside expressions.
+pub fn fields_used(dir: &Path) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    for file in json_files(dir)? {
+        let doc = read_json(&file)?;
+        collect_fields(&doc, &mut out);
+    }
+    Ok(out)
+}
+
+fn collect_fields(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, item) in map {
+                // A field given as an expression (`[concat('tags[', …)]`) names no alias itself.
+                if let Some(s) = item.as_str()
+                    && key.eq_ignore_ascii_case("field")
+                    && !s.starts_with('[')
+                {
+                    out.push(s.to_string());
+                }
+                collect_fields(item, out);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| collect_fields(item, out)),
+        Value::String(s) => {
+            let lower = s.to_ascii_lowercase();
+            for function in ["field('", "current('"] {
+                let mut from = 0;
+                while let Some(at) = lower[from..].find(function) {
+                    let start = from + at + function.len();
+                    let Some(len) = s[start..].find('\'') else {
+                        break;
+                    };
+                    out.push(s[start..start + len].to_string());
+                    from = start + len;
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Case-insensitive member access (policy JSON keys are case-insensitive).
+fn get_ci<'a>(value: &'a Value, key: &str) -> &'a Value {
+    match value {
+        Value::Object(map) => map
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map_or(&Value::Null, |(_, v)| v),
+        _ => &Value::Null,
+    }
+}
+
+pub fn read(path: &Path) -> Result<String, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(text.trim_start_matches('\u{feff}').to_string())
+}
+
+pub fn read_json(path: &Path) -> Result<Value, String> {
+    serde_json::from_str(&read(path)?).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Every `.json` under `dir`, recursively, sorted.
+pub fn json_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut out = Vec::new();
+    walk(dir, &mut out)?;
+    out.retain(|p| p.extension().is_some_and(|e| e == "json"));
+    out.sort();
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
+    for entry in std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
+        let path = entry.map_err(|e| format!("{}: {e}", dir.display()))?.path();
+        if path.is_dir() {
+            walk(&path, out)?;
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn list(dir: &Path, ext: &str) -> Result<Vec<PathBuf>, String> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
+        let path = entry.map_err(|e| format!("{}: {e}", dir.display()))?.path();
+        if path.extension().is_some_and(|e| e == ext) {
+            out.push(path);
+        }
+    }
+    Ok(out)
+}
