@@ -23,7 +23,7 @@ impl Lowerer<'_> {
                 Some(Condition::AnyOf { items: self.conditions(items, scope), span: *span })
             }
             Cond::Kind { path, body, span } => self.kind_guard(path, body.as_deref(), *span, scope),
-            Cond::Compare { lhs, op, rhs, span } => self.compare(lhs, *op, rhs.as_ref(), *span, scope),
+            Cond::Compare { lhs, op, rhs, span } => self.compare(lhs, *op, rhs.as_deref(), *span, scope),
             Cond::Quantifier { all, binding, source, body, span } => {
                 self.quantifier(*all, binding.as_ref(), source, body, *span, scope)
             }
