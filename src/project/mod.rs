@@ -173,20 +173,17 @@ fn check_members(compilation: &mut Compilation) {
                 continue;
             };
             for member in &initiative.members {
-                if let MemberTarget::Policy(name) = &member.target {
-                    if !policies.contains(&name.value.as_str()) {
-                        let suggestion = crate::diag::did_you_mean(&name.value, policies.iter().copied());
-                        let mut diagnostic = Diagnostic::new(
-                            Code::MemberNotFound,
-                            name.span,
-                            format!("no policy named `{}`", name.value),
-                        );
-                        diagnostic = match suggestion {
+                if let MemberTarget::Policy(name) = &member.target
+                    && !policies.contains(&name.value.as_str())
+                {
+                    let suggestion = crate::diag::did_you_mean(&name.value, policies.iter().copied());
+                    let mut diagnostic =
+                        Diagnostic::new(Code::MemberNotFound, name.span, format!("no policy named `{}`", name.value));
+                    diagnostic = match suggestion {
                             Some(s) => diagnostic.with_help(format!("did you mean `{s}`?")).with_fix(format!("replace with `{s}`"), name.span, s),
                             None => diagnostic.with_help("define the policy, `import` the file that defines it, or reference a definition by its id string"),
                         };
-                        missing.push(diagnostic);
-                    }
+                    missing.push(diagnostic);
                 }
             }
         }

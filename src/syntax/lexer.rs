@@ -64,11 +64,9 @@ impl<'src> Lexer<'src> {
                 self.nots_per_level.push(0);
                 self.nesting += 1;
             }
-            Token::RBrace | Token::RParen | Token::RBracket => {
-                if self.nots_per_level.len() > 1 {
-                    let nots = self.nots_per_level.pop().unwrap_or(0);
-                    self.nesting = self.nesting.saturating_sub(1 + nots);
-                }
+            Token::RBrace | Token::RParen | Token::RBracket if self.nots_per_level.len() > 1 => {
+                let nots = self.nots_per_level.pop().unwrap_or(0);
+                self.nesting = self.nesting.saturating_sub(1 + nots);
             }
             Token::Not => {
                 if let Some(nots) = self.nots_per_level.last_mut() {

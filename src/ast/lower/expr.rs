@@ -259,11 +259,11 @@ impl Lowerer<'_> {
     fn call(&mut self, name: &tree::Name, args: &[tree::Expr], span: Span, scope: &Scope<'_>) -> Option<Expr> {
         // `field("alias")` and `current("name")` get their own nodes so that the checker can
         // look at the alias and the count they refer to.
-        if name.text.eq_ignore_ascii_case("field") {
-            if let [tree::Expr::Literal(literal @ Literal { kind: LiteralKind::String(_), .. })] = args {
-                let alias = self.plain_string(literal)?;
-                return Some(Expr::Field(Box::new(Field { name: FieldName::Static(alias), written: None, span })));
-            }
+        if name.text.eq_ignore_ascii_case("field")
+            && let [tree::Expr::Literal(literal @ Literal { kind: LiteralKind::String(_), .. })] = args
+        {
+            let alias = self.plain_string(literal)?;
+            return Some(Expr::Field(Box::new(Field { name: FieldName::Static(alias), written: None, span })));
         }
         if name.text.eq_ignore_ascii_case("current") {
             match args {
@@ -272,13 +272,13 @@ impl Lowerer<'_> {
                     return Some(Expr::Current(Some(self.plain_string(literal)?), span));
                 }
                 [tree::Expr::Path(path)] if path.segments.is_empty() => {
-                    if let PathHead::Name(variable) = &path.head {
-                        if let Some(expr) = self.path_value(path, scope) {
-                            return Some(match expr {
-                                Expr::Current(..) => expr,
-                                _ => Expr::Current(Some(variable.text.clone()), span),
-                            });
-                        }
+                    if let PathHead::Name(variable) = &path.head
+                        && let Some(expr) = self.path_value(path, scope)
+                    {
+                        return Some(match expr {
+                            Expr::Current(..) => expr,
+                            _ => Expr::Current(Some(variable.text.clone()), span),
+                        });
                     }
                 }
                 _ => {}
