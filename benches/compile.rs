@@ -38,6 +38,7 @@ fn main() {
             .sum();
     });
     let peak = peak_memory_mb();
+    let phases = phase_times(&dir);
     let compilation = compile_paths(std::slice::from_ref(&dir)).expect("the folder exists");
     let emitted: Vec<String> = compilation
         .emitted_definitions()
@@ -75,9 +76,27 @@ fn main() {
         "  ratio compile / round trip: {:.2}x (goal: at most 2x)",
         compile.as_secs_f64() / round_trip.as_secs_f64()
     );
+    println!("  phases: {phases}");
     if let Some(peak) = peak {
         println!("  peak memory (VmHWM): {peak:.1} MB (goal: under 200 MB)");
     }
+}
+
+/// Where compile time goes: compiling (read, parse, lower, check), building the JSON values,
+/// serialising them.
+fn phase_times(dir: &Path) -> String {
+    let start = Instant::now();
+    let compilation = compile_paths(&[dir.to_path_buf()]).expect("the folder exists");
+    let compiled = start.elapsed();
+    let start = Instant::now();
+    let values: Vec<_> =
+        compilation.emitted_definitions().iter().map(|d| definition_json(d, &EmitOptions::default())).collect();
+    let built = start.elapsed();
+    let start = Instant::now();
+    let bytes: usize = values.iter().map(|v| serde_json::to_string_pretty(v).unwrap_or_default().len()).sum();
+    let serialised = start.elapsed();
+    std::hint::black_box(bytes);
+    format!("compile {:.1} ms, build JSON values {:.1} ms, serialise {:.1} ms", ms(compiled), ms(built), ms(serialised))
 }
 
 fn library_sources(dir: &Path) -> Vec<String> {

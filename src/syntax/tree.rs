@@ -280,6 +280,9 @@ pub enum Expr {
     Object(Vec<(Name, Expr)>, Span),
     /// `json { … }`: JSON taken verbatim, strings not interpreted.
     Raw(Box<Expr>, Span),
+    /// Strict JSON that the lexer took in one piece: the span of its text (which may start
+    /// with whitespace).
+    RawJson(Span),
 }
 
 impl Expr {
@@ -293,7 +296,8 @@ impl Expr {
             | Expr::Index { span, .. }
             | Expr::Array(_, span)
             | Expr::Object(_, span)
-            | Expr::Raw(_, span) => *span,
+            | Expr::Raw(_, span)
+            | Expr::RawJson(span) => *span,
         }
     }
 }

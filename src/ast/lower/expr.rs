@@ -75,6 +75,19 @@ impl Lowerer<'_> {
                 Some(Expr::Object(lowered, *span))
             }
             tree::Expr::Raw(inner, span) => Some(Expr::Raw(self.json(inner)?, *span)),
+            tree::Expr::RawJson(span) => Some(Expr::Raw(self.raw_json(*span)?, *span)),
+        }
+    }
+
+    /// JSON the lexer has already found to be well-formed.
+    pub(crate) fn raw_json(&mut self, span: Span) -> Option<serde_json::Value> {
+        let text = self.text.get(span.range()).unwrap_or_default();
+        match serde_json::from_str(text) {
+            Ok(value) => Some(value),
+            Err(error) => {
+                self.error(Code::InvalidLiteral, span, format!("invalid JSON: {error}"), "write strict JSON here");
+                None
+            }
         }
     }
 
@@ -129,6 +142,7 @@ impl Lowerer<'_> {
                 Some(Value::Object(map))
             }
             tree::Expr::Raw(inner, _) => self.json(inner),
+            tree::Expr::RawJson(span) => self.raw_json(*span),
             other => {
                 self.error(
                     Code::InvalidLiteral,
