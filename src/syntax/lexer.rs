@@ -130,11 +130,11 @@ impl<'src> Iterator for Lexer<'src> {
         if self.stopped {
             return None;
         }
-        if self.raw_json_follows() {
-            if let Some(raw) = self.take_raw_json() {
-                self.previous = [None, None];
-                return Some(Ok(raw));
-            }
+        if self.raw_json_follows()
+            && let Some(raw) = self.take_raw_json()
+        {
+            self.previous = [None, None];
+            return Some(Ok(raw));
         }
         loop {
             let result = self.inner.next()?;
