@@ -10,5 +10,6 @@ pub mod check;
 pub mod cli;
 pub mod diag;
 pub mod emit;
+pub mod lsp;
 pub mod project;
 pub mod syntax;

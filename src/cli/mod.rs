@@ -5,6 +5,7 @@
 mod build;
 mod check;
 mod explain;
+mod lsp;
 mod output;
 
 use std::io::IsTerminal;
@@ -36,6 +37,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Print the long explanation of a diagnostic code (e.g. GV0105).
     Explain(explain::ExplainArgs),
+    /// Run the language server (LSP over stdio) for editors.
+    Lsp(lsp::LspArgs),
 }
 
 /// Outcome of a subcommand, mapped to the process exit code.
@@ -83,6 +86,7 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Build(args) => build::run(args),
         Command::Check(args) => check::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Lsp(args) => lsp::run(args),
     }
 }
 

@@ -1,7 +1,10 @@
 //! A compilation: the files a run reads (inputs and what they import), their ASTs, and the
 //! diagnostics of every phase. The CLI and the language server both go through here.
 
+mod buffer;
 mod load;
+
+pub use buffer::{BufferCompilation, compile_buffer};
 
 pub use load::{InputError, ReadError, collect_inputs, decode_source, find_root, read_source};
 
@@ -113,6 +116,16 @@ pub fn compile_paths(inputs: &[PathBuf]) -> Result<Compilation, InputError> {
 
 /// Parses and lowers one file.
 pub fn analyse_file(file: FileId, text: &str, imported: bool, diagnostics: &mut Diagnostics) -> Unit {
+    analyse_file_keeping_tree(file, text, imported, diagnostics).0
+}
+
+/// [`analyse_file`], also handing back the syntax tree (the language server reads it).
+fn analyse_file_keeping_tree(
+    file: FileId,
+    text: &str,
+    imported: bool,
+    diagnostics: &mut Diagnostics,
+) -> (Unit, syntax::tree::File) {
     let parsed = syntax::parse_file(file, text);
     let lowered = ast::lower_file(file, text, &parsed.tree, &parsed.comments);
     // What the parser recovered from often looks wrong to lowering too (a half-written
@@ -122,7 +135,7 @@ pub fn analyse_file(file: FileId, text: &str, imported: bool, diagnostics: &mut 
     let syntax_lines: Vec<usize> = parsed.diagnostics.iter().map(|d| line_of(d.span.start)).collect();
     diagnostics.extend(parsed.diagnostics);
     diagnostics.extend(lowered.diagnostics.into_iter().filter(|d| !syntax_lines.contains(&line_of(d.span.start))));
-    Unit { file, module: lowered.module, comments: parsed.comments, imported }
+    (Unit { file, module: lowered.module, comments: parsed.comments, imported }, parsed.tree)
 }
 
 /// Cross-file checks, then the checker over every definition.

@@ -1,0 +1,544 @@
+//! Completion: what fits where the cursor is ([`context`]): keywords and snippets for each
+//! block, resource kinds, the short names of the enclosing kind (or after `compute.`), full
+//! alias names, enum values after an operator on an enum field, parameters, effects, modes,
+//! roles, member policies and functions with their arguments as snippets. Every item carries
+//! its documentation.
+
+use tower_lsp_server::ls_types::{
+    CompletionItem, CompletionItemKind, CompletionList, CompletionResponse, CompletionTextEdit, Documentation,
+    InsertTextFormat, MarkupContent, MarkupKind, Position, Range, TextEdit,
+};
+
+use super::context::{self, Block, Context, FieldInfo, Slot};
+use super::document::Analysis;
+use super::server::Settings;
+use super::{docs, markup};
+use crate::ast::{Definition, MemberTarget, PROVIDER_MODES, ParamType};
+use crate::catalog::aliases::{AliasInfo, cmp_ignore_case};
+use crate::catalog::fields::BUILTIN_FIELDS;
+use crate::catalog::kinds::{KINDS, kind_by_name};
+use crate::catalog::roles::ROLES;
+
+/// At most this many full alias names per answer; the list is marked incomplete beyond it.
+const ALIAS_LIMIT: usize = 200;
+
+pub fn completion(analysis: &Analysis, position: Position, settings: Settings) -> Option<CompletionResponse> {
+    let offset = analysis.offset(position);
+    let context = context::at(analysis, offset)?;
+    let mut items = Items { analysis, context: &context, settings, list: Vec::new(), incomplete: false };
+    items.fill();
+    if items.list.is_empty() {
+        return None;
+    }
+    Some(CompletionResponse::List(CompletionList { is_incomplete: items.incomplete, items: items.list }))
+}
+
+/// Sort groups: what the context asks for most comes first.
+#[derive(Clone, Copy)]
+enum Rank {
+    First = 0,
+    Second = 1,
+    Third = 2,
+    Last = 3,
+}
+
+struct Items<'a> {
+    analysis: &'a Analysis,
+    context: &'a Context,
+    settings: Settings,
+    list: Vec<CompletionItem>,
+    incomplete: bool,
+}
+
+impl<'a> Items<'a> {
+    fn fill(&mut self) {
+        match self.context.slot.clone() {
+            Slot::Statement => self.statement(),
+            Slot::Condition => self.condition(),
+            Slot::Member(head) => self.members(&head),
+            Slot::Alias => self.full_aliases(),
+            Slot::Parameter => self.parameters(Rank::First),
+            Slot::Value { lhs } => self.values(lhs.as_deref()),
+            Slot::Argument => self.expression(),
+            Slot::Effect => {
+                self.effects(false);
+                self.parameters(Rank::Second);
+            }
+            Slot::Mode => self.modes(),
+            Slot::ParamType => self.words(ParamType::NAMES, CompletionItemKind::TYPE_PARAMETER, "parameter type"),
+            Slot::ParamValue(ty) if ty == "effect" => self.effects(true),
+            Slot::ParamValue(_) => {}
+            Slot::Roles => self.roles(),
+            Slot::MemberPolicy => self.member_policies(),
+            Slot::MemberGroups => self.member_groups(),
+            Slot::StringValue { lhs, string } => self.string_values(&lhs, string),
+            Slot::Nothing => {}
+        }
+    }
+
+    // ------------------------------------------------------------ ranges and items
+
+    fn word_range(&self) -> Range {
+        self.range(self.context.word_start)
+    }
+
+    fn range(&self, start: usize) -> Range {
+        Range { start: self.analysis.position(start), end: self.analysis.position(self.context.offset) }
+    }
+
+    fn push(&mut self, label: &str, kind: CompletionItemKind, detail: Option<String>, doc: Option<String>, rank: Rank) {
+        let range = self.word_range();
+        self.push_edit(label, label, range, kind, detail, doc, rank);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn push_edit(
+        &mut self,
+        label: &str,
+        new_text: &str,
+        range: Range,
+        kind: CompletionItemKind,
+        detail: Option<String>,
+        doc: Option<String>,
+        rank: Rank,
+    ) {
+        self.list.push(CompletionItem {
+            label: label.to_string(),
+            kind: Some(kind),
+            detail,
+            documentation: doc.map(markdown),
+            sort_text: Some(format!("{}{label}", rank as u8)),
+            filter_text: Some(label.to_string()),
+            text_edit: Some(CompletionTextEdit::Edit(TextEdit { range, new_text: new_text.to_string() })),
+            ..CompletionItem::default()
+        });
+    }
+
+    /// A snippet (tab stops), or its plain text when the client takes no snippets.
+    fn push_snippet(&mut self, label: &str, snippet: &str, kind: CompletionItemKind, doc: Option<String>, rank: Rank) {
+        let range = self.word_range();
+        let (new_text, format) = if self.settings.snippets {
+            (snippet.to_string(), InsertTextFormat::SNIPPET)
+        } else {
+            (plain(snippet), InsertTextFormat::PLAIN_TEXT)
+        };
+        self.list.push(CompletionItem {
+            label: label.to_string(),
+            kind: Some(kind),
+            documentation: doc.map(markdown),
+            sort_text: Some(format!("{}{label}", rank as u8)),
+            filter_text: Some(label.to_string()),
+            insert_text_format: Some(format),
+            text_edit: Some(CompletionTextEdit::Edit(TextEdit { range, new_text })),
+            ..CompletionItem::default()
+        });
+    }
+
+    fn words(&mut self, words: &[&str], kind: CompletionItemKind, detail: &str) {
+        for word in words {
+            self.push(word, kind, Some(detail.to_string()), None, Rank::First);
+        }
+    }
+
+    fn keyword(&mut self, keyword: &str, rank: Rank) {
+        let doc = docs::keyword(keyword).map(|d| markup::keyword(keyword, d));
+        self.push(keyword, CompletionItemKind::KEYWORD, None, doc, rank);
+    }
+
+    // ------------------------------------------------------------ statements of each block
+
+    fn statement(&mut self) {
+        match self.context.block.clone() {
+            Block::TopLevel => self.top_level(),
+            Block::Policy => self.policy_body(),
+            Block::Initiative => self.initiative_body(),
+            Block::ParamAttributes => self.properties(docs::PARAMETER_ATTRIBUTES),
+            Block::Group => self.properties(docs::GROUP_PROPERTIES),
+            Block::Member => self.properties(docs::MEMBER_PROPERTIES),
+            Block::Details(effect) => self.properties(docs::detail_keys(effect.as_deref().unwrap_or_default())),
+            Block::Condition => self.condition(),
+            Block::Object { key } if key.as_deref() == Some("parameters") => self.member_parameters(),
+            Block::Object { .. } => {}
+        }
+    }
+
+    fn top_level(&mut self) {
+        let policy = "policy ${1:name} \"${2:Display name}\" {\n\tmode all\n\twhen ${3:compute} {\n\t\t$0\n\t}\n\tthen ${4:deny}\n}";
+        let initiative = "initiative ${1:name} \"${2:Display name}\" {\n\tpolicy ${3:member}\n}";
+        let import = "import \"${1:file}.gavel\"";
+        for (label, snippet) in [("policy", policy), ("initiative", initiative), ("import", import)] {
+            let doc = docs::keyword(label).map(|d| markup::keyword(label, d));
+            self.push_snippet(label, snippet, CompletionItemKind::SNIPPET, doc, Rank::First);
+        }
+    }
+
+    fn policy_body(&mut self) {
+        self.declarations();
+        let when = "when ${1:compute} {\n\t$0\n}";
+        self.push_snippet("when", when, CompletionItemKind::KEYWORD, keyword_doc("when"), Rank::First);
+        self.push_snippet("then", "then ${1:\\$effect}", CompletionItemKind::KEYWORD, keyword_doc("then"), Rank::First);
+        for property in docs::POLICY_PROPERTIES {
+            self.keyword(property, Rank::Second);
+        }
+    }
+
+    fn initiative_body(&mut self) {
+        self.declarations();
+        let member = "policy ${1:name} {\n\tparameters { $0 }\n}";
+        self.push_snippet("policy", member, CompletionItemKind::SNIPPET, keyword_doc("policy"), Rank::First);
+        let group = "group ${1:name} \"${2:Display name}\"";
+        self.push_snippet("group", group, CompletionItemKind::SNIPPET, keyword_doc("group"), Rank::First);
+        for property in docs::POLICY_PROPERTIES.iter().filter(|p| **p != "mode") {
+            self.keyword(property, Rank::Second);
+        }
+    }
+
+    fn declarations(&mut self) {
+        let types = ParamType::NAMES.join(",");
+        let param = format!("param ${{1:name}} \"${{2:Display name}}\": ${{3|{types}|}}");
+        self.push_snippet("param", &param, CompletionItemKind::SNIPPET, keyword_doc("param"), Rank::First);
+        let effect = "param effect \"Effect\": effect = ${1:Audit} in [${1:Audit}, ${2:Deny}, Disabled]";
+        self.push_snippet("param effect", effect, CompletionItemKind::SNIPPET, keyword_doc("param"), Rank::First);
+    }
+
+    fn properties(&mut self, properties: &[(&str, &str)]) {
+        for (name, doc) in properties {
+            self.push(name, CompletionItemKind::PROPERTY, None, Some(markup::keyword(name, doc)), Rank::First);
+        }
+    }
+
+    /// `parameters { … }` of an initiative member: the member policy's parameters.
+    fn member_parameters(&mut self) {
+        let Some(policy) = self.member_policy() else { return };
+        for parameter in &policy.header().parameters {
+            let detail = Some(format!("parameter of {}", policy.name().value));
+            let label = format!("{}: ", parameter.name.value);
+            self.push_edit(
+                &parameter.name.value,
+                &label,
+                self.word_range(),
+                CompletionItemKind::FIELD,
+                detail,
+                parameter.description.as_ref().map(|d| d.value.clone()),
+                Rank::First,
+            );
+        }
+    }
+
+    fn member_policy(&self) -> Option<&'a Definition> {
+        let analysis: &'a Analysis = self.analysis;
+        let offset = self.context.offset;
+        let (_, Definition::Initiative(initiative)) = analysis.definition_at(offset)? else { return None };
+        let member =
+            initiative.members.iter().find(|m| m.span.start as usize <= offset && offset <= m.span.end as usize)?;
+        let MemberTarget::Policy(name) = &member.target else { return None };
+        let units = &analysis.compiled.compilation.units;
+        units
+            .iter()
+            .flat_map(|u| u.module.definitions.iter())
+            .find(|d| matches!(d, Definition::Policy(_)) && d.name().value.eq_ignore_ascii_case(&name.value))
+    }
+
+    // ------------------------------------------------------------ conditions and values
+
+    fn condition(&mut self) {
+        let resource_type = self.context.resource_type.clone();
+        if let Some(resource_type) = &resource_type {
+            let aliases: Vec<&AliasInfo> = self.analysis.catalog().aliases_of_type(resource_type).collect();
+            for alias in aliases {
+                self.alias(alias, alias.short_name(), self.word_range(), Rank::First);
+            }
+        }
+        self.builtin_fields(Rank::Second);
+        self.kinds(if resource_type.is_some() { Rank::Third } else { Rank::First });
+        self.condition_snippets();
+        self.parameters(Rank::Last);
+        self.functions(Rank::Last);
+    }
+
+    fn condition_snippets(&mut self) {
+        let snippets = [
+            ("all", "all {\n\t$0\n}"),
+            ("any", "any {\n\t$0\n}"),
+            ("not", "not "),
+            ("count", "count(${1:x} in ${2:path}[*] where ${3:condition}) ${4:>=} ${5:1}"),
+            ("any in", "any ${1:x} in ${2:path}[*] {\n\t$0\n}"),
+            ("all in", "all ${1:x} in ${2:path}[*] {\n\t$0\n}"),
+        ];
+        for (label, snippet) in snippets {
+            let word = label.split(' ').next().unwrap_or(label);
+            self.push_snippet(label, snippet, CompletionItemKind::KEYWORD, keyword_doc(word), Rank::Third);
+        }
+    }
+
+    fn alias(&mut self, alias: &AliasInfo, label: &str, range: Range, rank: Rank) {
+        let detail = Some(alias.value_type().to_string());
+        self.push_edit(label, label, range, CompletionItemKind::FIELD, detail, Some(markup::alias(alias)), rank);
+    }
+
+    fn builtin_fields(&mut self, rank: Rank) {
+        for field in BUILTIN_FIELDS {
+            let detail = Some(field.value_type.to_string());
+            self.push(field.name, CompletionItemKind::FIELD, detail, Some(markup::builtin_field(field)), rank);
+        }
+    }
+
+    fn kinds(&mut self, rank: Rank) {
+        for kind in KINDS {
+            let aliases = self.analysis.catalog().aliases_of_type(kind.resource_type).len();
+            let detail = Some(kind.resource_type.to_string());
+            self.push(kind.name, CompletionItemKind::CLASS, detail, Some(markup::kind(kind, aliases)), rank);
+        }
+    }
+
+    /// After `path.`: the short names below the path, relative to it.
+    fn members(&mut self, head: &str) {
+        let (resource_type, prefix) = match head.split_once('.') {
+            _ if kind_by_name(head).is_some() => (kind_by_name(head).map(|k| k.resource_type.to_string()), ""),
+            Some((kind, rest)) if kind_by_name(kind).is_some() => {
+                (kind_by_name(kind).map(|k| k.resource_type.to_string()), rest)
+            }
+            _ => (self.context.resource_type.clone(), head),
+        };
+        if head.eq_ignore_ascii_case("identity") {
+            let range = self.word_range();
+            if let Some(field) = BUILTIN_FIELDS.iter().find(|f| f.name == "identity.type") {
+                let doc = Some(markup::builtin_field(field));
+                self.push_edit("type", "type", range, CompletionItemKind::FIELD, None, doc, Rank::First);
+            }
+            return;
+        }
+        let Some(resource_type) = resource_type else { return };
+        // The typed text after the head's dot is what the items replace.
+        let start = self.context.path_start + head.len() + 1;
+        let range = self.range(start.min(self.context.offset));
+        let prefix = if prefix.is_empty() { String::new() } else { format!("{prefix}.") };
+        let aliases: Vec<&AliasInfo> = self.analysis.catalog().aliases_of_type(&resource_type).collect();
+        for alias in aliases {
+            let short = alias.short_name();
+            let Some(rest) = strip_prefix_ignore_case(short, &prefix) else { continue };
+            if !rest.is_empty() {
+                self.alias(alias, rest, range, Rank::First);
+            }
+        }
+    }
+
+    /// Full alias names starting with what is typed.
+    fn full_aliases(&mut self) {
+        let typed = self.context.path(self.analysis).to_string();
+        let range = self.range(self.context.path_start);
+        let mut matches: Vec<&AliasInfo> =
+            self.analysis.catalog().iter().filter(|a| strip_prefix_ignore_case(a.name(), &typed).is_some()).collect();
+        matches.sort_by(|a, b| cmp_ignore_case(a.name(), b.name()));
+        self.incomplete = matches.len() > ALIAS_LIMIT;
+        for alias in matches.into_iter().take(ALIAS_LIMIT) {
+            self.alias(alias, alias.name(), range, Rank::First);
+        }
+    }
+
+    /// Values compared with a field: its enum values, resource types for `type`, booleans.
+    fn values(&mut self, lhs: Option<&str>) {
+        let field =
+            lhs.and_then(|lhs| context::resolve_field(self.analysis, self.context.resource_type.as_deref(), lhs));
+        let range = self.word_range();
+        for value in field_values(self.analysis, field) {
+            let quoted = serde_json::to_string(&value).unwrap_or_default();
+            self.push_edit(&quoted, &quoted, range, CompletionItemKind::ENUM_MEMBER, None, None, Rank::First);
+        }
+        self.expression();
+    }
+
+    /// Inside the string of a compared value: the values, replacing the string's content.
+    fn string_values(&mut self, lhs: &str, string: (usize, usize)) {
+        let field = context::resolve_field(self.analysis, self.context.resource_type.as_deref(), lhs);
+        let closed = self.analysis.text.get(string.0..string.1).is_some_and(|s| s.len() > 1 && s.ends_with('"'));
+        let end = if closed { string.1 - 1 } else { string.1 };
+        let range = Range { start: self.analysis.position(string.0 + 1), end: self.analysis.position(end) };
+        for value in field_values(self.analysis, field) {
+            self.push_edit(&value, &value, range, CompletionItemKind::ENUM_MEMBER, None, None, Rank::First);
+        }
+    }
+
+    /// An argument or any other expression: parameters, functions, fields in scope, literals.
+    fn expression(&mut self) {
+        self.parameters(Rank::Second);
+        self.functions(Rank::Third);
+        if let Some(resource_type) = self.context.resource_type.clone() {
+            let aliases: Vec<&AliasInfo> = self.analysis.catalog().aliases_of_type(&resource_type).collect();
+            for alias in aliases {
+                self.alias(alias, alias.short_name(), self.word_range(), Rank::Last);
+            }
+        }
+        for literal in ["true", "false", "null"] {
+            self.push(literal, CompletionItemKind::CONSTANT, None, None, Rank::Last);
+        }
+    }
+
+    fn functions(&mut self, rank: Rank) {
+        for function in docs::FUNCTIONS {
+            let arguments: Vec<String> = function
+                .params
+                .iter()
+                .filter(|p| **p != "…")
+                .enumerate()
+                .map(|(i, p)| format!("${{{}:{p}}}", i + 1))
+                .collect();
+            let snippet = format!("{}({})", function.name, arguments.join(", "));
+            let doc = Some(markup::function(function));
+            self.push_snippet(function.name, &snippet, CompletionItemKind::FUNCTION, doc, rank);
+            if let Some(item) = self.list.last_mut() {
+                item.detail = Some(function.signature());
+            }
+        }
+    }
+
+    /// The parameters of the definition at the cursor, as `$name`.
+    fn parameters(&mut self, rank: Rank) {
+        let Some((owner, definition)) = self.analysis.definition_at(self.context.offset) else { return };
+        let start = if self.context.dollar { self.context.word_start - 1 } else { self.context.word_start };
+        let range = self.range(start);
+        for parameter in &definition.header().parameters {
+            let label = format!("${}", parameter.name.value);
+            let detail = Some(parameter.ty.value.json_name().to_string());
+            let symbol = self.analysis.symbols.parameter(owner, &parameter.name.value);
+            let declaration = symbol
+                .and_then(|_| self.analysis.compiled.compilation.sources.get(parameter.span.file))
+                .and_then(|f| f.text.get(parameter.span.range()))
+                .and_then(|t| t.lines().next())
+                .unwrap_or_default();
+            let doc = Some(markup::parameter(parameter, declaration));
+            self.push_edit(&label, &label, range, CompletionItemKind::VARIABLE, detail, doc, rank);
+        }
+    }
+
+    fn effects(&mut self, capitalized: bool) {
+        for (name, doc) in docs::EFFECTS {
+            let label = if capitalized { capitalize(name) } else { name.to_string() };
+            let doc = Some(markup::effect(name, doc));
+            self.push(&label, CompletionItemKind::ENUM_MEMBER, Some("effect".into()), doc, Rank::First);
+        }
+    }
+
+    fn modes(&mut self) {
+        for mode in ["all", "indexed"] {
+            self.push(mode, CompletionItemKind::ENUM_MEMBER, Some("Resource Manager mode".into()), None, Rank::First);
+        }
+        for mode in PROVIDER_MODES {
+            self.push(mode, CompletionItemKind::ENUM_MEMBER, Some("resource-provider mode".into()), None, Rank::Second);
+        }
+    }
+
+    fn roles(&mut self) {
+        for role in ROLES {
+            let doc = Some(format!("**{}**\n\n`{}`", role.display_name, role.guid));
+            self.push(role.name, CompletionItemKind::ENUM_MEMBER, Some(role.display_name.into()), doc, Rank::First);
+        }
+    }
+
+    fn member_policies(&mut self) {
+        let units = &self.analysis.compiled.compilation.units;
+        let policies: Vec<(String, Option<String>)> = units
+            .iter()
+            .flat_map(|u| u.module.definitions.iter())
+            .filter(|d| matches!(d, Definition::Policy(_)))
+            .map(|d| (d.name().value.clone(), d.header().display_name.as_ref().map(|n| n.value.clone())))
+            .collect();
+        for (name, display) in policies {
+            self.push(&name, CompletionItemKind::MODULE, display, None, Rank::First);
+        }
+    }
+
+    fn member_groups(&mut self) {
+        let Some((_, Definition::Initiative(initiative))) = self.analysis.definition_at(self.context.offset) else {
+            return;
+        };
+        let groups: Vec<(String, Option<String>)> = initiative
+            .groups
+            .iter()
+            .map(|g| (g.name.value.clone(), g.display_name.as_ref().map(|n| n.value.clone())))
+            .collect();
+        for (name, display) in groups {
+            self.push(&name, CompletionItemKind::ENUM_MEMBER, display, None, Rank::First);
+        }
+    }
+}
+
+/// The values a field takes: its enum, the resource types for `type`, booleans.
+fn field_values(analysis: &Analysis, field: Option<FieldInfo<'_>>) -> Vec<String> {
+    match field {
+        Some(FieldInfo::Alias(alias)) if alias.enum_values().len() > 0 => {
+            alias.enum_values().map(String::from).collect()
+        }
+        Some(FieldInfo::Builtin(field)) if field.name == "type" => {
+            let mut types: Vec<String> = analysis.catalog().resource_types().map(|t| t.name().to_string()).collect();
+            types.extend(KINDS.iter().map(|k| k.resource_type.to_string()));
+            types.sort_by(|a, b| cmp_ignore_case(a, b));
+            types.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+            types
+        }
+        Some(FieldInfo::Builtin(field)) => field.enum_values.iter().map(|v| v.to_string()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn strip_prefix_ignore_case<'t>(text: &'t str, prefix: &str) -> Option<&'t str> {
+    let head = text.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix).then(|| text.get(prefix.len()..).unwrap_or_default())
+}
+
+fn capitalize(word: &str) -> String {
+    let mut chars = word.chars();
+    chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
+}
+
+fn keyword_doc(keyword: &str) -> Option<String> {
+    docs::keyword(keyword).map(|d| markup::keyword(keyword, d))
+}
+
+fn markdown(value: String) -> Documentation {
+    Documentation::MarkupContent(MarkupContent { kind: MarkupKind::Markdown, value })
+}
+
+/// A snippet as plain text: placeholders keep their default text, tab stops go.
+fn plain(snippet: &str) -> String {
+    let mut out = String::with_capacity(snippet.len());
+    let mut chars = snippet.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.extend(chars.next()),
+            '$' if chars.peek() == Some(&'{') => {
+                chars.next();
+                let mut inner = String::new();
+                for c in chars.by_ref() {
+                    if c == '}' {
+                        break;
+                    }
+                    inner.push(c);
+                }
+                let text = inner.split_once(':').map(|(_, t)| t.replace('\\', ""));
+                let choice = inner.split_once('|').and_then(|(_, c)| c.split([',', '|']).next().map(str::to_string));
+                out.push_str(&text.or(choice).unwrap_or_default());
+            }
+            '$' if chars.peek().is_some_and(char::is_ascii_digit) => {
+                while chars.peek().is_some_and(char::is_ascii_digit) {
+                    chars.next();
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippets_read_as_plain_text() {
+        assert_eq!(plain("length(${1:value})"), "length(value)");
+        assert_eq!(plain("when ${1:compute} {\n\t$0\n}"), "when compute {\n\t\n}");
+        assert_eq!(plain("then ${1:\\$effect}"), "then $effect");
+        assert_eq!(plain(": ${3|string,array|}"), ": string");
+    }
+}

@@ -1,0 +1,14 @@
+//! Find references: every use of the parameter, policy or group at the cursor, in the buffer
+//! and the files it imports.
+
+use tower_lsp_server::ls_types::{Location, Position};
+
+use super::document::Analysis;
+
+pub fn references(analysis: &Analysis, position: Position, include_declaration: bool) -> Option<Vec<Location>> {
+    let offset = analysis.offset(position);
+    let (symbol, _) = analysis.symbols.at(analysis.file(), offset)?;
+    let declaration = include_declaration.then_some(symbol.declaration);
+    let spans = declaration.into_iter().chain(symbol.references.iter().copied());
+    Some(spans.filter_map(|span| analysis.location(span)).collect())
+}

@@ -1,0 +1,337 @@
+//! The language server, end to end: the real `gavel lsp` binary driven over stdio.
+
+#[path = "support/lsp_client.rs"]
+mod client;
+
+use std::path::{Path, PathBuf};
+
+use client::{Client, file_uri, position};
+use serde_json::{Value, json};
+
+const GAVEL: &str = env!("CARGO_BIN_EXE_gavel");
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn started() -> Client {
+    let mut client = Client::start(GAVEL);
+    client.initialize();
+    client
+}
+
+fn stdlib_sources() -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut folders = vec![root().join("stdlib/policies")];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).expect("stdlib/policies is readable").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.extension().is_some_and(|e| e == "gavel") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// A policy to edit, opened under an untitled URI (no file on disk).
+const POLICY: &str = r#"/// Deny compute with a public IP.
+policy no_public_ip "Deny compute with public IP" {
+    mode all
+    param effect "Effect": effect = Deny in [Deny, Disabled]
+    param computeKinds: array = ["ComputeInstance"]
+
+    when compute {
+        computeType in $computeKinds
+        enableNodePublicIP == true
+    }
+    then $effect
+}
+"#;
+
+const URI: &str = "untitled:policy.gavel";
+
+/// The `[line, character]` of the `n`th occurrence of `needle` in `text`.
+fn find(text: &str, needle: &str, n: usize) -> (u32, u32) {
+    let offset = text.match_indices(needle).nth(n).map(|(i, _)| i).expect("the needle is in the text");
+    let before = &text[..offset];
+    let line = before.matches('\n').count() as u32;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.encode_utf16().count()) as u32;
+    (line, column)
+}
+
+fn labels(completion: &Value) -> Vec<String> {
+    let items = completion.get("items").or(Some(completion)).and_then(Value::as_array).cloned().unwrap_or_default();
+    items.iter().filter_map(|i| i.get("label").and_then(Value::as_str).map(str::to_string)).collect()
+}
+
+#[test]
+fn initialize_advertises_the_features() {
+    let mut client = Client::start(GAVEL);
+    let result = client.initialize();
+    let capabilities = &result["capabilities"];
+    for feature in [
+        "completionProvider",
+        "hoverProvider",
+        "definitionProvider",
+        "referencesProvider",
+        "renameProvider",
+        "codeActionProvider",
+        "documentSymbolProvider",
+        "foldingRangeProvider",
+        "semanticTokensProvider",
+        "signatureHelpProvider",
+        "documentFormattingProvider",
+        "inlayHintProvider",
+        "codeLensProvider",
+        "executeCommandProvider",
+    ] {
+        assert!(capabilities.get(feature).is_some(), "{feature} is not advertised: {capabilities}");
+    }
+    assert_eq!(capabilities["textDocumentSync"]["change"], json!(2), "incremental sync");
+    assert_eq!(capabilities["positionEncoding"], json!("utf-16"));
+    assert_eq!(result["serverInfo"]["name"], json!("gavel"));
+    assert!(client.shutdown().success());
+}
+
+#[test]
+fn every_stdlib_policy_opens_without_diagnostics() {
+    let mut client = started();
+    let files = stdlib_sources();
+    assert!(files.len() > 30, "the stdlib has its policies");
+    for file in &files {
+        let uri = file_uri(file);
+        let text = std::fs::read_to_string(file).expect("readable");
+        client.open(&uri, &text);
+        let diagnostics = client.diagnostics(&uri, 1);
+        assert!(diagnostics.is_empty(), "{}: {diagnostics:?}", file.display());
+    }
+    assert!(client.shutdown().success());
+}
+
+#[test]
+fn a_misspelt_function_gets_its_diagnostic_and_a_quick_fix() {
+    let mut client = started();
+    let text = POLICY.replace("enableNodePublicIP == true", "lenght($computeKinds) == 0");
+    client.open(URI, &text);
+    let diagnostics = client.diagnostics(URI, 1);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    let diagnostic = &diagnostics[0];
+    assert_eq!(diagnostic["code"], json!("GV0203"));
+    let (line, column) = find(&text, "lenght", 0);
+    assert_eq!(diagnostic["range"]["start"], json!({"line": line, "character": column}));
+    assert_eq!(diagnostic["range"]["end"], json!({"line": line, "character": column + 6}));
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": URI},
+            "range": diagnostic["range"],
+            "context": {"diagnostics": [diagnostic]}
+        }),
+    );
+    let action = &actions[0];
+    assert_eq!(action["kind"], json!("quickfix"));
+    assert_eq!(action["title"], json!("Replace with `length`"));
+    let edit = &action["edit"]["changes"][URI][0];
+    assert_eq!(edit["newText"], json!("length"));
+    assert_eq!(edit["range"], diagnostic["range"]);
+    assert!(client.shutdown().success());
+}
+
+#[test]
+fn completion_after_a_kind_lists_its_fields() {
+    let mut client = started();
+    let text = POLICY.replace("enableNodePublicIP == true", "compute.");
+    client.open(URI, &text);
+    let (line, column) = find(&text, "compute.", 0);
+    let completion = client.at("textDocument/completion", URI, line, column + 8);
+    let labels = labels(&completion);
+    for field in
+        ["computeType", "disableLocalAuth", "enableNodePublicIp", "vmSize", "osImageMetadata.isLatestOsImageVersion"]
+    {
+        assert!(labels.iter().any(|l| l == field), "{field} missing from {labels:?}");
+    }
+    assert!(!labels.iter().any(|l| l.starts_with("Microsoft.")), "short names only");
+    assert!(client.shutdown().success());
+}
+
+#[test]
+fn hover_on_a_short_name_shows_the_full_alias() {
+    let mut client = started();
+    client.open(URI, POLICY);
+    let (line, column) = find(POLICY, "computeType", 0);
+    let hover = client.at("textDocument/hover", URI, line, column + 3);
+    let value = hover["contents"]["value"].as_str().unwrap_or_default().to_string();
+    assert!(value.contains("Microsoft.MachineLearningServices/workspaces/computes/computeType"), "{value}");
+    assert!(value.contains("default path"), "{value}");
+    assert_eq!(hover["range"]["start"], json!({"line": line, "character": column}));
+    assert!(client.shutdown().success());
+}
+
+#[test]
+fn renaming_a_parameter_edits_every_use() {
+    let mut client = started();
+    client.open(URI, POLICY);
+    let (line, column) = find(POLICY, "$effect", 0);
+    let prepared = client.at("textDocument/prepareRename", URI, line, column + 2);
+    assert_eq!(prepared["placeholder"], json!("effect"));
+    let mut params = position(URI, line, column + 2);
+    params["newName"] = json!("policyEffect");
+    let edit = client.request("textDocument/rename", params);
+    let edits = edit["changes"][URI].as_array().cloned().unwrap_or_default();
+    assert_eq!(edits.len(), 2, "the declaration and `then $effect`: {edits:?}");
+    let (decl_line, decl_column) = find(POLICY, "effect \"Effect\"", 0);
+    let starts: Vec<&Value> = edits.iter().map(|e| &e["range"]["start"]).collect();
+    assert!(starts.contains(&&json!({"line": decl_line, "character": decl_column})), "{starts:?}");
+    assert!(starts.contains(&&json!({"line": line, "character": column + 1})), "after the `$`: {starts:?}");
+    let refused = client.send_request(
+        "textDocument/rename",
+        json!({
+            "textDocument": {"uri": URI}, "position": {"line": line, "character": column + 2}, "newName": "not valid"
+        }),
+    );
+    assert!(client.response(refused).get("error").is_some());
+    assert!(client.shutdown().success());
+}
+
+#[test]
+fn semantic_tokens_classify_the_words() {
+    let mut client = started();
+    client.open(URI, POLICY);
+    let tokens = client.request("textDocument/semanticTokens/full", json!({"textDocument": {"uri": URI}}));
+    let data: Vec<u64> =
+        tokens["data"].as_array().cloned().unwrap_or_default().iter().filter_map(Value::as_u64).collect();
+    assert_eq!(data.len() % 5, 0);
+    assert!(data.len() / 5 > 20, "{} tokens", data.len() / 5);
+    // The first token is the doc comment on line 0: comment (9), documentation (2).
+    assert_eq!(&data[..5], &[0, 0, 34, 9, 2]);
+    assert!(client.shutdown().success());
+}
+
+#[test]
+fn exit_without_shutdown_is_exit_code_one() {
+    let mut client = started();
+    client.notify("exit", Value::Null);
+    client.close_stdin();
+    assert_eq!(client.wait_exit().code(), Some(1));
+}
+
+/// Splits `text` at its `‸` marker: the text without it, and the marker's line and column.
+fn cursor(text: &str) -> (String, u32, u32) {
+    let (line, column) = find(text, "‸", 0);
+    (text.replacen('‸', "", 1), line, column)
+}
+
+/// The completion items at the marker, in the order an editor shows them, one per line.
+fn completion_list(client: &mut Client, uri: &str, text: &str) -> String {
+    let (text, line, column) = cursor(text);
+    client.open(uri, &text);
+    let completion = client.at("textDocument/completion", uri, line, column);
+    let mut items = completion.get("items").and_then(Value::as_array).cloned().unwrap_or_default();
+    items.sort_by_key(|i| i["sortText"].as_str().unwrap_or_default().to_lowercase());
+    let total = items.len();
+    let mut lines: Vec<String> = items
+        .iter()
+        .take(25)
+        .map(|i| {
+            let detail = i["detail"].as_str().map(|d| format!("  — {d}")).unwrap_or_default();
+            let edit = i["textEdit"]["newText"].as_str().unwrap_or_default().replace('\n', "⏎");
+            format!("{} [{}] {edit}{detail}", i["label"].as_str().unwrap_or_default(), i["kind"])
+        })
+        .collect();
+    if total > 25 {
+        lines.push(format!("… {} more", total - 25));
+    }
+    if completion["isIncomplete"] == json!(true) {
+        lines.push("(incomplete)".into());
+    }
+    lines.join("\n")
+}
+
+#[test]
+fn completion_snapshots() {
+    let cases: &[(&str, &str)] = &[
+        ("top_level", "‸"),
+        ("policy_body", "policy p {\n    ‸\n}"),
+        ("kind_block", "policy p {\n    when compute {\n        ‸\n    }\n    then deny\n}"),
+        ("after_kind_dot", "policy p {\n    when compute.‸\n    then deny\n}"),
+        ("nested_member", "policy p {\n    when compute { osImageMetadata.‸ }\n    then deny\n}"),
+        ("enum_after_operator", "policy p {\n    when compute { computeType == ‸ }\n    then deny\n}"),
+        ("enum_in_string", "policy p {\n    when compute { computeType in [\"Aml\", \"‸\"] }\n    then deny\n}"),
+        ("resource_types", "policy p {\n    when type == \"Microsoft.MachineLearningServices/‸\"\n    then deny\n}"),
+        ("effect", "policy p {\n    param e: effect = Audit in [Audit, Disabled]\n    when workspace\n    then ‸\n}"),
+        ("mode", "policy p {\n    mode ‸\n}"),
+        ("parameter_type", "policy p {\n    param x: ‸\n}"),
+        ("effect_parameter_values", "policy p {\n    param e: effect = Audit in [Audit, ‸]\n}"),
+        ("roles", "policy p {\n    when compute\n    then modify {\n        roles [‸]\n    }\n}"),
+        (
+            "modify_details",
+            "policy p {\n    param e: effect = Modify in [Modify, Disabled]\n    when compute\n    then $e {\n        ‸\n    }\n}",
+        ),
+        (
+            "parameters",
+            "policy p {\n    param allowed: array = []\n    param effect: effect = Audit in [Audit]\n    when workspace { location in $‸ }\n    then $effect\n}",
+        ),
+        (
+            "full_alias",
+            "policy p {\n    when Microsoft.MachineLearningServices/workspaces/computes/vm‸\n    then deny\n}",
+        ),
+        (
+            "member_policy",
+            "policy first { when workspace then audit }\npolicy second { when compute then audit }\ninitiative set {\n    policy ‸\n}",
+        ),
+        (
+            "member_parameters",
+            "policy first {\n    param effect: effect = Audit in [Audit, Disabled]\n    when workspace\n    then $effect\n}\ninitiative set {\n    policy first { parameters { ‸ } }\n}",
+        ),
+        ("function_argument", "policy p {\n    when compute { length(‸) == 0 }\n    then deny\n}"),
+    ];
+    let mut client = started();
+    for (i, (name, text)) in cases.iter().enumerate() {
+        let uri = format!("untitled:completion-{i}.gavel");
+        let list = completion_list(&mut client, &uri, text);
+        insta::assert_snapshot!(format!("completion_{name}"), list, text);
+    }
+    assert!(client.shutdown().success());
+}
+
+#[test]
+fn hover_snapshots() {
+    let cases: &[(&str, &str)] = &[
+        ("short_name", "policy p {\n    when compute { compute‸Type == \"AKS\" }\n    then deny\n}"),
+        ("kind_qualified", "policy p {\n    when compute.vm‸Size == \"x\"\n    then deny\n}"),
+        ("kind_prefix", "policy p {\n    when comp‸ute.vmSize == \"x\"\n    then deny\n}"),
+        ("kind_block", "policy p {\n    when regis‸try\n    then deny\n}"),
+        ("top_level_field", "policy p {\n    when workspace { loca‸tion == \"eastus\" }\n    then deny\n}"),
+        (
+            "parameter",
+            "policy p {\n    /// What to do.\n    param effect \"Effect\": effect = Audit in [Audit, Disabled]\n    when workspace\n    then $eff‸ect\n}",
+        ),
+        ("function", "policy p {\n    when compute { len‸gth(name) > 3 }\n    then deny\n}"),
+        ("effect", "policy p {\n    when compute\n    then de‸ny\n}"),
+        (
+            "role",
+            "policy p {\n    when compute { disableLocalAuth != true }\n    then modify {\n        roles [contri‸butor]\n        set disableLocalAuth = true\n    }\n}",
+        ),
+        ("keyword", "policy p {\n    wh‸en compute\n    then deny\n}"),
+        ("diagnostic", "policy p {\n    when compute { lenght‸(name) > 3 }\n    then deny\n}"),
+        ("code_in_comment", "// gavel explain GV01‸05\npolicy p { when compute then deny }"),
+        (
+            "member_policy",
+            "/// The first.\npolicy first \"First policy\" { when workspace then audit }\ninitiative set {\n    policy fir‸st\n}",
+        ),
+    ];
+    let mut client = started();
+    for (i, (name, text)) in cases.iter().enumerate() {
+        let uri = format!("untitled:hover-{i}.gavel");
+        let (text, line, column) = cursor(text);
+        client.open(&uri, &text);
+        let hover = client.at("textDocument/hover", &uri, line, column);
+        let value = hover["contents"]["value"].as_str().unwrap_or("(no hover)").to_string();
+        insta::assert_snapshot!(format!("hover_{name}"), value, &text);
+    }
+    assert!(client.shutdown().success());
+}
