@@ -35,13 +35,14 @@ mod server;
 mod signature_help;
 mod symbols;
 mod tokens;
+mod transport;
 mod walk;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use tower_lsp_server::{LspService, Server};
+use tower_lsp_server::LspService;
 
 /// Stack size of the threads that analyse documents, as the CLI gives the compiler.
 pub const STACK_SIZE: usize = 256 * 1024 * 1024;
@@ -54,7 +55,7 @@ pub fn serve_stdio() -> std::io::Result<bool> {
     let flag = shut_down.clone();
     runtime.block_on(async move {
         let (service, socket) = LspService::new(move |client| server::Server::new(client, flag));
-        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket).serve(service).await;
+        transport::serve(tokio::io::stdin(), tokio::io::stdout(), service, socket).await;
     });
     // Analyses still running are of no use any more; do not wait for them.
     runtime.shutdown_timeout(Duration::from_millis(100));
