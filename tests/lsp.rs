@@ -155,6 +155,16 @@ fn completion_after_a_kind_lists_its_fields() {
         assert!(labels.iter().any(|l| l == field), "{field} missing from {labels:?}");
     }
     assert!(!labels.iter().any(|l| l.starts_with("Microsoft.")), "short names only");
+    // Documentation comes with `completionItem/resolve`.
+    let items = completion["items"].as_array().cloned().unwrap_or_default();
+    let item = items.iter().find(|i| i["label"] == json!("computeType")).cloned().unwrap_or_default();
+    assert!(item.get("documentation").is_none());
+    let resolved = client.request("completionItem/resolve", item);
+    let documentation = resolved["documentation"]["value"].as_str().unwrap_or_default();
+    assert!(
+        documentation.contains("Microsoft.MachineLearningServices/workspaces/computes/computeType"),
+        "{documentation}"
+    );
     assert!(client.shutdown().success());
 }
 
@@ -231,14 +241,19 @@ fn completion_list(client: &mut Client, uri: &str, text: &str) -> String {
     client.open(uri, &text);
     let completion = client.at("textDocument/completion", uri, line, column);
     let mut items = completion.get("items").and_then(Value::as_array).cloned().unwrap_or_default();
-    items.sort_by_key(|i| i["sortText"].as_str().unwrap_or_default().to_lowercase());
+    // As editors order them: by sort text, then by label.
+    items.sort_by_key(|i| {
+        let key = |field: &str| i[field].as_str().unwrap_or_default().to_lowercase();
+        (key("sortText"), key("label"))
+    });
     let total = items.len();
     let mut lines: Vec<String> = items
         .iter()
         .take(25)
         .map(|i| {
             let detail = i["detail"].as_str().map(|d| format!("  — {d}")).unwrap_or_default();
-            let edit = i["textEdit"]["newText"].as_str().unwrap_or_default().replace('\n', "⏎");
+            let edit = i["textEdit"]["newText"].as_str().or(i["insertText"].as_str()).or(i["label"].as_str());
+            let edit = edit.unwrap_or_default().replace('\n', "⏎");
             format!("{} [{}] {edit}{detail}", i["label"].as_str().unwrap_or_default(), i["kind"])
         })
         .collect();

@@ -18,8 +18,13 @@ pub fn settings(client: &ClientCapabilities) -> Settings {
         .and_then(|t| t.document_symbol.as_ref())
         .and_then(|s| s.hierarchical_document_symbol_support)
         .unwrap_or(false);
+    let resolve_documentation = text
+        .and_then(|t| t.completion.as_ref())
+        .and_then(|c| c.completion_item.as_ref())
+        .and_then(|i| i.resolve_support.as_ref())
+        .is_some_and(|r| r.properties.iter().any(|p| p == "documentation"));
     let offered = client.general.as_ref().and_then(|g| g.position_encodings.as_deref());
-    Settings { encoding: Encoding::negotiate(offered), snippets, hierarchical_symbols }
+    Settings { encoding: Encoding::negotiate(offered), snippets, hierarchical_symbols, resolve_documentation }
 }
 
 pub fn result(settings: Settings) -> InitializeResult {
@@ -40,6 +45,7 @@ fn capabilities(settings: Settings) -> ServerCapabilities {
         })),
         completion_provider: Some(CompletionOptions {
             trigger_characters: Some(vec![".".into(), "$".into(), "\"".into()]),
+            resolve_provider: Some(settings.resolve_documentation),
             ..CompletionOptions::default()
         }),
         hover_provider: Some(HoverProviderCapability::Simple(true)),

@@ -10,27 +10,62 @@ use tower_lsp_server::ls_types::{
 };
 
 use super::context::{self, Block, Context, FieldInfo, Slot};
+use super::docs::FunctionDoc;
 use super::document::Analysis;
 use super::server::Settings;
 use super::{docs, markup};
 use crate::ast::{Definition, MemberTarget, PROVIDER_MODES, ParamType};
 use crate::catalog::aliases::{AliasInfo, cmp_ignore_case};
-use crate::catalog::fields::BUILTIN_FIELDS;
-use crate::catalog::kinds::{KINDS, kind_by_name};
+use crate::catalog::fields::{BUILTIN_FIELDS, BuiltinField};
+use crate::catalog::kinds::{KINDS, ResourceKind, kind_by_name};
 use crate::catalog::roles::ROLES;
 
 /// At most this many full alias names per answer; the list is marked incomplete beyond it.
 const ALIAS_LIMIT: usize = 200;
 
-pub fn completion(analysis: &Analysis, position: Position, settings: Settings) -> Option<CompletionResponse> {
+pub fn completion(
+    analysis: &Analysis,
+    position: Position,
+    settings: Settings,
+) -> Option<(CompletionResponse, Vec<Doc>)> {
     let offset = analysis.offset(position);
     let context = context::at(analysis, offset)?;
-    let mut items = Items { analysis, context: &context, settings, list: Vec::new(), incomplete: false };
+    let mut items =
+        Items { analysis, context: &context, settings, list: Vec::new(), docs: Vec::new(), incomplete: false };
     items.fill();
     if items.list.is_empty() {
         return None;
     }
-    Some(CompletionResponse::List(CompletionList { is_incomplete: items.incomplete, items: items.list }))
+    let list = CompletionList { is_incomplete: items.incomplete, items: items.list };
+    Some((CompletionResponse::List(list), items.docs))
+}
+
+/// Documentation of an item. Lists run to hundreds of fields, so when the client can ask for
+/// documentation later (`completionItem/resolve`) it is rendered only for the item shown.
+#[derive(Debug, Clone)]
+pub enum Doc {
+    None,
+    Markdown(String),
+    Alias(String),
+    Builtin(&'static BuiltinField),
+    Kind(&'static ResourceKind),
+    Function(&'static FunctionDoc),
+    Keyword(&'static str),
+}
+
+impl Doc {
+    pub fn render(&self, analysis: &Analysis) -> Option<Documentation> {
+        let text = match self {
+            Doc::None => return None,
+            Doc::Markdown(text) => text.clone(),
+            Doc::Alias(name) => markup::alias(analysis.catalog().lookup(name)?),
+            Doc::Builtin(field) => markup::builtin_field(field),
+            Doc::Kind(kind) => markup::kind(kind, analysis.catalog().aliases_of_type(kind.resource_type).len()),
+            Doc::Function(function) => markup::function(function),
+            Doc::Keyword(word) => markup::keyword(word, docs::keyword(word)?),
+        };
+        Some(markdown(text))
+    }
 }
 
 /// Sort groups: what the context asks for most comes first.
@@ -47,6 +82,8 @@ struct Items<'a> {
     context: &'a Context,
     settings: Settings,
     list: Vec<CompletionItem>,
+    /// Documentation left for `completionItem/resolve`, by item index.
+    docs: Vec<Doc>,
     incomplete: bool,
 }
 
@@ -59,7 +96,7 @@ impl<'a> Items<'a> {
             Slot::Alias => self.full_aliases(),
             Slot::Parameter => self.parameters(Rank::First),
             Slot::Value { lhs } => self.values(lhs.as_deref()),
-            Slot::Argument => self.expression(),
+            Slot::Argument => self.expression(true),
             Slot::Effect => {
                 self.effects(false);
                 self.parameters(Rank::Second);
@@ -86,7 +123,7 @@ impl<'a> Items<'a> {
         Range { start: self.analysis.position(start), end: self.analysis.position(self.context.offset) }
     }
 
-    fn push(&mut self, label: &str, kind: CompletionItemKind, detail: Option<String>, doc: Option<String>, rank: Rank) {
+    fn push(&mut self, label: &str, kind: CompletionItemKind, detail: Option<String>, doc: Doc, rank: Rank) {
         let range = self.word_range();
         self.push_edit(label, label, range, kind, detail, doc, rank);
     }
@@ -99,50 +136,54 @@ impl<'a> Items<'a> {
         range: Range,
         kind: CompletionItemKind,
         detail: Option<String>,
-        doc: Option<String>,
+        doc: Doc,
         rank: Rank,
     ) {
-        self.list.push(CompletionItem {
-            label: label.to_string(),
-            kind: Some(kind),
-            detail,
-            documentation: doc.map(markdown),
-            sort_text: Some(format!("{}{label}", rank as u8)),
-            filter_text: Some(label.to_string()),
-            text_edit: Some(CompletionTextEdit::Edit(TextEdit { range, new_text: new_text.to_string() })),
-            ..CompletionItem::default()
-        });
+        let item = CompletionItem { kind: Some(kind), detail, ..CompletionItem::default() };
+        self.add(item, label, new_text, range, doc, rank);
+    }
+
+    /// Adds an item. Items that replace the word before the cursor leave the range to the
+    /// client (it is the word it would replace anyway); that keeps lists of hundreds of fields
+    /// small. Others carry their edit.
+    fn add(&mut self, mut item: CompletionItem, label: &str, new_text: &str, range: Range, doc: Doc, rank: Rank) {
+        item.label = label.to_string();
+        item.sort_text = Some((rank as u8).to_string());
+        if range == self.word_range() {
+            item.insert_text = (new_text != label).then(|| new_text.to_string());
+        } else {
+            item.text_edit = Some(CompletionTextEdit::Edit(TextEdit { range, new_text: new_text.to_string() }));
+        }
+        if self.settings.resolve_documentation {
+            if !matches!(doc, Doc::None) {
+                item.data = Some(serde_json::Value::from(self.docs.len()));
+                self.docs.push(doc);
+            }
+        } else {
+            item.documentation = doc.render(self.analysis);
+        }
+        self.list.push(item);
     }
 
     /// A snippet (tab stops), or its plain text when the client takes no snippets.
-    fn push_snippet(&mut self, label: &str, snippet: &str, kind: CompletionItemKind, doc: Option<String>, rank: Rank) {
-        let range = self.word_range();
+    fn push_snippet(&mut self, label: &str, snippet: &str, kind: CompletionItemKind, doc: Doc, rank: Rank) {
         let (new_text, format) = if self.settings.snippets {
             (snippet.to_string(), InsertTextFormat::SNIPPET)
         } else {
             (plain(snippet), InsertTextFormat::PLAIN_TEXT)
         };
-        self.list.push(CompletionItem {
-            label: label.to_string(),
-            kind: Some(kind),
-            documentation: doc.map(markdown),
-            sort_text: Some(format!("{}{label}", rank as u8)),
-            filter_text: Some(label.to_string()),
-            insert_text_format: Some(format),
-            text_edit: Some(CompletionTextEdit::Edit(TextEdit { range, new_text })),
-            ..CompletionItem::default()
-        });
+        let item = CompletionItem { kind: Some(kind), insert_text_format: Some(format), ..CompletionItem::default() };
+        self.add(item, label, &new_text, self.word_range(), doc, rank);
     }
 
     fn words(&mut self, words: &[&str], kind: CompletionItemKind, detail: &str) {
         for word in words {
-            self.push(word, kind, Some(detail.to_string()), None, Rank::First);
+            self.push(word, kind, Some(detail.to_string()), Doc::None, Rank::First);
         }
     }
 
-    fn keyword(&mut self, keyword: &str, rank: Rank) {
-        let doc = docs::keyword(keyword).map(|d| markup::keyword(keyword, d));
-        self.push(keyword, CompletionItemKind::KEYWORD, None, doc, rank);
+    fn keyword(&mut self, keyword: &'static str, rank: Rank) {
+        self.push(keyword, CompletionItemKind::KEYWORD, None, Doc::Keyword(keyword), rank);
     }
 
     // ------------------------------------------------------------ statements of each block
@@ -167,16 +208,21 @@ impl<'a> Items<'a> {
         let initiative = "initiative ${1:name} \"${2:Display name}\" {\n\tpolicy ${3:member}\n}";
         let import = "import \"${1:file}.gavel\"";
         for (label, snippet) in [("policy", policy), ("initiative", initiative), ("import", import)] {
-            let doc = docs::keyword(label).map(|d| markup::keyword(label, d));
-            self.push_snippet(label, snippet, CompletionItemKind::SNIPPET, doc, Rank::First);
+            self.push_snippet(label, snippet, CompletionItemKind::SNIPPET, Doc::Keyword(label), Rank::First);
         }
     }
 
     fn policy_body(&mut self) {
         self.declarations();
         let when = "when ${1:compute} {\n\t$0\n}";
-        self.push_snippet("when", when, CompletionItemKind::KEYWORD, keyword_doc("when"), Rank::First);
-        self.push_snippet("then", "then ${1:\\$effect}", CompletionItemKind::KEYWORD, keyword_doc("then"), Rank::First);
+        self.push_snippet("when", when, CompletionItemKind::KEYWORD, Doc::Keyword("when"), Rank::First);
+        self.push_snippet(
+            "then",
+            "then ${1:\\$effect}",
+            CompletionItemKind::KEYWORD,
+            Doc::Keyword("then"),
+            Rank::First,
+        );
         for property in docs::POLICY_PROPERTIES {
             self.keyword(property, Rank::Second);
         }
@@ -185,9 +231,9 @@ impl<'a> Items<'a> {
     fn initiative_body(&mut self) {
         self.declarations();
         let member = "policy ${1:name} {\n\tparameters { $0 }\n}";
-        self.push_snippet("policy", member, CompletionItemKind::SNIPPET, keyword_doc("policy"), Rank::First);
+        self.push_snippet("policy", member, CompletionItemKind::SNIPPET, Doc::Keyword("policy"), Rank::First);
         let group = "group ${1:name} \"${2:Display name}\"";
-        self.push_snippet("group", group, CompletionItemKind::SNIPPET, keyword_doc("group"), Rank::First);
+        self.push_snippet("group", group, CompletionItemKind::SNIPPET, Doc::Keyword("group"), Rank::First);
         for property in docs::POLICY_PROPERTIES.iter().filter(|p| **p != "mode") {
             self.keyword(property, Rank::Second);
         }
@@ -196,14 +242,14 @@ impl<'a> Items<'a> {
     fn declarations(&mut self) {
         let types = ParamType::NAMES.join(",");
         let param = format!("param ${{1:name}} \"${{2:Display name}}\": ${{3|{types}|}}");
-        self.push_snippet("param", &param, CompletionItemKind::SNIPPET, keyword_doc("param"), Rank::First);
+        self.push_snippet("param", &param, CompletionItemKind::SNIPPET, Doc::Keyword("param"), Rank::First);
         let effect = "param effect \"Effect\": effect = ${1:Audit} in [${1:Audit}, ${2:Deny}, Disabled]";
-        self.push_snippet("param effect", effect, CompletionItemKind::SNIPPET, keyword_doc("param"), Rank::First);
+        self.push_snippet("param effect", effect, CompletionItemKind::SNIPPET, Doc::Keyword("param"), Rank::First);
     }
 
     fn properties(&mut self, properties: &[(&str, &str)]) {
         for (name, doc) in properties {
-            self.push(name, CompletionItemKind::PROPERTY, None, Some(markup::keyword(name, doc)), Rank::First);
+            self.push(name, CompletionItemKind::PROPERTY, None, Doc::Markdown(markup::keyword(name, doc)), Rank::First);
         }
     }
 
@@ -219,7 +265,7 @@ impl<'a> Items<'a> {
                 self.word_range(),
                 CompletionItemKind::FIELD,
                 detail,
-                parameter.description.as_ref().map(|d| d.value.clone()),
+                parameter.description.as_ref().map_or(Doc::None, |d| Doc::Markdown(d.value.clone())),
                 Rank::First,
             );
         }
@@ -267,27 +313,34 @@ impl<'a> Items<'a> {
         ];
         for (label, snippet) in snippets {
             let word = label.split(' ').next().unwrap_or(label);
-            self.push_snippet(label, snippet, CompletionItemKind::KEYWORD, keyword_doc(word), Rank::Third);
+            self.push_snippet(label, snippet, CompletionItemKind::KEYWORD, Doc::Keyword(word), Rank::Third);
         }
     }
 
     fn alias(&mut self, alias: &AliasInfo, label: &str, range: Range, rank: Rank) {
         let detail = Some(alias.value_type().to_string());
-        self.push_edit(label, label, range, CompletionItemKind::FIELD, detail, Some(markup::alias(alias)), rank);
+        self.push_edit(
+            label,
+            label,
+            range,
+            CompletionItemKind::FIELD,
+            detail,
+            Doc::Alias(alias.name().to_string()),
+            rank,
+        );
     }
 
     fn builtin_fields(&mut self, rank: Rank) {
         for field in BUILTIN_FIELDS {
             let detail = Some(field.value_type.to_string());
-            self.push(field.name, CompletionItemKind::FIELD, detail, Some(markup::builtin_field(field)), rank);
+            self.push(field.name, CompletionItemKind::FIELD, detail, Doc::Builtin(field), rank);
         }
     }
 
     fn kinds(&mut self, rank: Rank) {
         for kind in KINDS {
-            let aliases = self.analysis.catalog().aliases_of_type(kind.resource_type).len();
             let detail = Some(kind.resource_type.to_string());
-            self.push(kind.name, CompletionItemKind::CLASS, detail, Some(markup::kind(kind, aliases)), rank);
+            self.push(kind.name, CompletionItemKind::CLASS, detail, Doc::Kind(kind), rank);
         }
     }
 
@@ -303,7 +356,7 @@ impl<'a> Items<'a> {
         if head.eq_ignore_ascii_case("identity") {
             let range = self.word_range();
             if let Some(field) = BUILTIN_FIELDS.iter().find(|f| f.name == "identity.type") {
-                let doc = Some(markup::builtin_field(field));
+                let doc = Doc::Builtin(field);
                 self.push_edit("type", "type", range, CompletionItemKind::FIELD, None, doc, Rank::First);
             }
             return;
@@ -343,9 +396,9 @@ impl<'a> Items<'a> {
         let range = self.word_range();
         for value in field_values(self.analysis, field) {
             let quoted = serde_json::to_string(&value).unwrap_or_default();
-            self.push_edit(&quoted, &quoted, range, CompletionItemKind::ENUM_MEMBER, None, None, Rank::First);
+            self.push_edit(&quoted, &quoted, range, CompletionItemKind::ENUM_MEMBER, None, Doc::None, Rank::First);
         }
-        self.expression();
+        self.expression(false);
     }
 
     /// Inside the string of a compared value: the values, replacing the string's content.
@@ -355,22 +408,23 @@ impl<'a> Items<'a> {
         let end = if closed { string.1 - 1 } else { string.1 };
         let range = Range { start: self.analysis.position(string.0 + 1), end: self.analysis.position(end) };
         for value in field_values(self.analysis, field) {
-            self.push_edit(&value, &value, range, CompletionItemKind::ENUM_MEMBER, None, None, Rank::First);
+            self.push_edit(&value, &value, range, CompletionItemKind::ENUM_MEMBER, None, Doc::None, Rank::First);
         }
     }
 
-    /// An argument or any other expression: parameters, functions, fields in scope, literals.
-    fn expression(&mut self) {
+    /// An argument or any other expression: parameters, functions, literals, and (as
+    /// arguments) the fields in scope.
+    fn expression(&mut self, fields: bool) {
         self.parameters(Rank::Second);
         self.functions(Rank::Third);
-        if let Some(resource_type) = self.context.resource_type.clone() {
+        if let Some(resource_type) = self.context.resource_type.clone().filter(|_| fields) {
             let aliases: Vec<&AliasInfo> = self.analysis.catalog().aliases_of_type(&resource_type).collect();
             for alias in aliases {
                 self.alias(alias, alias.short_name(), self.word_range(), Rank::Last);
             }
         }
         for literal in ["true", "false", "null"] {
-            self.push(literal, CompletionItemKind::CONSTANT, None, None, Rank::Last);
+            self.push(literal, CompletionItemKind::CONSTANT, None, Doc::None, Rank::Last);
         }
     }
 
@@ -384,8 +438,7 @@ impl<'a> Items<'a> {
                 .map(|(i, p)| format!("${{{}:{p}}}", i + 1))
                 .collect();
             let snippet = format!("{}({})", function.name, arguments.join(", "));
-            let doc = Some(markup::function(function));
-            self.push_snippet(function.name, &snippet, CompletionItemKind::FUNCTION, doc, rank);
+            self.push_snippet(function.name, &snippet, CompletionItemKind::FUNCTION, Doc::Function(function), rank);
             if let Some(item) = self.list.last_mut() {
                 item.detail = Some(function.signature());
             }
@@ -406,7 +459,7 @@ impl<'a> Items<'a> {
                 .and_then(|f| f.text.get(parameter.span.range()))
                 .and_then(|t| t.lines().next())
                 .unwrap_or_default();
-            let doc = Some(markup::parameter(parameter, declaration));
+            let doc = Doc::Markdown(markup::parameter(parameter, declaration));
             self.push_edit(&label, &label, range, CompletionItemKind::VARIABLE, detail, doc, rank);
         }
     }
@@ -414,23 +467,35 @@ impl<'a> Items<'a> {
     fn effects(&mut self, capitalized: bool) {
         for (name, doc) in docs::EFFECTS {
             let label = if capitalized { capitalize(name) } else { name.to_string() };
-            let doc = Some(markup::effect(name, doc));
+            let doc = Doc::Markdown(markup::effect(name, doc));
             self.push(&label, CompletionItemKind::ENUM_MEMBER, Some("effect".into()), doc, Rank::First);
         }
     }
 
     fn modes(&mut self) {
         for mode in ["all", "indexed"] {
-            self.push(mode, CompletionItemKind::ENUM_MEMBER, Some("Resource Manager mode".into()), None, Rank::First);
+            self.push(
+                mode,
+                CompletionItemKind::ENUM_MEMBER,
+                Some("Resource Manager mode".into()),
+                Doc::None,
+                Rank::First,
+            );
         }
         for mode in PROVIDER_MODES {
-            self.push(mode, CompletionItemKind::ENUM_MEMBER, Some("resource-provider mode".into()), None, Rank::Second);
+            self.push(
+                mode,
+                CompletionItemKind::ENUM_MEMBER,
+                Some("resource-provider mode".into()),
+                Doc::None,
+                Rank::Second,
+            );
         }
     }
 
     fn roles(&mut self) {
         for role in ROLES {
-            let doc = Some(format!("**{}**\n\n`{}`", role.display_name, role.guid));
+            let doc = Doc::Markdown(format!("**{}**\n\n`{}`", role.display_name, role.guid));
             self.push(role.name, CompletionItemKind::ENUM_MEMBER, Some(role.display_name.into()), doc, Rank::First);
         }
     }
@@ -444,7 +509,7 @@ impl<'a> Items<'a> {
             .map(|d| (d.name().value.clone(), d.header().display_name.as_ref().map(|n| n.value.clone())))
             .collect();
         for (name, display) in policies {
-            self.push(&name, CompletionItemKind::MODULE, display, None, Rank::First);
+            self.push(&name, CompletionItemKind::MODULE, display, Doc::None, Rank::First);
         }
     }
 
@@ -458,7 +523,7 @@ impl<'a> Items<'a> {
             .map(|g| (g.name.value.clone(), g.display_name.as_ref().map(|n| n.value.clone())))
             .collect();
         for (name, display) in groups {
-            self.push(&name, CompletionItemKind::ENUM_MEMBER, display, None, Rank::First);
+            self.push(&name, CompletionItemKind::ENUM_MEMBER, display, Doc::None, Rank::First);
         }
     }
 }
@@ -489,10 +554,6 @@ fn strip_prefix_ignore_case<'t>(text: &'t str, prefix: &str) -> Option<&'t str> 
 fn capitalize(word: &str) -> String {
     let mut chars = word.chars();
     chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
-}
-
-fn keyword_doc(keyword: &str) -> Option<String> {
-    docs::keyword(keyword).map(|d| markup::keyword(keyword, d))
 }
 
 fn markdown(value: String) -> Documentation {

@@ -6,12 +6,13 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
+use super::completion::Doc;
 use super::document::Analysis;
 use super::documents::{Documents, spawn_analysis};
 use super::lines::Encoding;
@@ -26,6 +27,16 @@ pub struct Settings {
     pub encoding: Encoding,
     pub snippets: bool,
     pub hierarchical_symbols: bool,
+    /// Completion documentation may come later, through `completionItem/resolve`.
+    pub resolve_documentation: bool,
+}
+
+/// The documentation of the last completion list, for `completionItem/resolve`.
+#[derive(Default)]
+struct LastCompletion {
+    id: u64,
+    analysis: Option<Arc<Analysis>>,
+    docs: Vec<Doc>,
 }
 
 pub struct Server {
@@ -33,11 +44,17 @@ pub struct Server {
     documents: Arc<Documents>,
     settings: OnceLock<Settings>,
     shut_down: Arc<AtomicBool>,
+    last_completion: Mutex<LastCompletion>,
 }
 
 impl Server {
     pub fn new(client: Client, shut_down: Arc<AtomicBool>) -> Server {
-        Server { client, documents: Arc::default(), settings: OnceLock::new(), shut_down }
+        let last_completion = Mutex::default();
+        Server { client, documents: Arc::default(), settings: OnceLock::new(), shut_down, last_completion }
+    }
+
+    fn last_completion(&self) -> MutexGuard<'_, LastCompletion> {
+        self.last_completion.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     fn settings(&self) -> Settings {
@@ -124,7 +141,35 @@ impl LanguageServer for Server {
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         let at = params.text_document_position;
-        self.answer(&at.text_document.uri, |a, s| completion::completion(a, at.position, s)).await
+        let Some(analysis) = self.documents.analysis(&at.text_document.uri).await? else { return Ok(None) };
+        let Some((mut response, docs)) = guarded(|| completion::completion(&analysis, at.position, self.settings()))?
+        else {
+            return Ok(None);
+        };
+        // Items point at their documentation by index; the list id tells stale resolves apart.
+        let mut last = self.last_completion();
+        let id = last.id + 1;
+        if let CompletionResponse::List(list) = &mut response {
+            for item in &mut list.items {
+                if let Some(index) = item.data.take() {
+                    item.data = Some(serde_json::json!([id, index]));
+                }
+            }
+        }
+        *last = LastCompletion { id, analysis: Some(analysis), docs };
+        Ok(Some(response))
+    }
+
+    async fn completion_resolve(&self, mut item: CompletionItem) -> Result<CompletionItem> {
+        let at = item.data.as_ref().and_then(|d| Some((d.get(0)?.as_u64()?, d.get(1)?.as_u64()?)));
+        let last = self.last_completion();
+        if let (Some((id, index)), Some(analysis)) = (at, &last.analysis)
+            && id == last.id
+            && let Some(doc) = usize::try_from(index).ok().and_then(|i| last.docs.get(i))
+        {
+            item.documentation = guarded(|| doc.render(analysis))?;
+        }
+        Ok(item)
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {

@@ -52,7 +52,10 @@ impl Client {
     pub fn initialize(&mut self) -> Value {
         let capabilities = json!({
             "textDocument": {
-                "completion": {"completionItem": {"snippetSupport": true}},
+                "completion": {"completionItem": {
+                    "snippetSupport": true,
+                    "resolveSupport": {"properties": ["documentation", "detail"]}
+                }},
                 "documentSymbol": {"hierarchicalDocumentSymbolSupport": true},
                 "publishDiagnostics": {"versionSupport": true}
             },
