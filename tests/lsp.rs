@@ -350,3 +350,32 @@ fn hover_snapshots() {
     }
     assert!(client.shutdown().success());
 }
+
+#[test]
+fn the_compiled_json_command_answers_for_the_policy_at_a_position() {
+    let mut client = started();
+    let text = format!("{POLICY}\npolicy second {{ when workspace then audit }}\n");
+    client.open(URI, &text);
+    let lenses = client.request("textDocument/codeLens", json!({"textDocument": {"uri": URI}}));
+    let commands: Vec<&Value> =
+        lenses.as_array().map(|l| l.iter().map(|l| &l["command"]).collect()).unwrap_or_default();
+    assert_eq!(commands.len(), 2);
+    assert_eq!(commands[0]["command"], json!("gavel.compiledJson"));
+    let by_lens = client.request(
+        "workspace/executeCommand",
+        json!({"command": "gavel.compiledJson", "arguments": commands[1]["arguments"]}),
+    );
+    let json: Value = serde_json::from_str(by_lens.as_str().unwrap_or_default()).expect("the command returns JSON");
+    assert_eq!(json["name"], json!("second"));
+    let (line, _) = find(&text, "computeType", 0);
+    let at = json!({"command": "gavel.compiledJson", "arguments": [URI, {"line": line, "character": 4}]});
+    let by_position: Value =
+        serde_json::from_str(client.request("workspace/executeCommand", at).as_str().unwrap_or_default())
+            .expect("JSON");
+    assert_eq!(by_position["name"], json!("no_public_ip"));
+    assert_eq!(by_position["properties"]["policyRule"]["then"]["effect"], json!("[parameters('effect')]"));
+    let explained =
+        client.request("workspace/executeCommand", json!({"command": "gavel.explain", "arguments": ["GV0105"]}));
+    assert!(explained.as_str().unwrap_or_default().contains("undefined-parameter"));
+    assert!(client.shutdown().success());
+}

@@ -1,6 +1,6 @@
 //! Commands the server runs (`workspace/executeCommand`):
-//! - `gavel.compiledJson [uri, name?]`: the Azure Policy JSON of a definition of the document
-//!   (the first one without a name), as `gavel build` writes it;
+//! - `gavel.compiledJson [uri, name or position?]`: the Azure Policy JSON of a definition of the
+//!   document (by name, the one at a position, or the first), as `gavel build` writes it;
 //! - `gavel.explain [code]`: the long explanation of a diagnostic code, as `gavel explain`
 //!   prints it (Markdown).
 
@@ -8,7 +8,7 @@ use std::str::FromStr;
 
 use serde_json::Value;
 use tower_lsp_server::jsonrpc::{Error, Result};
-use tower_lsp_server::ls_types::{ExecuteCommandParams, LSPAny, Uri};
+use tower_lsp_server::ls_types::{ExecuteCommandParams, LSPAny, Position, Uri};
 
 use super::document::Analysis;
 use super::documents::Documents;
@@ -29,7 +29,14 @@ pub async fn execute(documents: &Documents, params: ExecuteCommandParams) -> Res
             let uri = Uri::from_str(&uri).map_err(|e| Error::invalid_params(format!("not a URI: {e}")))?;
             let analysis =
                 documents.analysis(&uri).await?.ok_or_else(|| Error::invalid_params("the document is not open"))?;
-            compiled_json(&analysis, argument(1).as_deref()).map(|json| Some(Value::String(json)))
+            let which = match params.arguments.get(1) {
+                Some(Value::String(name)) => Which::Name(name.clone()),
+                Some(position @ Value::Object(_)) => serde_json::from_value::<Position>(position.clone())
+                    .map(Which::At)
+                    .map_err(|e| Error::invalid_params(format!("not a position: {e}")))?,
+                _ => Which::First,
+            };
+            compiled_json(&analysis, which).map(|json| Some(Value::String(json)))
         }
         EXPLAIN => {
             let code = argument(0).and_then(|c| Code::parse(&c));
@@ -40,12 +47,23 @@ pub async fn execute(documents: &Documents, params: ExecuteCommandParams) -> Res
     }
 }
 
-/// The JSON a build writes for the definition `name` (or the first one) of the document.
-fn compiled_json(analysis: &Analysis, name: Option<&str>) -> Result<String> {
+/// Which definition of the document.
+enum Which {
+    Name(String),
+    At(Position),
+    First,
+}
+
+/// The JSON a build writes for one definition of the document.
+fn compiled_json(analysis: &Analysis, which: Which) -> Result<String> {
     let mut definitions = analysis.definitions().map(|(_, d)| d);
-    let definition = match name {
-        Some(name) => definitions.find(|d| d.name().value == name),
-        None => definitions.next(),
+    let definition = match which {
+        Which::Name(name) => definitions.find(|d| d.name().value == name),
+        Which::At(position) => {
+            let offset = analysis.offset(position);
+            analysis.definition_at(offset).map(|(_, d)| d).or_else(|| definitions.next())
+        }
+        Which::First => definitions.next(),
     };
     let definition = definition.ok_or_else(|| Error::invalid_params("no such policy or initiative in the document"))?;
     let errors: Vec<&crate::diag::Diagnostic> =
