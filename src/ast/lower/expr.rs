@@ -182,8 +182,11 @@ impl Lowerer<'_> {
                 format!("parameter `${}` is not declared", name.text),
             )
             .with_help(help.clone());
+            // `$name` in code spans the `$`; inside a string interpolation the span is the name
+            // alone, and the replacement must not add a second `$`.
+            let dollar = if self.text.get(name.span.range()).is_some_and(|t| t.starts_with('$')) { "$" } else { "" };
             let diagnostic = match did_you_mean(&name.text, scope.params.iter().map(String::as_str)) {
-                Some(s) => diagnostic.with_fix(format!("replace with `${s}`"), name.span, format!("${s}")),
+                Some(s) => diagnostic.with_fix(format!("replace with `${s}`"), name.span, format!("{dollar}{s}")),
                 None => diagnostic,
             };
             self.report(diagnostic);
@@ -311,5 +314,29 @@ pub(crate) fn bare_word(expr: &tree::Expr) -> Option<&tree::Name> {
     match expr {
         tree::Expr::Path(tree::Path { head: PathHead::Name(name), segments, .. }) if segments.is_empty() => Some(name),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diag::Code;
+    use crate::project::compile_source;
+
+    /// Applies the first fix of the first diagnostic with `code`.
+    fn fixed(text: &str, code: Code) -> String {
+        let compilation = compile_source("t.gavel", text);
+        let diagnostic = compilation.diagnostics.iter().find(|d| d.code == code).expect("the diagnostic");
+        let edit = &diagnostic.fixes[0].edits[0];
+        let mut text = text.to_string();
+        text.replace_range(edit.span.range(), &edit.replacement);
+        text
+    }
+
+    #[test]
+    fn the_fix_for_a_misspelt_parameter_keeps_one_dollar() {
+        let code = "policy p {\n    param registry: string\n    when workspace { name == $regsitry }\n    then deny\n}";
+        assert!(fixed(code, Code::UndefinedParameter).contains("name == $registry }"));
+        let interpolated = "policy p {\n    param registry: string\n    when workspace { name like \"r/$regsitry/*\" }\n    then deny\n}";
+        assert!(fixed(interpolated, Code::UndefinedParameter).contains("\"r/$registry/*\""));
     }
 }
