@@ -67,6 +67,7 @@ impl Checker {
                 }
                 self.expr(rhs, counts);
             }
+            Condition::Raw { .. } => {}
         }
     }
 
@@ -172,6 +173,7 @@ impl Checker {
                     DetailEntry::Roles { .. } => key == "roleDefinitionIds",
                     DetailEntry::ExistenceCondition(_) => key == "existenceCondition",
                     DetailEntry::Operation(_) => key == "operations",
+                    DetailEntry::Raw(_) => true,
                 })
             })
         };

@@ -11,7 +11,7 @@ use crate::syntax::span::Span;
 use crate::syntax::tree::{self, BodyItem, Property};
 
 const HEADER_KEYS: &[&str] =
-    &["name", "display", "description", "version", "category", "preview", "deprecated", "metadata"];
+    &["name", "display", "description", "version", "category", "preview", "deprecated", "metadata", "json"];
 
 impl Lowerer<'_> {
     pub(crate) fn policy(&mut self, block: &tree::Block) -> Option<Policy> {
@@ -195,6 +195,11 @@ impl Lowerer<'_> {
         match property.key.text.as_str() {
             "preview" => header.preview = Some(span),
             "deprecated" => header.deprecated = Some(span),
+            "json" => {
+                if let Some(value) = &property.value {
+                    header.extra.extend(self.raw_entries(value));
+                }
+            }
             "metadata" => {
                 let Some(value) = &property.value else { return };
                 match self.literal_json(value, false) {
@@ -318,6 +323,7 @@ impl Lowerer<'_> {
             deprecated: None,
             schema: None,
             metadata: Vec::new(),
+            extra: Vec::new(),
             span: param.span,
         };
         if let Some(display) = &param.display_name {
@@ -360,7 +366,7 @@ impl Lowerer<'_> {
 
     fn parameter_attribute(&mut self, param: &mut Parameter, attribute: &Property) {
         const KEYS: &[&str] =
-            &["display", "description", "strongType", "assignPermissions", "deprecated", "schema", "metadata"];
+            &["display", "description", "strongType", "assignPermissions", "deprecated", "schema", "metadata", "json"];
         let Some(value) = &attribute.value else {
             return;
         };
@@ -374,6 +380,7 @@ impl Lowerer<'_> {
             "assignPermissions" => param.assign_permissions = self.attribute_bool(value).map(|b| Spanned::new(b, span)),
             "deprecated" => param.deprecated = self.attribute_bool(value).map(|b| Spanned::new(b, span)),
             "schema" => param.schema = self.json(value).map(|json| Expr::Raw(json, value.span())),
+            "json" => param.extra.extend(self.raw_entries(value)),
             "metadata" => match self.json(value) {
                 Some(serde_json::Value::Object(map)) => {
                     param.metadata = map
@@ -429,20 +436,27 @@ impl Lowerer<'_> {
             category: None,
             description: None,
             additional_metadata_id: None,
+            extra: Vec::new(),
             span,
         };
         for property in body {
             let Some(value) = &property.value else {
                 continue;
             };
+            if property.key.text == "json" {
+                group.extra.extend(self.raw_entries(value));
+                continue;
+            }
             let text = self.attribute_string(value).map(|s| Spanned::new(s, property.span));
             match property.key.text.as_str() {
                 "display" | "displayName" => group.display_name = text,
                 "category" => group.category = text,
                 "description" => group.description = text,
                 "additionalMetadataId" => group.additional_metadata_id = text,
-                _ => self
-                    .unknown_property(&property.key, &["display", "category", "description", "additionalMetadataId"]),
+                _ => self.unknown_property(
+                    &property.key,
+                    &["display", "category", "description", "additionalMetadataId", "json"],
+                ),
             }
         }
         Some(group)
@@ -467,6 +481,7 @@ impl Lowerer<'_> {
             parameters: Vec::new(),
             groups: Vec::new(),
             definition_version: None,
+            extra: Vec::new(),
             span,
         };
         for property in body {
@@ -510,10 +525,30 @@ impl Lowerer<'_> {
                         "write `groups [network, identity]`",
                     ),
                 },
-                _ => self.unknown_property(&property.key, &["reference", "parameters", "groups", "version"]),
+                "json" => member.extra.extend(self.raw_entries(value)),
+                _ => self.unknown_property(&property.key, &["reference", "parameters", "groups", "version", "json"]),
             }
         }
         Some(member)
+    }
+
+    /// `json { "key": value, … }`: entries kept verbatim, for keys gavel has no syntax for.
+    pub(crate) fn raw_entries(&mut self, value: &tree::Expr) -> Vec<(Spanned<String>, Expr)> {
+        match self.json(value) {
+            Some(serde_json::Value::Object(map)) => {
+                map.into_iter().map(|(k, v)| (Spanned::new(k, value.span()), Expr::Raw(v, value.span()))).collect()
+            }
+            Some(_) => {
+                self.error(
+                    Code::InvalidLiteral,
+                    value.span(),
+                    "`json` takes an object here",
+                    "write `json { \"key\": value }`",
+                );
+                Vec::new()
+            }
+            None => Vec::new(),
+        }
     }
 
     fn duplicate(&mut self, key: &tree::Name, first: Span) {

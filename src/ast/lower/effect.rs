@@ -131,6 +131,16 @@ impl Lowerer<'_> {
         let mut seen: Vec<(String, Span)> = Vec::new();
         for item in &details.items {
             let entry = match item {
+                // `json { … }`: further keys verbatim; `json [ … ]`: the whole details verbatim.
+                DetailItem::Property(property) if property.key.text == "json" => {
+                    let Some(value) = &property.value else { continue };
+                    if matches!(value, tree::Expr::Object(..)) {
+                        let raw = self.raw_entries(value);
+                        entries.extend(raw.into_iter().map(|(key, value)| DetailEntry::Property { key, value }));
+                        continue;
+                    }
+                    self.json(value).map(|json| DetailEntry::Raw(Expr::Raw(json, value.span())))
+                }
                 DetailItem::Property(property) => {
                     let key = property.key.text.clone();
                     if let Some((_, first)) = seen.iter().find(|(k, _)| k.eq_ignore_ascii_case(&key)) {
