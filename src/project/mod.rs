@@ -113,7 +113,9 @@ pub fn analyse_file(file: FileId, text: &str, imported: bool, diagnostics: &mut 
     let lowered = ast::lower_file(file, text, &parsed.tree, &parsed.comments);
     // What the parser recovered from often looks wrong to lowering too (a half-written
     // comparison reads as a kind); report only the syntax error on such lines.
-    let line_of = |offset: u32| text.get(..offset as usize).map_or(0, |before| before.matches('\n').count());
+    let line_starts: Vec<usize> =
+        std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let line_of = |offset: u32| line_starts.partition_point(|&start| start <= offset as usize);
     let syntax_lines: Vec<usize> = parsed.diagnostics.iter().map(|d| line_of(d.span.start)).collect();
     diagnostics.extend(parsed.diagnostics);
     diagnostics.extend(lowered.diagnostics.into_iter().filter(|d| !syntax_lines.contains(&line_of(d.span.start))));
