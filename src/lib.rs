@@ -8,6 +8,7 @@ pub mod ast;
 pub mod catalog;
 pub mod check;
 pub mod cli;
+pub mod decompile;
 pub mod diag;
 pub mod emit;
 pub mod project;

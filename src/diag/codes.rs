@@ -2,7 +2,8 @@
 //! and meaning; retired codes are never reused. `gavel explain GVxxxx` prints the long form.
 //!
 //! Ranges: GV00xx reading and syntax, GV01xx names and structure, GV02xx expressions,
-//! GV03xx alias catalog checks, GV04xx effects and parameters, GV09xx output.
+//! GV03xx alias catalog checks, GV04xx effects and parameters, GV05xx reading JSON definitions
+//! (decompiler, `gavel check x.json`), GV09xx output.
 
 use super::Severity;
 
@@ -144,6 +145,30 @@ registry! {
     AmbiguousDetails = "GV0121", "ambiguous-effect-details", Error,
         "details given for a parameter effect whose kind cannot be determined",
         "When the effect comes from a parameter, gavel takes the shape of the details from the parameter's allowed values. Name the shape when they do not settle it: `then $effect modify { … }`.";
+    InvalidJson = "GV0500", "invalid-json", Error,
+        "the file is not valid JSON",
+        "gavel reads Azure Policy definitions as JSON (comments and trailing commas are tolerated). The diagnostic points at the first place the JSON parser could not read; fix the syntax there.";
+    NotADefinition = "GV0501", "not-a-definition", Error,
+        "JSON that holds no policy definition or initiative",
+        "gavel reads a policy definition or initiative as raw JSON (`{\"policyRule\": …}`, `{\"policyDefinitions\": …}`), wrapped in `{\"properties\": …}` as in the Azure/azure-policy repository, as an ARM template or template resource of type `Microsoft.Authorization/policyDefinitions` or `policySetDefinitions`, as a list of those, or as the rules file of an `az policy definition create` pair (`x.rules.json`, with `x.params.json` beside it). The message says at which JSON path the shape was not recognised.";
+    UnexpectedJsonValue = "GV0502", "unexpected-json-value", Error,
+        "a definition value that has the wrong JSON type or shape",
+        "A part of the definition is not what Azure Policy expects there: for example `policyRule.then.effect` must be a string, `allOf` a list of conditions, `parameters` an object. The message gives the JSON path of the value.";
+    KeptVerbatim = "GV0503", "kept-verbatim", Warning,
+        "a construct gavel has no syntax for, kept as raw JSON",
+        "The definition uses an operator, key or shape that gavel has no dedicated syntax for (often a newer Azure Policy feature, or a mistake). It is kept exactly as written with gavel's raw JSON escape hatch (`json { … }`), so nothing is lost; check that Azure Policy accepts it.";
+    UnparsedExpression = "GV0504", "unparsed-expression", Warning,
+        "an ARM template expression gavel cannot parse, kept verbatim",
+        "A string of the form `\"[…]\"` is an ARM template expression. gavel parses these into calls, parameters and fields so that it can check them; this one did not parse (or nests deeper than gavel follows), so it is kept verbatim as `json \"[…]\"`. Check its brackets and quotes.";
+    TemplateExpression = "GV0505", "template-expression", Warning,
+        "an ARM template expression in a template-wrapped definition",
+        "Inside an ARM template, a string such as `\"[parameters('x')]\"` is evaluated by Resource Manager when the template is deployed; the policy's own expressions are escaped as `\"[[…]\"`. gavel cannot evaluate template expressions, so this one is read as a policy expression; if it refers to the template's own parameters or variables, replace it with the value it has when deployed.";
+    JsonTooDeep = "GV0506", "json-nesting-too-deep", Error,
+        "JSON nested deeper than gavel reads",
+        "gavel reads JSON nested up to 128 levels of objects and arrays, and ARM expressions nested up to 32 calls deep, which real definitions stay far below. Deeper input is refused before it is read, so that no input can exhaust the reader's stack.";
+    DuplicateJsonKey = "GV0507", "duplicate-json-key", Warning,
+        "an object has the same key twice",
+        "The object has the same key twice (Azure compares most keys without regard to case, so `notIn` and `notin` count as the same). gavel reads the first and ignores the rest; remove the duplicate.";
     EmitFailed = "GV0900", "output-error", Error,
         "an output file could not be written",
         "gavel writes each output to a temporary file and renames it into place, so a failed build leaves earlier outputs intact. Check that the output directory is writable.";
