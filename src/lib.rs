@@ -11,5 +11,6 @@ pub mod cli;
 pub mod decompile;
 pub mod diag;
 pub mod emit;
+pub mod fmt;
 pub mod project;
 pub mod syntax;

@@ -1,0 +1,127 @@
+//! Expressions and paths.
+
+use super::{Printer, comment_doc};
+use crate::fmt::doc::Doc;
+use crate::fmt::lexical;
+use crate::syntax::span::Span;
+use crate::syntax::tree::{Expr, Literal, LiteralKind, Name, Path, PathHead, Segment};
+
+impl Printer<'_> {
+    pub(super) fn expr(&mut self, expr: &Expr) -> Doc {
+        match expr {
+            Expr::Literal(lit) => literal(lit),
+            Expr::Param(name) => Doc::text(format!("${}", name.text)),
+            Expr::Path(path) => self.path(path),
+            Expr::Call { name, args, span } => {
+                let args = self.list("(", ")", false, args, |e| e.span(), close_of(*span), false, |p, e| p.expr(e));
+                Doc::concat([Doc::text(&name.text), args])
+            }
+            Expr::Member { base, name, .. } => Doc::concat([self.expr(base), Doc::text(format!(".{}", name.text))]),
+            Expr::Index { base, index, .. } => {
+                Doc::concat([self.expr(base), Doc::text("["), self.expr(index), Doc::text("]")])
+            }
+            Expr::Array(items, span) => {
+                let broken = self.trivia.broken(*span);
+                self.list("[", "]", false, items, |e| e.span(), close_of(*span), broken, |p, e| p.expr(e))
+            }
+            Expr::Object(entries, span) => {
+                let broken = self.trivia.broken(*span);
+                let entry_span = |(key, value): &(Name, Expr)| key.span.to(value.span());
+                self.list("{", "}", true, entries, entry_span, close_of(*span), broken, |p, (key, value)| {
+                    Doc::concat([p.key(key), Doc::text(": "), p.expr(value)])
+                })
+            }
+            Expr::Raw(inner, _) => Doc::concat([Doc::text("json "), self.expr(inner)]),
+        }
+    }
+
+    pub(super) fn path(&mut self, path: &Path) -> Doc {
+        let mut parts = vec![match &path.head {
+            PathHead::Name(name) | PathHead::Alias(name) => Doc::text(&name.text),
+        }];
+        for segment in &path.segments {
+            parts.push(match segment {
+                Segment::Member(name) => Doc::text(format!(".{}", name.text)),
+                Segment::Wildcard(_) => Doc::text("[*]"),
+                Segment::Index(index, _) => Doc::concat([Doc::text("["), self.expr(index), Doc::text("]")]),
+            });
+        }
+        Doc::concat(parts)
+    }
+
+    /// An object key: quoted where the author quoted it, or where it is not a plain name.
+    fn key(&self, key: &Name) -> Doc {
+        if self.trivia.quoted(key) || !lexical::is_any_name(&key.text) {
+            Doc::text(format!("\"{}\"", key.text))
+        } else {
+            Doc::text(&key.text)
+        }
+    }
+
+    /// `[a, b]`, `{ a: 1 }`, `f(a, b)`: flat when it fits (and was not written across lines),
+    /// one item per line otherwise.
+    #[allow(clippy::too_many_arguments)]
+    fn list<T>(
+        &mut self,
+        open: &str,
+        close: &str,
+        spaced: bool,
+        items: &[T],
+        span_of: impl Fn(&T) -> Span,
+        close_pos: u32,
+        broken: bool,
+        mut print: impl FnMut(&mut Self, &T) -> Doc,
+    ) -> Doc {
+        let edge = if spaced { Doc::Line } else { Doc::SoftLine };
+        let mut inner = vec![edge.clone()];
+        let mut commented = false;
+        for (i, item) in items.iter().enumerate() {
+            let span = span_of(item);
+            for comment in self.trivia.take_before(span.start) {
+                commented = true;
+                inner.push(comment_doc(&comment));
+                inner.push(Doc::HardLine);
+            }
+            inner.push(print(self, item));
+            if i + 1 < items.len() {
+                inner.push(Doc::text(","));
+            }
+            if let Some(comment) = self.trivia.take_trailing(span.end) {
+                commented = true;
+                inner.push(Doc::text(" "));
+                inner.push(comment_doc(&comment));
+            }
+            if i + 1 < items.len() {
+                inner.push(Doc::Line);
+            }
+        }
+        let rest = self.trivia.take_before(close_pos);
+        for comment in &rest {
+            if !items.is_empty() {
+                inner.push(Doc::HardLine);
+            }
+            inner.push(comment_doc(comment));
+        }
+        if items.is_empty() && rest.is_empty() {
+            return Doc::text(format!("{open}{close}"));
+        }
+        // A comment must end its line; an object written across lines stays so.
+        if commented || !rest.is_empty() || (broken && !items.is_empty()) {
+            inner.push(Doc::BreakParent);
+        }
+        Doc::group(Doc::concat([Doc::text(open), Doc::indent(Doc::concat(inner)), edge, Doc::text(close)]))
+    }
+}
+
+pub(super) fn literal(literal: &Literal) -> Doc {
+    Doc::text(match &literal.kind {
+        LiteralKind::String(raw) => format!("\"{raw}\""),
+        LiteralKind::Number(text) => text.clone(),
+        LiteralKind::Bool(b) => b.to_string(),
+        LiteralKind::Null => "null".to_string(),
+    })
+}
+
+fn close_of(span: Span) -> u32 {
+    span.end.saturating_sub(1)
+}
