@@ -264,14 +264,7 @@ fn details(details: &Details, kind: Option<EffectKind>) -> Value {
     // Append details are a bare list of {field, value}.
     if kind == Some(EffectKind::Append) {
         let operations = details.entries.iter().filter_map(|entry| match entry {
-            DetailEntry::Operation(op) => {
-                let mut item = Map::new();
-                item.insert("field".into(), expr::field_name(&op.field));
-                if let Some(value) = &op.value {
-                    item.insert("value".into(), expr::value(value));
-                }
-                Some(Value::Object(item))
-            }
+            DetailEntry::Operation(op) => Some(operation(op, true)),
             _ => None,
         });
         return Value::Array(operations.collect());
@@ -297,16 +290,7 @@ fn details(details: &Details, kind: Option<EffectKind>) -> Value {
                     // Reserve the key's place where the first operation was written.
                     out.insert("operations".into(), Value::Null);
                 }
-                let mut item = Map::new();
-                if let Some(cond) = &op.condition {
-                    item.insert("condition".into(), expr::value(cond));
-                }
-                item.insert("operation".into(), Value::String(op.kind.json_name().into()));
-                item.insert("field".into(), expr::field_name(&op.field));
-                if let Some(value) = &op.value {
-                    item.insert("value".into(), expr::value(value));
-                }
-                operations.push(Value::Object(item));
+                operations.push(operation(op, false));
             }
             DetailEntry::Raw(_) => {}
         }
@@ -315,4 +299,21 @@ fn details(details: &Details, kind: Option<EffectKind>) -> Value {
         out.insert("operations".into(), Value::Array(operations));
     }
     Value::Object(out)
+}
+
+/// One modify operation (`{condition, operation, field, value}`), or one append item
+/// (`{field, value}`).
+pub fn operation(op: &crate::ast::Operation, append: bool) -> Value {
+    let mut item = Map::new();
+    if !append {
+        if let Some(cond) = &op.condition {
+            item.insert("condition".into(), expr::value(cond));
+        }
+        item.insert("operation".into(), Value::String(op.kind.json_name().into()));
+    }
+    item.insert("field".into(), expr::field_name(&op.field));
+    if let Some(value) = &op.value {
+        item.insert("value".into(), expr::value(value));
+    }
+    Value::Object(item)
 }

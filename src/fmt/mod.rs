@@ -51,6 +51,13 @@ pub fn print_tree(file: &tree::File, trivia: &mut dyn Trivia) -> String {
     doc::render(&doc, WIDTH)
 }
 
+/// An expression on one line (however long).
+pub fn print_inline(expr: &tree::Expr) -> String {
+    let mut trivia = trivia::StatedTrivia::default();
+    let doc = print::Printer::new(&mut trivia).expression(expr);
+    doc::render(&doc, usize::MAX / 4).trim_end().to_string()
+}
+
 /// The formatted text must parse, keep the comments, and build to the same JSON.
 fn verify(file: FileId, text: &str, before: &syntax::Parsed, formatted: &str) -> Result<(), FormatError> {
     let after = syntax::parse_file(file, formatted);

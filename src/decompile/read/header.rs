@@ -90,8 +90,13 @@ fn metadata(r: &mut Reader, header: &mut Header, prop: &ObjectProp<'_>, top_vers
         let key = prop_name(entry);
         let span = r.prop_span(entry);
         match (key, &entry.value) {
-            ("version", Value::StringLit(lit)) if top_version.as_deref() == Some(&*lit.value) => {
-                header.version = r.string_value(&entry.value);
+            // `version "x"` writes both places; a different metadata version overrides it.
+            ("version", value) if top_version.is_some() => {
+                header.version = top_version.clone().map(|v| Spanned::new(v, span));
+                if !matches!(value, Value::StringLit(lit) if top_version.as_deref() == Some(&*lit.value)) {
+                    let (key, value) = r.extra(entry);
+                    header.metadata.push((key, value));
+                }
             }
             ("category", Value::StringLit(_)) => header.category = r.string_value(&entry.value),
             ("preview", Value::BooleanLit(b)) if b.value => header.preview = Some(span),

@@ -33,7 +33,7 @@ pub(super) fn initiative(r: &mut Reader, properties: &Object<'_>, name: Spanned<
 /// `x.groups.json` beside it.
 pub(super) fn az_definitions(r: &mut Reader, array: &Array<'_>, input: &JsonInput<'_>) -> Option<Definition> {
     let span = Span::new(r.file, r.offset + array.range.start, r.offset + array.range.end);
-    let name = Spanned::new(input.name_hint.unwrap_or("unnamed").to_string(), empty_span(r));
+    let name = Spanned::new(input.name_hint.unwrap_or("").to_string(), empty_span(r));
     let mut header = Header { name, span, ..Header::default() };
     if let Some(params) = input.params {
         let mut params_reader = Reader::new(params);

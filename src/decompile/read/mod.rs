@@ -215,7 +215,7 @@ impl Reader {
                 Spanned::new(self.text_of(lit), span)
             }
             _ => Spanned::new(
-                name_hint.unwrap_or("unnamed").to_string(),
+                name_hint.unwrap_or("").to_string(),
                 Span::new(self.file, self.offset, self.offset),
             ),
         }

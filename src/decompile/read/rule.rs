@@ -40,7 +40,7 @@ pub(super) fn policy_rule(r: &mut Reader, value: &Value<'_>, params: &[Parameter
 /// An az CLI rules file: the rule alone, with parameters from the params file beside it.
 pub(super) fn az_rules(r: &mut Reader, whole: &Value<'_>, input: &JsonInput<'_>) -> Option<Definition> {
     let span = r.span(whole);
-    let name = Spanned::new(input.name_hint.unwrap_or("unnamed").to_string(), empty_span(r));
+    let name = Spanned::new(input.name_hint.unwrap_or("").to_string(), empty_span(r));
     let mut header = Header { name, span, ..Header::default() };
     if let Some(params) = input.params {
         let mut params_reader = Reader::new(params);

@@ -14,7 +14,9 @@ impl Printer<'_> {
             Expr::Path(path) => self.path(path),
             Expr::Call { name, args, span } => {
                 let args = self.list("(", ")", false, args, |e| e.span(), close_of(*span), false, |p, e| p.expr(e));
-                Doc::concat([Doc::text(&name.text), args])
+                // Arguments stay on the line: a tower of nested calls reads worse than a long
+                // line (they still break around comments).
+                Doc::concat([Doc::text(&name.text), flatten(args)])
             }
             Expr::Member { base, name, .. } => Doc::concat([self.expr(base), Doc::text(format!(".{}", name.text))]),
             Expr::Index { base, index, .. } => {
@@ -120,6 +122,36 @@ pub(super) fn literal(literal: &Literal) -> Doc {
         LiteralKind::Bool(b) => b.to_string(),
         LiteralKind::Null => "null".to_string(),
     })
+}
+
+/// A list group that stays flat unless something inside forces a break.
+fn flatten(doc: Doc) -> Doc {
+    match doc {
+        Doc::Group(inner) if !forces_break(&inner) => unbreakable(*inner),
+        other => other,
+    }
+}
+
+fn forces_break(doc: &Doc) -> bool {
+    match doc {
+        Doc::HardLine | Doc::Blank | Doc::BreakParent => true,
+        Doc::Verbatim(text) => text.contains('\n'),
+        Doc::Indent(inner) => forces_break(inner),
+        Doc::Concat(items) => items.iter().any(forces_break),
+        // A nested group breaks on its own.
+        _ => false,
+    }
+}
+
+/// The doc with its own line breaks turned into what they are when flat.
+fn unbreakable(doc: Doc) -> Doc {
+    match doc {
+        Doc::Line => Doc::text(" "),
+        Doc::SoftLine => Doc::Nil,
+        Doc::Indent(inner) => unbreakable(*inner),
+        Doc::Concat(items) => Doc::Concat(items.into_iter().map(unbreakable).collect()),
+        other => other,
+    }
 }
 
 fn close_of(span: Span) -> u32 {

@@ -25,6 +25,11 @@ impl<'t> Printer<'t> {
         Printer { trivia }
     }
 
+    /// One expression (the decompiler measures interpolated pieces with it).
+    pub fn expression(&mut self, expr: &tree::Expr) -> Doc {
+        self.expr(expr)
+    }
+
     pub fn file(&mut self, file: &tree::File) -> Doc {
         let items: Vec<&Item> = file.items.iter().filter(|item| !matches!(item, Item::Error(_))).collect();
         let is_import = |item: &Item| matches!(item, Item::Import { .. });
