@@ -4,7 +4,9 @@
 
 mod build;
 mod check;
+mod decompile;
 mod explain;
+mod fmt;
 mod output;
 
 use std::io::IsTerminal;
@@ -36,6 +38,10 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Print the long explanation of a diagnostic code (e.g. GV0105).
     Explain(explain::ExplainArgs),
+    /// Turn Azure Policy JSON (definitions, initiatives, ARM templates, az CLI files) into gavel.
+    Decompile(decompile::DecompileArgs),
+    /// Format .gavel files in the canonical layout (comments kept).
+    Fmt(fmt::FmtArgs),
 }
 
 /// Outcome of a subcommand, mapped to the process exit code.
@@ -83,6 +89,8 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Build(args) => build::run(args),
         Command::Check(args) => check::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Decompile(args) => decompile::run(args),
+        Command::Fmt(args) => fmt::run(args),
     }
 }
 
@@ -106,10 +114,20 @@ pub fn input_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
 /// formats to stdout. Returns whether the input counts as failed.
 pub fn report(compilation: &Compilation, args: &DiagnosticArgs) -> bool {
     let diagnostics: Vec<_> = compilation.diagnostics.iter().cloned().collect();
+    report_diagnostics(&diagnostics, &compilation.sources, args)
+}
+
+/// [`report`] for diagnostics that come from elsewhere than a compilation.
+pub fn report_diagnostics(
+    diagnostics: &[crate::diag::Diagnostic],
+    sources: &crate::syntax::span::SourceMap,
+    args: &DiagnosticArgs,
+) -> bool {
     let failed = diagnostics
         .iter()
         .any(|d| d.severity == Severity::Error || (args.deny_warnings && d.severity == Severity::Warning));
-    let sources = shown_sources(compilation);
+    let sources = shown_sources(sources);
+    let diagnostics = diagnostics.to_vec();
     match args.format {
         Format::Human => {
             let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
@@ -124,9 +142,9 @@ pub fn report(compilation: &Compilation, args: &DiagnosticArgs) -> bool {
 }
 
 /// The source map with paths shown relative to the working directory.
-fn shown_sources(compilation: &Compilation) -> crate::syntax::span::SourceMap {
+fn shown_sources(all: &crate::syntax::span::SourceMap) -> crate::syntax::span::SourceMap {
     let mut sources = crate::syntax::span::SourceMap::new();
-    for (_, file) in compilation.sources.iter() {
+    for (_, file) in all.iter() {
         sources.add(crate::project::display_path(&file.path), file.text.clone());
     }
     sources

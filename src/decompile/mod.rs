@@ -3,6 +3,7 @@
 //! an idiomatic syntax tree, which the one printer in [`crate::fmt`] writes out.
 
 pub mod arm;
+pub mod files;
 pub mod json;
 pub mod raise;
 pub mod read;
@@ -24,7 +25,9 @@ pub struct Decompiled {
 /// Decompiles one JSON input. `file_stem` names definitions whose own name is not a gavel
 /// identifier (`DisableLocalAuth_Modify` → `disable_local_auth_modify`).
 pub fn decompile(input: &JsonInput<'_>, file_stem: Option<&str>) -> Decompiled {
-    let (definitions, mut diagnostics) = read_json_input(input);
+    // Definitions without a name get one from the file stem, in gavel's style (snake case).
+    let input = JsonInput { name_hint: None, ..*input };
+    let (definitions, mut diagnostics) = read_json_input(&input);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Decompiled { source: None, diagnostics, definitions: 0 };
     }

@@ -53,7 +53,8 @@ pub fn compile_source(path: impl Into<PathBuf>, text: &str) -> Compilation {
 }
 
 /// Reads, parses and lowers `inputs` (files, or folders searched for `*.gavel`) and what they
-/// import, then checks everything. I/O problems with the inputs themselves are errors of the
+/// import, then checks everything. JSON files given as inputs are read as definitions
+/// ([`crate::decompile::read_json_definitions`]). I/O problems with the inputs themselves are errors of the
 /// run (`Err`); problems inside files are diagnostics.
 pub fn compile_paths(inputs: &[PathBuf]) -> Result<Compilation, InputError> {
     let files = collect_inputs(inputs)?;
@@ -73,6 +74,18 @@ pub fn compile_paths(inputs: &[PathBuf]) -> Result<Compilation, InputError> {
                 if let Some(unit) = compilation.units.iter_mut().find(|u| u.file == existing) {
                     unit.imported = false;
                 }
+            }
+            continue;
+        }
+        if crate::decompile::files::is_json(&path) {
+            // JSON definitions (`gavel check x.json`); an az CLI params file is read with its rules.
+            if !crate::decompile::files::is_companion(&path, inputs) {
+                let (file, definitions, diagnostics) =
+                    crate::decompile::files::read_for_compilation(&path, &mut compilation.sources);
+                loaded.insert(key, file);
+                compilation.diagnostics.extend(diagnostics);
+                let module = Module { imports: Vec::new(), definitions };
+                compilation.units.push(Unit { file, module, comments: Vec::new(), imported });
             }
             continue;
         }
