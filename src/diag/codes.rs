@@ -162,7 +162,7 @@ registry! {
         "A string of the form `\"[…]\"` is an ARM template expression. gavel parses these into calls, parameters and fields so that it can check them; this one did not parse (or nests deeper than gavel follows), so it is kept verbatim as `json \"[…]\"`. Check its brackets and quotes.";
     TemplateExpression = "GV0505", "template-expression", Warning,
         "an ARM template expression in a template-wrapped definition",
-        "Inside an ARM template, a string such as `\"[parameters('x')]\"` is evaluated by Resource Manager when the template is deployed; the policy's own expressions are escaped as `\"[[…]\"`. gavel cannot evaluate template expressions, so this one is read as a policy expression; if it refers to the template's own parameters or variables, replace it with the value it has when deployed.";
+        "Inside an ARM template, a string such as `\"[parameters('x')]\"` is evaluated by Resource Manager when the template is deployed; the policy's own expressions are escaped as `\"[[…]\"`. gavel cannot evaluate template expressions, so this one is kept verbatim (`json \"[…]\"`); if it refers to the template's own parameters or variables, replace it with the value it has when deployed.";
     JsonTooDeep = "GV0506", "json-nesting-too-deep", Error,
         "JSON nested deeper than gavel reads",
         "gavel reads JSON nested up to 128 levels of objects and arrays, and ARM expressions nested up to 32 calls deep, which real definitions stay far below. Deeper input is refused before it is read, so that no input can exhaust the reader's stack.";

@@ -331,22 +331,23 @@ impl Reader {
         self.unescape_arm(&lit.value, self.lit_span(lit)).0
     }
 
-    /// Undoes ARM's `[[` escape; returns the text and how many leading bytes were dropped.
-    fn unescape_arm(&mut self, value: &str, span: Span) -> (String, usize) {
+    /// Undoes ARM's `[[` escape; returns the text and how many leading bytes were dropped
+    /// (`None` for a template expression, which is kept as it is).
+    fn unescape_arm(&mut self, value: &str, span: Span) -> (String, Option<usize>) {
         if !self.arm || !value.starts_with('[') || !value.ends_with(']') {
-            return (value.to_string(), 0);
+            return (value.to_string(), Some(0));
         }
         if let Some(rest) = value.strip_prefix("[[") {
-            return (format!("[{rest}"), 1);
+            return (format!("[{rest}"), Some(1));
         }
         let message = format!("{}: `{value}` is evaluated when the template is deployed", self.path_text());
         self.warn(
             Code::TemplateExpression,
             span,
             message,
-            "gavel reads it as a policy expression; escape policy expressions in templates as `[[…]`",
+            "gavel keeps it verbatim; write the value it has when deployed, or escape a policy expression as `[[…]`",
         );
-        (value.to_string(), 0)
+        (value.to_string(), None)
     }
 
     /// A value in a position the compiler interprets (conditions, details, member parameters):
@@ -392,6 +393,9 @@ impl Reader {
     pub(crate) fn string_expr(&mut self, lit: &StringLit<'_>) -> Expr {
         let span = self.lit_span(lit);
         let (text, dropped) = self.unescape_arm(&lit.value, span);
+        let Some(dropped) = dropped else {
+            return Expr::Raw(serde_json::Value::String(text), span);
+        };
         if !text.starts_with('[') || !text.ends_with(']') || text.len() < 2 {
             return Expr::String(text, span);
         }
