@@ -48,8 +48,8 @@ impl<'t> Printer<'t> {
             self.trailing(span.end, &mut out);
         }
         let rest = self.trivia.take_rest();
-        if !out.is_empty() && !rest.is_empty() {
-            out.push(Doc::HardLine);
+        if let (false, Some(first)) = (out.is_empty(), rest.first()) {
+            out.push(if self.trivia.blank_before(first.span.start) { Doc::Blank } else { Doc::HardLine });
         }
         self.comment_lines(&rest, &mut out);
         Doc::concat(out)
