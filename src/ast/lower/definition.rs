@@ -261,7 +261,9 @@ impl Lowerer<'_> {
     fn mode(&mut self, property: &Property) -> Option<Spanned<Mode>> {
         let value = property.value.as_ref()?;
         let (text, span) = match value {
-            tree::Expr::Path(path) => (self.text.get(path.span.range()).unwrap_or_default().to_string(), path.span),
+            // From the path's words, not its source text: whitespace and comments may sit
+            // between them.
+            tree::Expr::Path(path) => (dotted_text(path), path.span),
             tree::Expr::Literal(literal) => (self.plain_string(literal)?, literal.span),
             other => (String::new(), other.span()),
         };
@@ -600,5 +602,39 @@ pub(crate) fn primary_type(condition: &Condition) -> Option<String> {
     }
 }
 
+/// `Microsoft.MachineLearningServices.v2.Data`: a dotted path's words joined with dots.
+fn dotted_text(path: &tree::Path) -> String {
+    let mut text = match &path.head {
+        tree::PathHead::Name(name) | tree::PathHead::Alias(name) => name.text.clone(),
+    };
+    for segment in &path.segments {
+        if let tree::Segment::Member(name) = segment {
+            text.push('.');
+            text.push_str(&name.text);
+        }
+    }
+    text
+}
+
 #[allow(dead_code)]
 fn _assert_definition_used(_: Definition) {}
+
+#[cfg(test)]
+mod tests {
+    use crate::ast::{Definition, Mode};
+    use crate::project::compile_source;
+
+    /// Regression: the mode was read from the source text, so whitespace or a comment inside
+    /// the dotted name made it unknown.
+    #[test]
+    fn a_dotted_mode_may_have_whitespace_and_comments_inside() {
+        let source = "policy p { mode Microsoft . /* c */ MachineLearningServices\n.v2.Data  when modelDeployment then deny }";
+        let compilation = compile_source("mode.gavel", source);
+        assert!(!compilation.has_errors(), "{:?}", compilation.diagnostics);
+        let mode = match compilation.emitted_definitions().first() {
+            Some(Definition::Policy(policy)) => policy.mode.value.clone(),
+            _ => Mode::All,
+        };
+        assert_eq!(mode, Mode::Provider("Microsoft.MachineLearningServices.v2.Data".into()));
+    }
+}

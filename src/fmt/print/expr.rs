@@ -98,8 +98,8 @@ impl Printer<'_> {
             }
         }
         let rest = self.trivia.take_before(close_pos);
-        for comment in &rest {
-            if !items.is_empty() {
+        for (i, comment) in rest.iter().enumerate() {
+            if !items.is_empty() || i > 0 {
                 inner.push(Doc::HardLine);
             }
             inner.push(comment_doc(comment));
