@@ -2,9 +2,9 @@
 //! diagnostic or a result. Arbitrary bytes, token soup, deep nesting, huge files.
 
 use gavel::diag::Code;
-use gavel::emit::target::definition_json;
 use gavel::emit::EmitOptions;
-use gavel::project::{compile_source, decode_source, Compilation};
+use gavel::emit::target::definition_json;
+use gavel::project::{Compilation, compile_source, decode_source};
 use proptest::prelude::*;
 
 fn compile_and_emit(text: &str) -> Compilation {
@@ -23,17 +23,96 @@ fn has_code(compilation: &Compilation, code: Code) -> bool {
 
 /// Pieces of gavel, so that random inputs get deep into the parser and lowering.
 const FRAGMENTS: &[&str] = &[
-    "policy ", "initiative ", "p ", "\"Display\" ", "{ ", "} ", "( ", ") ", "[ ", "] ", ", ", ": ", "; ", "= ",
-    ". ", "* ", "[*] ", "mode all ", "mode Microsoft.MachineLearningServices.v2.Data ", "param ", "x ", ": effect ",
-    ": array ", "= Audit ", "in ", "[Audit, Disabled] ", "when ", "then ", "compute ", "workspace ", "job ",
-    "computeType ", "== ", "!= ", ">= ", "\"AKS\" ", "true ", "false ", "null ", "12 ", "-1.5e3 ", "$x ", "$effect ",
-    "all ", "any ", "not ", "and ", "or ", "count(", "c in ", "privateEndpointConnections[*] ", "where ", "c.status ",
-    "exists ", "notExists ", "like ", "notIn ", "contains ", "tags[\"env\"] ", "tags[$x] ", "length(", "concat(",
-    "current(", "field(", "value(", "\"a$x b\" ", "\"${toLower(name)}\" ", "\"\\u00e9\" ", "\"\\q\" ", "\"unterminated ",
-    "json { \"a\": [1] } ", "modify { ", "roles [contributor] ", "set disableLocalAuth = true ", "deployIfNotExists ",
-    "existenceCondition ", "type \"Microsoft.Insights/diagnosticSettings\" ", "deployment { \"properties\": {} } ",
-    "Microsoft.MachineLearningServices/workspaces/computes/vmSize ", "import \"../x.gavel\" ", "/// doc\n", "// c\n",
-    "/* block */ ", "/* open ", "group g ", "policy \"/providers/x\" ", "\u{1F680} ", "\u{0} ", "\\ ", "#",
+    "policy ",
+    "initiative ",
+    "p ",
+    "\"Display\" ",
+    "{ ",
+    "} ",
+    "( ",
+    ") ",
+    "[ ",
+    "] ",
+    ", ",
+    ": ",
+    "; ",
+    "= ",
+    ". ",
+    "* ",
+    "[*] ",
+    "mode all ",
+    "mode Microsoft.MachineLearningServices.v2.Data ",
+    "param ",
+    "x ",
+    ": effect ",
+    ": array ",
+    "= Audit ",
+    "in ",
+    "[Audit, Disabled] ",
+    "when ",
+    "then ",
+    "compute ",
+    "workspace ",
+    "job ",
+    "computeType ",
+    "== ",
+    "!= ",
+    ">= ",
+    "\"AKS\" ",
+    "true ",
+    "false ",
+    "null ",
+    "12 ",
+    "-1.5e3 ",
+    "$x ",
+    "$effect ",
+    "all ",
+    "any ",
+    "not ",
+    "and ",
+    "or ",
+    "count(",
+    "c in ",
+    "privateEndpointConnections[*] ",
+    "where ",
+    "c.status ",
+    "exists ",
+    "notExists ",
+    "like ",
+    "notIn ",
+    "contains ",
+    "tags[\"env\"] ",
+    "tags[$x] ",
+    "length(",
+    "concat(",
+    "current(",
+    "field(",
+    "value(",
+    "\"a$x b\" ",
+    "\"${toLower(name)}\" ",
+    "\"\\u00e9\" ",
+    "\"\\q\" ",
+    "\"unterminated ",
+    "json { \"a\": [1] } ",
+    "modify { ",
+    "roles [contributor] ",
+    "set disableLocalAuth = true ",
+    "deployIfNotExists ",
+    "existenceCondition ",
+    "type \"Microsoft.Insights/diagnosticSettings\" ",
+    "deployment { \"properties\": {} } ",
+    "Microsoft.MachineLearningServices/workspaces/computes/vmSize ",
+    "import \"../x.gavel\" ",
+    "/// doc\n",
+    "// c\n",
+    "/* block */ ",
+    "/* open ",
+    "group g ",
+    "policy \"/providers/x\" ",
+    "\u{1F680} ",
+    "\u{0} ",
+    "\\ ",
+    "#",
 ];
 
 proptest! {
@@ -80,15 +159,24 @@ policy no_public_ip "No public IP" {
 #[test]
 fn deep_bracket_nesting_is_refused_with_a_diagnostic() {
     for (open, close) in [("[", "]"), ("{", "}"), ("(", ")")] {
-        let text = format!("policy p {{ when workspace {{ name == {}1{} }} then audit }}", open.repeat(100_000), close.repeat(100_000));
+        let text = format!(
+            "policy p {{ when workspace {{ name == {}1{} }} then audit }}",
+            open.repeat(100_000),
+            close.repeat(100_000)
+        );
         let compilation = compile_and_emit(&text);
-        assert!(has_code(&compilation, Code::NestingTooDeep), "{open}: {:?}", compilation.diagnostics.iter().map(|d| d.code).collect::<Vec<_>>());
+        assert!(
+            has_code(&compilation, Code::NestingTooDeep),
+            "{open}: {:?}",
+            compilation.diagnostics.iter().map(|d| d.code).collect::<Vec<_>>()
+        );
     }
 }
 
 #[test]
 fn deep_condition_nesting_is_refused_with_a_diagnostic() {
-    let blocks = format!("policy p {{ when {} workspace {} then audit }}", "all { ".repeat(100_000), "} ".repeat(100_000));
+    let blocks =
+        format!("policy p {{ when {} workspace {} then audit }}", "all { ".repeat(100_000), "} ".repeat(100_000));
     assert!(has_code(&compile_and_emit(&blocks), Code::NestingTooDeep));
     let nots = format!("policy p {{ when {} workspace then audit }}", "not ".repeat(100_000));
     assert!(has_code(&compile_and_emit(&nots), Code::NestingTooDeep));

@@ -199,17 +199,18 @@ impl Checker {
                 .with_help(format!("add {} to the details block", shown.join(", "))),
             );
         }
-        if !kind.has_details() && policy.mode.value.is_resource_manager() {
-            if let Some(details) = &effect.details {
-                self.diagnostics.push(
-                    Diagnostic::new(
-                        Code::InvalidDetails,
-                        details.span,
-                        format!("a `{}` effect takes no details in mode {}", kind.name(), policy.mode.value.as_str()),
-                    )
-                    .with_help("remove the details block"),
-                );
-            }
+        if !kind.has_details()
+            && policy.mode.value.is_resource_manager()
+            && let Some(details) = &effect.details
+        {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::InvalidDetails,
+                    details.span,
+                    format!("a `{}` effect takes no details in mode {}", kind.name(), policy.mode.value.as_str()),
+                )
+                .with_help("remove the details block"),
+            );
         }
         if matches!(kind, EffectKind::Modify | EffectKind::Append) && !policy.mode.value.is_resource_manager() {
             self.diagnostics.push(

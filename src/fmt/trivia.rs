@@ -23,6 +23,8 @@ pub trait Trivia {
     fn quoted(&self, key: &Name) -> bool;
     /// Every comment not printed yet.
     fn take_rest(&mut self) -> Vec<Comment>;
+    /// The source text at `span` (JSON the lexer took in one piece), if there is a source.
+    fn source(&self, span: Span) -> Option<&str>;
     /// How many comments were handed out.
     fn taken(&self) -> usize;
 }
@@ -79,6 +81,10 @@ impl Trivia for SourceTrivia<'_> {
         self.take_before(u32::MAX)
     }
 
+    fn source(&self, span: Span) -> Option<&str> {
+        self.text.get(span.range())
+    }
+
     fn taken(&self) -> usize {
         self.next
     }
@@ -121,6 +127,10 @@ impl Trivia for StatedTrivia {
 
     fn take_rest(&mut self) -> Vec<Comment> {
         self.take_before(u32::MAX)
+    }
+
+    fn source(&self, _span: Span) -> Option<&str> {
+        None
     }
 
     fn taken(&self) -> usize {

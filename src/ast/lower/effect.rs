@@ -41,10 +41,7 @@ impl Lowerer<'_> {
             (None, Some(kind)) => Some(kind),
             (None, None) => self.kind_from_parameter(&value, params, spec),
         };
-        let details = match &spec.details {
-            Some(details) => Some(self.details(details, kind, scope, target_type)),
-            None => None,
-        };
+        let details = spec.details.as_ref().map(|details| self.details(details, kind, scope, target_type));
         Some(Effect { value, kind, details, span: spec.span })
     }
 
@@ -134,12 +131,16 @@ impl Lowerer<'_> {
                 // `json { … }`: further keys verbatim; `json [ … ]`: the whole details verbatim.
                 DetailItem::Property(property) if property.key.text == "json" => {
                     let Some(value) = &property.value else { continue };
-                    if matches!(value, tree::Expr::Object(..)) {
-                        let raw = self.raw_entries(value);
-                        entries.extend(raw.into_iter().map(|(key, value)| DetailEntry::Property { key, value }));
-                        continue;
+                    match self.json(value) {
+                        Some(serde_json::Value::Object(map)) => {
+                            entries.extend(map.into_iter().map(|(key, json)| DetailEntry::Property {
+                                key: Spanned::new(key, value.span()),
+                                value: Expr::Raw(json, value.span()),
+                            }));
+                            continue;
+                        }
+                        json => json.map(|json| DetailEntry::Raw(Expr::Raw(json, value.span()))),
                     }
-                    self.json(value).map(|json| DetailEntry::Raw(Expr::Raw(json, value.span())))
                 }
                 DetailItem::Property(property) => {
                     let key = property.key.text.clone();

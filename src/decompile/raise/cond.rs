@@ -63,12 +63,12 @@ impl Raiser {
             let inner = scope.with_resource_type(kind.resource_type);
             self.cond_items(items, &inner)
         });
-        Cond::Kind { path, body, span: self.close(start) }
+        Cond::Kind { path: Box::new(path), body, span: self.close(start) }
     }
 
     fn raw_cond(&mut self, value: &serde_json::Value) -> Cond {
         let start = self.open();
-        let json = self.json(value, JsonStyle::Gavel);
+        let json = self.raw(value, JsonStyle::Gavel);
         Cond::Raw(Box::new(json), self.close(start))
     }
 
@@ -157,7 +157,7 @@ impl Raiser {
             _ => (negated, Some(self.expr(rhs, scope, Position::Expr, conservative)?)),
         };
         let op = Op { kind, negated, span: self.leaf() };
-        Some(Cond::Compare { lhs, op, rhs, span: self.close(start) })
+        Some(Cond::Compare { lhs: Box::new(lhs), op, rhs: rhs.map(Box::new), span: self.close(start) })
     }
 
     /// Counts: `any x in a[*] { … }` / `all x in a[*] { … }` where the count is one, else
@@ -203,7 +203,7 @@ impl Raiser {
             Condition::AllOf { items, .. } if items.len() != 1 => self.cond_items(items, &inner),
             other => self.cond_items(std::slice::from_ref(other), &inner),
         };
-        Some(Cond::Quantifier { all, binding: Some(binding), source, body: items, span: self.close(start) })
+        Some(Cond::Quantifier { all, binding: Some(binding), source: Box::new(source), body: items, span: self.close(start) })
     }
 
     fn count(&mut self, count: &Count, op: Operator, rhs: &Expr, scope: &Scope<'_>) -> Option<Cond> {

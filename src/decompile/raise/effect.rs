@@ -67,6 +67,7 @@ impl Raiser {
             })
             .collect();
         let mut raised_operations = self.operations(&operations, &operation_scope);
+        let mut operations_written = false;
         for entry in &details.entries {
             match entry {
                 DetailEntry::Property { key, value } => self.detail_property(&key.value, value, scope, &mut items, &mut extra),
@@ -76,10 +77,12 @@ impl Raiser {
                     let condition = self.cond(condition, &exists_scope);
                     items.push(DetailItem::ExistenceCondition { keyword, condition });
                 }
+                DetailEntry::Operation(_) if operations_written => {}
                 DetailEntry::Operation(_) => {
+                    operations_written = true;
                     if let Some(ops) = raised_operations.take() {
-                        items.extend(ops.into_iter().map(DetailItem::Operation));
-                    } else if !operations.is_empty() && !extra.contains_key("operations") {
+                        items.extend(ops.into_iter().map(|op| DetailItem::Operation(Box::new(op))));
+                    } else {
                         let append = kind == Some(EffectKind::Append);
                         let json = serde_json::Value::Array(operations.iter().map(|op| crate::emit::operation(op, append)).collect());
                         if append {

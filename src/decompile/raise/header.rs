@@ -26,7 +26,7 @@ impl Raiser {
         body.push(BodyItem::When { keyword, condition });
         let target = crate::ast::lower::primary_type(&policy.condition);
         if let Some(then) = self.then(&policy.effect, &header.parameters, &scope, target.as_deref()) {
-            body.push(BodyItem::Then(then));
+            body.push(BodyItem::Then(Box::new(then)));
         }
         let span = self.close(start);
         tree::Block { keyword: self.keyword_span(start), name, display_name, body, span }
@@ -90,7 +90,7 @@ impl Raiser {
         }
         for parameter in &header.parameters {
             self.blank();
-            body.push(BodyItem::Param(self.parameter(parameter)));
+            body.push(BodyItem::Param(Box::new(self.parameter(parameter))));
         }
         (start, name, display_name, body)
     }

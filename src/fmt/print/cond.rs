@@ -37,7 +37,7 @@ impl Printer<'_> {
                 parts.push(self.cond_block(body, close_of(*span)));
                 Doc::concat(parts)
             }
-            Cond::Raw(value, _) => Doc::concat([Doc::text("json "), self.expr(value)]),
+            Cond::Raw(value, _) => self.expr(value),
             Cond::Error(_) => Doc::Nil,
         }
     }
@@ -119,8 +119,11 @@ impl Printer<'_> {
 /// A condition that prints on one line: a comparison, a kind alone, `not` of such.
 fn is_simple(cond: &Cond) -> bool {
     match cond {
-        Cond::Compare { lhs: Operand::Count(count), .. } => count.condition.as_ref().is_none_or(is_simple),
-        Cond::Compare { .. } | Cond::Kind { body: None, .. } => true,
+        Cond::Compare { lhs, .. } => match lhs.as_ref() {
+            Operand::Count(count) => count.condition.as_ref().is_none_or(is_simple),
+            _ => true,
+        },
+        Cond::Kind { body: None, .. } => true,
         Cond::Not(inner, _) => is_simple(inner),
         Cond::Or(items, _) | Cond::And(items, _) => items.iter().all(is_simple),
         _ => false,

@@ -34,6 +34,17 @@ impl Printer<'_> {
                 })
             }
             Expr::Raw(inner, _) => Doc::concat([Doc::text("json "), self.expr(inner)]),
+            Expr::RawJson(span) => self.raw_json(*span),
+        }
+    }
+
+    /// Strict JSON the lexer took in one piece (after `json` or `deployment`), laid out the
+    /// way the decompiler writes JSON: quoted keys, one key per line.
+    fn raw_json(&self, span: Span) -> Doc {
+        let text = self.trivia.source(span).unwrap_or_default();
+        match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(value) => json_doc(&value),
+            Err(_) => Doc::Verbatim(text.trim().to_string()),
         }
     }
 
@@ -112,6 +123,40 @@ impl Printer<'_> {
             inner.push(Doc::BreakParent);
         }
         Doc::group(Doc::concat([Doc::text(open), Doc::indent(Doc::concat(inner)), edge, Doc::text(close)]))
+    }
+}
+
+/// JSON in JSON style: objects one key per line, lists flat when they fit.
+pub fn json_doc(value: &serde_json::Value) -> Doc {
+    use serde_json::Value;
+    match value {
+        Value::Null => Doc::text("null"),
+        Value::Bool(b) => Doc::text(b.to_string()),
+        Value::Number(n) => Doc::text(n.to_string()),
+        Value::String(s) => Doc::text(lexical::quote(s, false)),
+        Value::Array(items) if items.is_empty() => Doc::text("[]"),
+        Value::Object(map) if map.is_empty() => Doc::text("{}"),
+        Value::Array(items) => {
+            let mut inner = vec![Doc::SoftLine];
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    inner.extend([Doc::text(","), Doc::Line]);
+                }
+                inner.push(json_doc(item));
+            }
+            Doc::group(Doc::concat([Doc::text("["), Doc::indent(Doc::concat(inner)), Doc::SoftLine, Doc::text("]")]))
+        }
+        Value::Object(map) => {
+            let mut inner = vec![Doc::Line];
+            for (i, (key, value)) in map.iter().enumerate() {
+                if i > 0 {
+                    inner.extend([Doc::text(","), Doc::Line]);
+                }
+                inner.extend([Doc::text(lexical::quote(key, false)), Doc::text(": "), json_doc(value)]);
+            }
+            inner.push(Doc::BreakParent);
+            Doc::group(Doc::concat([Doc::text("{"), Doc::indent(Doc::concat(inner)), Doc::Line, Doc::text("}")]))
+        }
     }
 }
 
