@@ -27,7 +27,12 @@ fn reader_loses_nothing() {
             }
             let expected = deployed_definitions(&text);
             if expected.len() != definitions.len() {
-                failures.push(format!("{}: {} definitions read, {} expected", path.display(), definitions.len(), expected.len()));
+                failures.push(format!(
+                    "{}: {} definitions read, {} expected",
+                    path.display(),
+                    definitions.len(),
+                    expected.len()
+                ));
                 continue;
             }
             for (definition, expected) in definitions.iter().zip(&expected) {
@@ -52,12 +57,17 @@ fn round_trip(path: &std::path::Path) -> Result<String, String> {
         return Err(format!("not decompiled: {}", errors.join("; ")));
     };
     let compilation = gavel::project::compile_source("decompiled.gavel", &source);
-    let errors: Vec<String> =
-        compilation.diagnostics.iter().filter(|d| d.is_error()).map(|d| format!("{}: {}", d.code.id(), d.message)).collect();
+    let errors: Vec<String> = compilation
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| format!("{}: {}", d.code.id(), d.message))
+        .collect();
     if !errors.is_empty() {
         return Err(format!("does not build: {}\n{source}", errors.join("; ")));
     }
-    let built: Vec<_> = compilation.emitted_definitions().iter().map(|d| definition_json(d, &EmitOptions::default())).collect();
+    let built: Vec<_> =
+        compilation.emitted_definitions().iter().map(|d| definition_json(d, &EmitOptions::default())).collect();
     let expected = deployed_definitions(&text);
     if built.len() != expected.len() {
         return Err(format!("{} definitions built, {} expected", built.len(), expected.len()));
@@ -112,8 +122,8 @@ fn decompiled_output_is_formatted() {
     for folder in CORPUS {
         for path in json_files(&data.join(folder)) {
             let source = round_trip(&path).unwrap_or_else(|why| panic!("{}: {why}", path.display()));
-            let formatted = gavel::fmt::format_source(FileId(0), &source)
-                .unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
+            let formatted =
+                gavel::fmt::format_source(FileId(0), &source).unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
             assert_eq!(formatted, source, "{}: gavel fmt changes the decompiled output", path.display());
         }
     }
@@ -161,7 +171,8 @@ fn decompile_inline(json: &str, expected: &serde_json::Value) -> String {
 }
 
 const RULE: &str = r#"{"if": {"field": "Microsoft.MachineLearningServices/workspaces/computes/disableLocalAuth", "notEquals": true}, "then": {"effect": "[parameters('effect')]"}}"#;
-const PARAMS: &str = r#"{"effect": {"type": "String", "defaultValue": "Audit", "allowedValues": ["Audit", "Disabled"]}}"#;
+const PARAMS: &str =
+    r#"{"effect": {"type": "String", "defaultValue": "Audit", "allowedValues": ["Audit", "Disabled"]}}"#;
 
 #[test]
 fn reads_every_envelope() {

@@ -97,9 +97,25 @@ fn value() -> impl Strategy<Value = Value> {
 }
 
 const OPERATORS: &[&str] = &[
-    "equals", "notEquals", "like", "notLike", "match", "notMatch", "matchInsensitively", "notMatchInsensitively",
-    "contains", "notContains", "in", "notIn", "containsKey", "notContainsKey", "less", "lessOrEquals", "greater",
-    "greaterOrEquals", "notin",
+    "equals",
+    "notEquals",
+    "like",
+    "notLike",
+    "match",
+    "notMatch",
+    "matchInsensitively",
+    "notMatchInsensitively",
+    "contains",
+    "notContains",
+    "in",
+    "notIn",
+    "containsKey",
+    "notContainsKey",
+    "less",
+    "lessOrEquals",
+    "greater",
+    "greaterOrEquals",
+    "notin",
 ];
 
 fn leaf_condition() -> impl Strategy<Value = Value> {
@@ -108,7 +124,8 @@ fn leaf_condition() -> impl Strategy<Value = Value> {
             .prop_map(|(a, o, v)| json!({ "field": ALIASES[a], OPERATORS[o]: v })),
         (0..ALIASES.len(), any::<bool>()).prop_map(|(a, b)| json!({ "field": ALIASES[a], "exists": b })),
         (0..ALIASES.len()).prop_map(|a| json!({ "field": ALIASES[a], "exists": "false" })),
-        (arm(), 0..OPERATORS.len(), value()).prop_map(|(e, o, v)| json!({ "value": format!("[{e}]"), OPERATORS[o]: v })),
+        (arm(), 0..OPERATORS.len(), value())
+            .prop_map(|(e, o, v)| json!({ "value": format!("[{e}]"), OPERATORS[o]: v })),
         (0..TYPES.len()).prop_map(|t| json!({ "field": "type", "equals": TYPES[t] })),
         (0..ALIASES.len(), value()).prop_map(|(a, v)| json!({ "field": ALIASES[a], "futureOperator": v })),
         Just(json!({ "field": "[concat('tags[', parameters('p1'), ']')]", "exists": true })),
@@ -193,7 +210,8 @@ fn policy() -> impl Strategy<Value = Value> {
         |(display, description, mode, condition, then, params, versioned)| {
             // Modify and append work in Resource Manager modes only (the checker says so).
             let rm_only = matches!(then["effect"].as_str(), Some("modify" | "append"));
-            let mode = ["All", "indexed", "Microsoft.MachineLearningServices.v2.Data", "Microsoft.New.Data"][if rm_only { mode % 2 } else { mode }];
+            let mode = ["All", "indexed", "Microsoft.MachineLearningServices.v2.Data", "Microsoft.New.Data"]
+                [if rm_only { mode % 2 } else { mode }];
             let mut properties = json!({
                 "displayName": display,
                 "description": description,
@@ -264,7 +282,8 @@ where
 {
     let worker = std::thread::Builder::new().stack_size(64 * 1024 * 1024).spawn(move || {
         let strategy = strategy();
-        let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig { cases: 256, ..ProptestConfig::default() });
+        let mut runner =
+            proptest::test_runner::TestRunner::new(ProptestConfig { cases: 256, ..ProptestConfig::default() });
         runner.run(&strategy, test).map_err(|e| e.to_string())
     });
     match worker.map(|w| w.join()) {
@@ -281,17 +300,20 @@ fn build_of_decompile_gives_the_json_back() {
 
 #[test]
 fn formatting_is_idempotent_and_keeps_meaning() {
-    check(|| (policy(), prop::collection::vec(any::<u8>(), 0..2000)), |(json, choices)| {
-        let source = round_trip(&json)?;
-        let shuffled = shuffle(&source, &choices);
-        let formatted = format_source(FileId(0), &shuffled).map_err(|e| {
-            let _ = std::fs::write(std::env::temp_dir().join("gavel-fmt-failure.gavel"), &shuffled);
-            TestCaseError::fail(format!("{e:?}\n{shuffled}"))
-        })?;
-        let again = format_source(FileId(0), &formatted).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
-        prop_assert_eq!(&again, &formatted);
-        prop_assert_eq!(build(&formatted), build(&shuffled));
-        prop_assert_eq!(build(&shuffled), build(&source));
-        Ok(())
-    });
+    check(
+        || (policy(), prop::collection::vec(any::<u8>(), 0..2000)),
+        |(json, choices)| {
+            let source = round_trip(&json)?;
+            let shuffled = shuffle(&source, &choices);
+            let formatted = format_source(FileId(0), &shuffled).map_err(|e| {
+                let _ = std::fs::write(std::env::temp_dir().join("gavel-fmt-failure.gavel"), &shuffled);
+                TestCaseError::fail(format!("{e:?}\n{shuffled}"))
+            })?;
+            let again = format_source(FileId(0), &formatted).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+            prop_assert_eq!(&again, &formatted);
+            prop_assert_eq!(build(&formatted), build(&shuffled));
+            prop_assert_eq!(build(&shuffled), build(&source));
+            Ok(())
+        },
+    );
 }

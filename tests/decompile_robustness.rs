@@ -14,16 +14,75 @@ fn decompile_text(text: &str) -> gavel::decompile::Decompiled {
 
 /// Pieces of Azure Policy JSON, so that random inputs get deep into the reader.
 const FRAGMENTS: &[&str] = &[
-    "{", "}", "[", "]", ",", ":", "\"properties\"", "\"policyRule\"", "\"if\"", "\"then\"", "\"effect\"",
-    "\"details\"", "\"allOf\"", "\"anyOf\"", "\"not\"", "\"field\"", "\"value\"", "\"count\"", "\"where\"", "\"name\"",
-    "\"equals\"", "\"notin\"", "\"exists\"", "\"like\"", "\"type\"", "\"parameters\"", "\"defaultValue\"",
-    "\"allowedValues\"", "\"metadata\"", "\"mode\"", "\"displayName\"", "\"operations\"", "\"operation\"",
-    "\"addOrReplace\"", "\"roleDefinitionIds\"", "\"existenceCondition\"", "\"deployment\"", "\"policyDefinitions\"",
-    "\"policyDefinitionId\"", "\"resources\"", "\"apiVersion\"", "\"Microsoft.Authorization/policyDefinitions\"",
-    "\"Microsoft.MachineLearningServices/workspaces/computes\"", "\"[parameters('effect')]\"", "\"[[parameters('x')]\"",
-    "\"[concat('a', field('b'))]\"", "\"[current()]\"", "\"[if(\"", "\"[]\"", "\"$x\"", "\"audit\"", "\"modify\"",
-    "\"append\"", "\"deployIfNotExists\"", "\"String\"", "\"Array\"", "true", "false", "null", "0", "-1.5e3", "1e999",
-    "\"\\u00e9\"", "\"\\ud800\"", "// c\n", "/* c */", "\u{feff}", "\"x[*]\"", "\"tags['a']\"",
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    ":",
+    "\"properties\"",
+    "\"policyRule\"",
+    "\"if\"",
+    "\"then\"",
+    "\"effect\"",
+    "\"details\"",
+    "\"allOf\"",
+    "\"anyOf\"",
+    "\"not\"",
+    "\"field\"",
+    "\"value\"",
+    "\"count\"",
+    "\"where\"",
+    "\"name\"",
+    "\"equals\"",
+    "\"notin\"",
+    "\"exists\"",
+    "\"like\"",
+    "\"type\"",
+    "\"parameters\"",
+    "\"defaultValue\"",
+    "\"allowedValues\"",
+    "\"metadata\"",
+    "\"mode\"",
+    "\"displayName\"",
+    "\"operations\"",
+    "\"operation\"",
+    "\"addOrReplace\"",
+    "\"roleDefinitionIds\"",
+    "\"existenceCondition\"",
+    "\"deployment\"",
+    "\"policyDefinitions\"",
+    "\"policyDefinitionId\"",
+    "\"resources\"",
+    "\"apiVersion\"",
+    "\"Microsoft.Authorization/policyDefinitions\"",
+    "\"Microsoft.MachineLearningServices/workspaces/computes\"",
+    "\"[parameters('effect')]\"",
+    "\"[[parameters('x')]\"",
+    "\"[concat('a', field('b'))]\"",
+    "\"[current()]\"",
+    "\"[if(\"",
+    "\"[]\"",
+    "\"$x\"",
+    "\"audit\"",
+    "\"modify\"",
+    "\"append\"",
+    "\"deployIfNotExists\"",
+    "\"String\"",
+    "\"Array\"",
+    "true",
+    "false",
+    "null",
+    "0",
+    "-1.5e3",
+    "1e999",
+    "\"\\u00e9\"",
+    "\"\\ud800\"",
+    "// c\n",
+    "/* c */",
+    "\u{feff}",
+    "\"x[*]\"",
+    "\"tags['a']\"",
 ];
 
 proptest! {
@@ -55,7 +114,9 @@ proptest! {
 }
 
 fn policy_with_condition(condition: &str) -> String {
-    format!(r#"{{"properties": {{"displayName": "d", "mode": "All", "parameters": {{}}, "policyRule": {{"if": {condition}, "then": {{"effect": "audit"}}}}}}}}"#)
+    format!(
+        r#"{{"properties": {{"displayName": "d", "mode": "All", "parameters": {{}}, "policyRule": {{"if": {condition}, "then": {{"effect": "audit"}}}}}}}}"#
+    )
 }
 
 #[test]
@@ -120,7 +181,20 @@ fn huge_definitions_decompile() {
 
 #[test]
 fn formatter_never_panics_on_token_soup() {
-    let pieces = ["policy p {", "}", "when", "all {", "json {", "\"a\": [", "]", "// c\n", "/* c */", "then deny", ",", "x == 1"];
+    let pieces = [
+        "policy p {",
+        "}",
+        "when",
+        "all {",
+        "json {",
+        "\"a\": [",
+        "]",
+        "// c\n",
+        "/* c */",
+        "then deny",
+        ",",
+        "x == 1",
+    ];
     let mut text = String::new();
     for i in 0..300 {
         text.push_str(pieces[(i * 7 + i / 3) % pieces.len()]);

@@ -46,7 +46,8 @@ pub fn write_text(path: &Path, text: &str) -> std::io::Result<()> {
     };
     std::fs::create_dir_all(dir)?;
     let (temp, mut file) = tempfile_in(dir)?;
-    let written = file.write_all(text.as_bytes()).and_then(|()| file.sync_all()).and_then(|()| std::fs::rename(&temp, path));
+    let written =
+        file.write_all(text.as_bytes()).and_then(|()| file.sync_all()).and_then(|()| std::fs::rename(&temp, path));
     if written.is_err() {
         let _ = std::fs::remove_file(&temp);
     }

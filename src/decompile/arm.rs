@@ -194,7 +194,12 @@ impl<'a> Parser<'a> {
             Tok::Num(text) => serde_json::Number::from_str(text).ok().map(|n| Expr::Number(n, span)),
             Tok::Ident(name) if self.eat(b'(') => {
                 let args = self.arguments()?;
-                Some(call(name, args, self.positions.span(start, start + name.len()), self.positions.span(start, self.end())))
+                Some(call(
+                    name,
+                    args,
+                    self.positions.span(start, start + name.len()),
+                    self.positions.span(start, self.end()),
+                ))
             }
             Tok::Ident(word) if word == "true" || word == "false" => Some(Expr::Bool(word == "true", span)),
             Tok::Ident(_) | Tok::Punct(_) => None,
@@ -260,7 +265,10 @@ mod tests {
     fn parses_calls_members_indexes_and_literals() {
         assert_eq!(round("concat('a''b', parameters('x'))").as_deref(), Some("concat('a''b', parameters('x'))"));
         assert_eq!(round(" requestContext().apiVersion ").as_deref(), Some("requestContext().apiVersion"));
-        assert_eq!(round("resourceGroup().tags[parameters('t')]").as_deref(), Some("resourceGroup().tags[parameters('t')]"));
+        assert_eq!(
+            round("resourceGroup().tags[parameters('t')]").as_deref(),
+            Some("resourceGroup().tags[parameters('t')]")
+        );
         assert_eq!(round("add(-1, 2.5)").as_deref(), Some("add(-1, 2.5)"));
         assert_eq!(round("if(true, null(), current())").as_deref(), Some("if(true, null(), current())"));
     }

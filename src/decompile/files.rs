@@ -59,7 +59,8 @@ pub fn is_json(path: &Path) -> bool {
 pub fn is_companion(path: &Path, inputs: &[PathBuf]) -> bool {
     inputs.iter().filter(|p| p.as_path() != path).any(|input| {
         let file = JsonFile::new(input);
-        file.params.as_deref().is_some_and(|p| same_file(p, path)) || file.groups.as_deref().is_some_and(|p| same_file(p, path))
+        file.params.as_deref().is_some_and(|p| same_file(p, path))
+            || file.groups.as_deref().is_some_and(|p| same_file(p, path))
     })
 }
 
@@ -141,18 +142,6 @@ pub fn definitions(loaded: &LoadedJson) -> (Vec<Definition>, Vec<Diagnostic>) {
     (definitions, diagnostics)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn stems_drop_the_shape_suffixes() {
-        assert_eq!(stem(Path::new("a/Deny-Aks.alz_policy_definition.json")), "Deny-Aks");
-        assert_eq!(stem(Path::new("x.rules.json")), "x");
-        assert_eq!(stem(Path::new("DisableLocalAuth_Modify.json")), "DisableLocalAuth_Modify");
-    }
-}
-
 /// Reads a JSON input for a compilation: its definitions (named), with every problem as a
 /// diagnostic.
 pub fn read_for_compilation(path: &Path, sources: &mut SourceMap) -> (FileId, Vec<Definition>, Vec<Diagnostic>) {
@@ -163,5 +152,17 @@ pub fn read_for_compilation(path: &Path, sources: &mut SourceMap) -> (FileId, Ve
             (loaded.main.0, definitions, diagnostics)
         }
         Err((file, error)) => (file, Vec::new(), vec![error.into_diagnostic(file)]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems_drop_the_shape_suffixes() {
+        assert_eq!(stem(Path::new("a/Deny-Aks.alz_policy_definition.json")), "Deny-Aks");
+        assert_eq!(stem(Path::new("x.rules.json")), "x");
+        assert_eq!(stem(Path::new("DisableLocalAuth_Modify.json")), "DisableLocalAuth_Modify");
     }
 }

@@ -55,7 +55,10 @@ fn too_deep(text: &str) -> Option<usize> {
         match b {
             b'"' => i = skip_string(bytes, i + 1),
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                i = bytes.get(i..).and_then(|rest| rest.iter().position(|&c| c == b'\n')).map_or(bytes.len(), |n| i + n);
+                i = bytes
+                    .get(i..)
+                    .and_then(|rest| rest.iter().position(|&c| c == b'\n'))
+                    .map_or(bytes.len(), |n| i + n);
             }
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
                 i = text.get(i + 2..).and_then(|rest| rest.find("*/")).map_or(bytes.len(), |n| i + 2 + n + 2);

@@ -55,7 +55,8 @@ pub fn deployed_definitions(text: &str) -> Vec<Value> {
             if resource.get("apiVersion").is_some() {
                 let mut definition = serde_json::Map::new();
                 definition.insert("name".into(), resource.get("name").cloned().unwrap_or(Value::Null));
-                definition.insert("properties".into(), unescape(resource.get("properties").cloned().unwrap_or(Value::Null)));
+                definition
+                    .insert("properties".into(), unescape(resource.get("properties").cloned().unwrap_or(Value::Null)));
                 Value::Object(definition)
             } else {
                 resource

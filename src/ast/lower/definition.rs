@@ -624,7 +624,8 @@ mod tests {
     /// the dotted name made it unknown.
     #[test]
     fn a_dotted_mode_may_have_whitespace_and_comments_inside() {
-        let source = "policy p { mode Microsoft . /* c */ MachineLearningServices\n.v2.Data  when modelDeployment then deny }";
+        let source =
+            "policy p { mode Microsoft . /* c */ MachineLearningServices\n.v2.Data  when modelDeployment then deny }";
         let compilation = compile_source("mode.gavel", source);
         assert!(!compilation.has_errors(), "{:?}", compilation.diagnostics);
         let mode = match compilation.emitted_definitions().first() {

@@ -86,16 +86,23 @@ impl Raiser {
                 Condition::Value { value, op, rhs, .. } => self.value_compare(value, *op, rhs, scope, conservative),
                 _ => None,
             };
-            if let Some(syntax) = syntax {
-                if self.cond_reads_as(&syntax, scope, condition) {
-                    return syntax;
-                }
+            if let Some(syntax) = syntax
+                && self.cond_reads_as(&syntax, scope, condition)
+            {
+                return syntax;
             }
         }
         self.raw_cond(&emit::condition(condition))
     }
 
-    fn field_compare(&mut self, field: &Field, op: Operator, value: &Expr, scope: &Scope<'_>, conservative: bool) -> Option<Cond> {
+    fn field_compare(
+        &mut self,
+        field: &Field,
+        op: Operator,
+        value: &Expr,
+        scope: &Scope<'_>,
+        conservative: bool,
+    ) -> Option<Cond> {
         let start = self.open();
         let lhs = match &field.name {
             FieldName::Static(name) => {
@@ -127,15 +134,21 @@ impl Raiser {
         Some(tree::Expr::Call { name: callee, args: vec![arg], span: self.close(start) })
     }
 
-    fn value_compare(&mut self, value: &Expr, op: Operator, rhs: &Expr, scope: &Scope<'_>, conservative: bool) -> Option<Cond> {
+    fn value_compare(
+        &mut self,
+        value: &Expr,
+        op: Operator,
+        rhs: &Expr,
+        scope: &Scope<'_>,
+        conservative: bool,
+    ) -> Option<Cond> {
         let start = self.open();
         // A value count's variable reads as itself: `id == "x"`.
-        if let (Expr::Current(Some(variable), _), false) = (value, conservative) {
-            if scope.bindings.iter().any(|b| matches!(b, Binding::Value { name } if name == variable)) {
-                if let Some(path) = self.field_path(Want::Current(variable), scope, false) {
-                    return self.compare(start, Operand::Field(path), op, rhs, scope, conservative);
-                }
-            }
+        if let (Expr::Current(Some(variable), _), false) = (value, conservative)
+            && scope.bindings.iter().any(|b| matches!(b, Binding::Value { name } if name == variable))
+            && let Some(path) = self.field_path(Want::Current(variable), scope, false)
+        {
+            return self.compare(start, Operand::Field(path), op, rhs, scope, conservative);
         }
         let syntax = self.expr(value, scope, Position::Value, conservative)?;
         let lhs = if starts_condition(&syntax) {
@@ -149,7 +162,15 @@ impl Raiser {
     }
 
     /// `lhs op rhs` (`lhs exists` / `lhs notExists` for `exists`).
-    fn compare(&mut self, start: u32, lhs: Operand, op: Operator, rhs: &Expr, scope: &Scope<'_>, conservative: bool) -> Option<Cond> {
+    fn compare(
+        &mut self,
+        start: u32,
+        lhs: Operand,
+        op: Operator,
+        rhs: &Expr,
+        scope: &Scope<'_>,
+        conservative: bool,
+    ) -> Option<Cond> {
         let (kind, negated) = op_kind(op.kind);
         let (negated, rhs) = match (op.kind, rhs) {
             (OperatorKind::Exists, Expr::Bool(b, _)) => (!b, None),
@@ -162,15 +183,22 @@ impl Raiser {
 
     /// Counts: `any x in a[*] { … }` / `all x in a[*] { … }` where the count is one, else
     /// `count(x in a[*] where …) op n`; checked as a whole, raw JSON otherwise.
-    fn count_cond(&mut self, condition: &Condition, count: &Count, op: Operator, rhs: &Expr, scope: &Scope<'_>) -> Cond {
+    fn count_cond(
+        &mut self,
+        condition: &Condition,
+        count: &Count,
+        op: Operator,
+        rhs: &Expr,
+        scope: &Scope<'_>,
+    ) -> Cond {
         let syntax = match quantifier(count, op, rhs) {
             Some((all, alias, body)) => self.quantifier(all, alias, body, &count.source, scope),
             None => self.count(count, op, rhs, scope),
         };
-        if let Some(syntax) = syntax {
-            if self.cond_reads_as(&syntax, scope, condition) {
-                return syntax;
-            }
+        if let Some(syntax) = syntax
+            && self.cond_reads_as(&syntax, scope, condition)
+        {
+            return syntax;
         }
         self.raw_cond(&emit::condition(condition))
     }
@@ -182,7 +210,8 @@ impl Raiser {
             Condition::AnyOf { items, .. } => (items, false),
             other => return self.cond(other, scope),
         };
-        let simple = |c: &Condition| matches!(c, Condition::Field { .. } | Condition::Value { .. }) && kind_guard(c).is_none();
+        let simple =
+            |c: &Condition| matches!(c, Condition::Field { .. } | Condition::Value { .. }) && kind_guard(c).is_none();
         if !(2..=3).contains(&items.len()) || !items.iter().all(simple) {
             return self.cond(condition, scope);
         }
@@ -192,7 +221,14 @@ impl Raiser {
         if all { Cond::And(items, span) } else { Cond::Or(items, span) }
     }
 
-    fn quantifier(&mut self, all: bool, alias: &str, body: &Condition, source: &CountSource, scope: &Scope<'_>) -> Option<Cond> {
+    fn quantifier(
+        &mut self,
+        all: bool,
+        alias: &str,
+        body: &Condition,
+        source: &CountSource,
+        scope: &Scope<'_>,
+    ) -> Option<Cond> {
         let CountSource::Field(_) = source else { return None };
         let start = self.open();
         let variable = binding_name(alias, scope);
@@ -203,7 +239,13 @@ impl Raiser {
             Condition::AllOf { items, .. } if items.len() != 1 => self.cond_items(items, &inner),
             other => self.cond_items(std::slice::from_ref(other), &inner),
         };
-        Some(Cond::Quantifier { all, binding: Some(binding), source: Box::new(source), body: items, span: self.close(start) })
+        Some(Cond::Quantifier {
+            all,
+            binding: Some(binding),
+            source: Box::new(source),
+            body: items,
+            span: self.close(start),
+        })
     }
 
     fn count(&mut self, count: &Count, op: Operator, rhs: &Expr, scope: &Scope<'_>) -> Option<Cond> {
@@ -220,7 +262,10 @@ impl Raiser {
             }
             CountSource::Value { value, name } => {
                 let variable = name.as_ref().map(|n| n.value.clone());
-                if variable.as_ref().is_some_and(|v| !lexical::is_ident(v) || !v.chars().all(|c| c.is_ascii_alphanumeric())) {
+                if variable
+                    .as_ref()
+                    .is_some_and(|v| !lexical::is_ident(v) || !v.chars().all(|c| c.is_ascii_alphanumeric()))
+                {
                     return None;
                 }
                 let binding = variable.as_ref().map(|v| self.name(v));
@@ -239,7 +284,8 @@ impl Raiser {
 pub(super) fn kind_guard(condition: &Condition) -> Option<&'static ResourceKind> {
     match condition {
         Condition::Field { field, op, value: Expr::String(ty, _), .. }
-            if op.kind == OperatorKind::Equals && matches!(&field.name, FieldName::Static(n) if n.eq_ignore_ascii_case("type")) =>
+            if op.kind == OperatorKind::Equals
+                && matches!(&field.name, FieldName::Static(n) if n.eq_ignore_ascii_case("type")) =>
         {
             kinds::kind_by_type(ty)
         }

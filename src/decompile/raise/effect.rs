@@ -4,7 +4,9 @@ use super::expr::Position;
 use super::paths::Want;
 use super::{JsonStyle, Raiser, bare_word};
 use crate::ast::lower::fields::Scope;
-use crate::ast::{DetailEntry, Details, Effect, EffectKind, EffectValue, Expr, FieldName, Operation, OperationKind, Parameter};
+use crate::ast::{
+    DetailEntry, Details, Effect, EffectKind, EffectValue, Expr, FieldName, Operation, OperationKind, Parameter,
+};
 use crate::catalog::roles;
 use crate::diag::{Code, Diagnostic};
 use crate::fmt::lexical;
@@ -30,8 +32,12 @@ impl Raiser {
             EffectValue::Param(name) if lexical::is_param_name(&name.value) => EffectRef::Param(self.name(&name.value)),
             EffectValue::Literal(name) | EffectValue::Param(name) => {
                 self.diagnostics.push(
-                    Diagnostic::new(Code::UnexpectedJsonValue, name.span, format!("gavel cannot write the effect `{}`", name.value))
-                        .with_help("name the effect parameter with letters, digits, `_` and `-`"),
+                    Diagnostic::new(
+                        Code::UnexpectedJsonValue,
+                        name.span,
+                        format!("gavel cannot write the effect `{}`", name.value),
+                    )
+                    .with_help("name the effect parameter with letters, digits, `_` and `-`"),
                 );
                 return None;
             }
@@ -45,7 +51,13 @@ impl Raiser {
         Some(tree::EffectSpec { keyword, effect: effect_ref, details_kind, details, span: self.close(start) })
     }
 
-    fn details(&mut self, details: &Details, kind: Option<EffectKind>, scope: &Scope<'_>, target: Option<&str>) -> tree::Details {
+    fn details(
+        &mut self,
+        details: &Details,
+        kind: Option<EffectKind>,
+        scope: &Scope<'_>,
+        target: Option<&str>,
+    ) -> tree::Details {
         let start = self.open();
         let related = related_type(details);
         let exists_scope = match &related {
@@ -70,7 +82,9 @@ impl Raiser {
         let mut operations_written = false;
         for entry in &details.entries {
             match entry {
-                DetailEntry::Property { key, value } => self.detail_property(&key.value, value, scope, &mut items, &mut extra),
+                DetailEntry::Property { key, value } => {
+                    self.detail_property(&key.value, value, scope, &mut items, &mut extra)
+                }
                 DetailEntry::Roles { ids, .. } => items.push(self.roles(ids)),
                 DetailEntry::ExistenceCondition(condition) => {
                     let keyword = self.leaf();
@@ -84,7 +98,9 @@ impl Raiser {
                         items.extend(ops.into_iter().map(|op| DetailItem::Operation(Box::new(op))));
                     } else {
                         let append = kind == Some(EffectKind::Append);
-                        let json = serde_json::Value::Array(operations.iter().map(|op| crate::emit::operation(op, append)).collect());
+                        let json = serde_json::Value::Array(
+                            operations.iter().map(|op| crate::emit::operation(op, append)).collect(),
+                        );
                         if append {
                             items.push(self.raw_item(&json));
                         } else {
@@ -142,7 +158,9 @@ impl Raiser {
         let items = ids
             .iter()
             .map(|id| match roles::role_by_definition_id(&id.value) {
-                Some(role) if roles::role_definition_id(role.guid).eq_ignore_ascii_case(&id.value) => self.word(role.name),
+                Some(role) if roles::role_definition_id(role.guid).eq_ignore_ascii_case(&id.value) => {
+                    self.word(role.name)
+                }
                 _ => self.string_expr(&id.value, false),
             })
             .collect();

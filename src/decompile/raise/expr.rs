@@ -27,17 +27,17 @@ impl Raiser {
     /// An expression that reads back as `expr`: the idiomatic form, else a plainer one, else
     /// raw JSON.
     pub(super) fn value_expr(&mut self, expr: &Expr, scope: &Scope<'_>, position: Position) -> tree::Expr {
-        if is_plain(expr) {
-            if let Some(syntax) = self.expr(expr, scope, position, false) {
-                return syntax;
-            }
+        if is_plain(expr)
+            && let Some(syntax) = self.expr(expr, scope, position, false)
+        {
+            return syntax;
         }
         let block = position == Position::Block;
         for conservative in [false, true] {
-            if let Some(syntax) = self.expr(expr, scope, position, conservative) {
-                if self.reads_as(&syntax, scope, expr, block) {
-                    return syntax;
-                }
+            if let Some(syntax) = self.expr(expr, scope, position, conservative)
+                && self.reads_as(&syntax, scope, expr, block)
+            {
+                return syntax;
             }
         }
         let json = crate::emit::expr::value(expr);
@@ -53,7 +53,13 @@ impl Raiser {
 
     /// Builds (without checking) the syntax for `expr`; `None` when it has none. Plain
     /// (`conservative`) syntax avoids interpolation, short names and count variables.
-    pub(super) fn expr(&mut self, expr: &Expr, scope: &Scope<'_>, position: Position, conservative: bool) -> Option<tree::Expr> {
+    pub(super) fn expr(
+        &mut self,
+        expr: &Expr,
+        scope: &Scope<'_>,
+        position: Position,
+        conservative: bool,
+    ) -> Option<tree::Expr> {
         Some(match expr {
             Expr::Null(_) => self.literal(LiteralKind::Null),
             Expr::Bool(b, _) => self.literal(LiteralKind::Bool(*b)),
@@ -147,10 +153,11 @@ impl Raiser {
     }
 
     fn call(&mut self, name: &str, args: &[Expr], scope: &Scope<'_>, conservative: bool) -> Option<tree::Expr> {
-        if !conservative && name.eq_ignore_ascii_case("concat") {
-            if let Some(interpolated) = self.interpolation(args, scope) {
-                return Some(interpolated);
-            }
+        if !conservative
+            && name.eq_ignore_ascii_case("concat")
+            && let Some(interpolated) = self.interpolation(args, scope)
+        {
+            return Some(interpolated);
         }
         if !(lexical::is_ident(name) || KEYWORD_FUNCTIONS.contains(&name)) {
             return None;
@@ -169,8 +176,11 @@ impl Raiser {
     fn postfix_base(&mut self, base: &Expr, scope: &Scope<'_>, conservative: bool) -> Option<tree::Expr> {
         let plain = matches!(base, Expr::Field(_) | Expr::Current(..)) || conservative;
         let syntax = self.expr(base, scope, Position::Value, plain)?;
-        matches!(syntax, tree::Expr::Param(_) | tree::Expr::Call { .. } | tree::Expr::Member { .. } | tree::Expr::Index { .. })
-            .then_some(syntax)
+        matches!(
+            syntax,
+            tree::Expr::Param(_) | tree::Expr::Call { .. } | tree::Expr::Member { .. } | tree::Expr::Index { .. }
+        )
+        .then_some(syntax)
     }
 
     /// `"text $param ${expr}"` for `concat(…)`, when every piece can be written inside a
@@ -193,7 +203,11 @@ impl Raiser {
             previous_text = false;
             let glued = matches!(args.get(i + 1), Some(Expr::String(next, _)) if next.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'));
             match arg {
-                Expr::Param(name) if !glued && name.value.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && lexical::is_param_name(&name.value) => {
+                Expr::Param(name)
+                    if !glued
+                        && name.value.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                        && lexical::is_param_name(&name.value) =>
+                {
                     raw.push('$');
                     raw.push_str(&name.value);
                 }

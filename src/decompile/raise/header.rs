@@ -278,11 +278,18 @@ impl Raiser {
         }
         if !member.groups.is_empty() {
             let group_start = self.open();
-            let names = member
-                .groups
-                .iter()
-                .map(|g| if lexical::is_ident(&g.value) { self.word(&g.value) } else { self.string_expr(&g.value, false) })
-                .collect();
+            let names =
+                member
+                    .groups
+                    .iter()
+                    .map(|g| {
+                        if lexical::is_ident(&g.value) {
+                            self.word(&g.value)
+                        } else {
+                            self.string_expr(&g.value, false)
+                        }
+                    })
+                    .collect();
             let value = tree::Expr::Array(names, self.close(group_start));
             body.push(self.property("groups", Some(value)));
         }

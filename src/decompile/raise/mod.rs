@@ -30,7 +30,11 @@ use crate::syntax::span::{FileId, Span};
 use crate::syntax::tree::{self, Literal, LiteralKind, Name};
 
 /// Turns definitions into a syntax tree and the trivia to print it with.
-pub fn raise(file: FileId, definitions: &[Definition], names: &[String]) -> (tree::File, StatedTrivia, Vec<Diagnostic>) {
+pub fn raise(
+    file: FileId,
+    definitions: &[Definition],
+    names: &[String],
+) -> (tree::File, StatedTrivia, Vec<Diagnostic>) {
     let mut raiser = Raiser::new(file);
     let mut items = Vec::with_capacity(definitions.len());
     for (definition, name) in definitions.iter().zip(names) {

@@ -28,7 +28,10 @@ pub fn assign(definitions: &[Definition], file_stem: Option<&str>) -> Vec<String
         };
         if names.iter().any(|n| n.eq_ignore_ascii_case(&name)) {
             let base = name.clone();
-            name = (2..).map(|i| format!("{base}_{i}")).find(|n| !names.iter().any(|m| m.eq_ignore_ascii_case(n))).unwrap_or(base);
+            name = (2..)
+                .map(|i| format!("{base}_{i}"))
+                .find(|n| !names.iter().any(|m| m.eq_ignore_ascii_case(n)))
+                .unwrap_or(base);
         }
         names.push(name);
     }

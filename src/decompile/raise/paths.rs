@@ -128,12 +128,11 @@ fn candidates(name: &str, scope: &Scope<'_>) -> Vec<(String, Vec<Part>)> {
     for binding in scope.bindings.iter().rev() {
         match binding {
             Binding::Element { name: Some(variable), alias } => {
-                if let Some(rest) = strip_prefix_ci(name, alias) {
-                    if rest.is_empty() || rest.starts_with('.') || rest.starts_with('[') {
-                        if let Some(parts) = parts(rest) {
-                            out.push((variable.clone(), parts));
-                        }
-                    }
+                if let Some(rest) = strip_prefix_ci(name, alias)
+                    && (rest.is_empty() || rest.starts_with('.') || rest.starts_with('['))
+                    && let Some(parts) = parts(rest)
+                {
+                    out.push((variable.clone(), parts));
                 }
             }
             Binding::Element { name: None, alias } => {
@@ -146,16 +145,16 @@ fn candidates(name: &str, scope: &Scope<'_>) -> Vec<(String, Vec<Part>)> {
             Binding::Value { .. } => {}
         }
     }
-    if let Some((head, parts)) = split(name) {
-        if let Some(top) = TOP_LEVEL_FIELDS.iter().find(|f| f.eq_ignore_ascii_case(&head)) {
-            out.push((top.to_string(), parts));
-        }
+    if let Some((head, parts)) = split(name)
+        && let Some(top) = TOP_LEVEL_FIELDS.iter().find(|f| f.eq_ignore_ascii_case(&head))
+    {
+        out.push((top.to_string(), parts));
     }
     if let Some(resource_type) = &scope.resource_type {
-        if let Some(rest) = strip_prefix_ci(name, resource_type).and_then(|r| r.strip_prefix('/')) {
-            if !rest.contains('/') {
-                out.extend(split(rest));
-            }
+        if let Some(rest) = strip_prefix_ci(name, resource_type).and_then(|r| r.strip_prefix('/'))
+            && !rest.contains('/')
+        {
+            out.extend(split(rest));
         }
     } else {
         for kind in KINDS {

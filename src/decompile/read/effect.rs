@@ -40,7 +40,8 @@ pub(super) fn then(r: &mut Reader, value: &Value<'_>, params: &[Parameter]) -> O
         EffectValue::Param(name) => kind_from_parameter(params, &name.value),
         EffectValue::Literal(_) => None,
     });
-    let details = details.map(|prop| r.at_key(prop_name(prop), |r| self::details(r, &prop.value, &mut kind, literal_kind)));
+    let details =
+        details.map(|prop| r.at_key(prop_name(prop), |r| self::details(r, &prop.value, &mut kind, literal_kind)));
     Some(Effect { value, kind, details, span })
 }
 
@@ -57,7 +58,12 @@ fn effect_value(r: &mut Reader, value: &Value<'_>) -> Option<(EffectValue, Optio
             Some(kind) => Some((EffectValue::Literal(Spanned::new(text, span)), Some(kind))),
             None => {
                 let message = format!("{}: `{text}` is not an effect", r.path_text());
-                r.error(Code::UnknownEffect, span, message, "effects: audit, deny, disabled, modify, append, auditIfNotExists, deployIfNotExists, …");
+                r.error(
+                    Code::UnknownEffect,
+                    span,
+                    message,
+                    "effects: audit, deny, disabled, modify, append, auditIfNotExists, deployIfNotExists, …",
+                );
                 None
             }
         },
@@ -138,7 +144,13 @@ fn append(r: &mut Reader, array: &Array<'_>) -> Option<Vec<DetailEntry>> {
             let Value::StringLit(lit) = &field.value else { return None };
             let field = r.at_key(prop_name(field), |r| r.field(lit));
             let value = r.at_key(prop_name(value), |r| r.expr(&value.value));
-            Some(Operation { kind: OperationKind::AddOrReplace, field, value: Some(value), condition: None, span: r.span(element) })
+            Some(Operation {
+                kind: OperationKind::AddOrReplace,
+                field,
+                value: Some(value),
+                condition: None,
+                span: r.span(element),
+            })
         })?;
         entries.push(DetailEntry::Operation(operation));
     }

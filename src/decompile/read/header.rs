@@ -188,9 +188,8 @@ fn parameter(r: &mut Reader, prop: &ObjectProp<'_>) -> Parameter {
 /// as `int`) are kept verbatim.
 fn parameter_type(r: &mut Reader, param: &mut Parameter, entry: &ObjectProp<'_>) {
     let parsed = match &entry.value {
-        Value::StringLit(lit) => {
-            ParamType::parse(&lit.value).filter(|ty| ty.json_name().eq_ignore_ascii_case(&lit.value) && *ty != ParamType::Effect)
-        }
+        Value::StringLit(lit) => ParamType::parse(&lit.value)
+            .filter(|ty| ty.json_name().eq_ignore_ascii_case(&lit.value) && *ty != ParamType::Effect),
         _ => None,
     };
     match parsed {

@@ -7,7 +7,12 @@ use crate::ast::{Definition, Group, Header, Initiative, Member, MemberTarget, Sp
 use crate::decompile::json::prop_name;
 use crate::syntax::span::Span;
 
-pub(super) fn initiative(r: &mut Reader, properties: &Object<'_>, name: Spanned<String>, span: Span) -> Option<Initiative> {
+pub(super) fn initiative(
+    r: &mut Reader,
+    properties: &Object<'_>,
+    name: Spanned<String>,
+    span: Span,
+) -> Option<Initiative> {
     let handled = ["policyDefinitions", "policyDefinitionGroups"];
     let mut header = header::header(r, properties, name, span, &handled);
     let mut members = Vec::new();

@@ -183,15 +183,13 @@ impl Reader {
     fn definition_envelope(&mut self, object: &Object<'_>, name_hint: Option<&str>) -> Option<Definition> {
         let name = self.definition_name(object, name_hint);
         match get(object, "properties") {
-            Some(prop) if !is_definition_body(object) => {
-                self.at_key(prop_name(prop), |r| match &prop.value {
-                    Value::Object(properties) => r.definition(properties, name, object),
-                    other => {
-                        r.unexpected(other, "an object");
-                        None
-                    }
-                })
-            }
+            Some(prop) if !is_definition_body(object) => self.at_key(prop_name(prop), |r| match &prop.value {
+                Value::Object(properties) => r.definition(properties, name, object),
+                other => {
+                    r.unexpected(other, "an object");
+                    None
+                }
+            }),
             _ => self.definition(object, name, object),
         }
     }
@@ -214,17 +212,14 @@ impl Reader {
                 let span = self.lit_span(lit);
                 Spanned::new(self.text_of(lit), span)
             }
-            _ => Spanned::new(
-                name_hint.unwrap_or("").to_string(),
-                Span::new(self.file, self.offset, self.offset),
-            ),
+            _ => Spanned::new(name_hint.unwrap_or("").to_string(), Span::new(self.file, self.offset, self.offset)),
         }
     }
 
     fn not_a_definition_object(&mut self, object: &Object<'_>) {
         let span = Span::new(self.file, self.offset + object.range.start, self.offset + object.range.end);
-        let looks_like_params =
-            !object.properties.is_empty() && object.properties.iter().all(|p| matches!(&p.value, Value::Object(o) if get(o, "type").is_some()));
+        let looks_like_params = !object.properties.is_empty()
+            && object.properties.iter().all(|p| matches!(&p.value, Value::Object(o) if get(o, "type").is_some()));
         let help = if looks_like_params {
             "this looks like the parameters file of an az CLI pair: decompile the rules file beside it (`x.rules.json`)"
         } else {
@@ -286,9 +281,8 @@ impl Reader {
     }
 
     pub(crate) fn warn(&mut self, code: Code, span: Span, message: impl Into<String>, help: impl Into<String>) {
-        self.diagnostics.push(
-            Diagnostic::new(code, span, message).with_help(help).with_severity(crate::diag::Severity::Warning),
-        );
+        self.diagnostics
+            .push(Diagnostic::new(code, span, message).with_help(help).with_severity(crate::diag::Severity::Warning));
     }
 
     /// A value of the wrong JSON type where `expected` was required.
@@ -323,7 +317,10 @@ impl Reader {
             jsonc_parser::ast::ObjectPropName::String(lit) => lit.range,
             jsonc_parser::ast::ObjectPropName::Word(word) => word.range,
         };
-        Spanned::new(prop_name(prop).to_string(), Span::new(self.file, self.offset + range.start, self.offset + range.end))
+        Spanned::new(
+            prop_name(prop).to_string(),
+            Span::new(self.file, self.offset + range.start, self.offset + range.end),
+        )
     }
 
     /// A string as the policy sees it: inside an ARM template `[[` is undone.
@@ -406,11 +403,18 @@ impl Reader {
         let positions = self.positions(lit, dropped + 1);
         match arm::parse(inner, positions) {
             // A bare literal in brackets (`"['x']"`) is not what the compiler would produce.
-            Some(Expr::String(..) | Expr::Number(..) | Expr::Bool(..) | Expr::Null(_)) => Expr::Raw(serde_json::Value::String(text), span),
+            Some(Expr::String(..) | Expr::Number(..) | Expr::Bool(..) | Expr::Null(_)) => {
+                Expr::Raw(serde_json::Value::String(text), span)
+            }
             Some(expr) => expr,
             None => {
                 let message = format!("{}: `{text}` is not an expression gavel reads", self.path_text());
-                self.warn(Code::UnparsedExpression, span, message, "it is kept verbatim; check its brackets and quotes");
+                self.warn(
+                    Code::UnparsedExpression,
+                    span,
+                    message,
+                    "it is kept verbatim; check its brackets and quotes",
+                );
                 Expr::Raw(serde_json::Value::String(text), span)
             }
         }

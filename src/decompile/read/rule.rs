@@ -24,7 +24,12 @@ pub(super) fn policy_rule(r: &mut Reader, value: &Value<'_>, params: &[Parameter
             _ => {
                 let span = r.prop_span(prop);
                 let message = format!("{}: `{key}` is not part of a policy rule", r.path_text());
-                r.error(crate::diag::Code::UnexpectedJsonValue, span, message, "a policy rule has `if` and `then` only");
+                r.error(
+                    crate::diag::Code::UnexpectedJsonValue,
+                    span,
+                    message,
+                    "a policy rule has `if` and `then` only",
+                );
             }
         }
     }
@@ -93,7 +98,8 @@ fn logical(r: &mut Reader, prop: &ObjectProp<'_>, all: bool, whole: &Value<'_>) 
 /// `field`/`value`/`count` with one operator; anything else is kept verbatim.
 fn comparison(r: &mut Reader, props: &[&ObjectProp<'_>], whole: &Value<'_>) -> Condition {
     let span = r.span(whole);
-    let subject = props.iter().find(|p| ["field", "value", "count"].iter().any(|k| prop_name(p).eq_ignore_ascii_case(k)));
+    let subject =
+        props.iter().find(|p| ["field", "value", "count"].iter().any(|k| prop_name(p).eq_ignore_ascii_case(k)));
     let operators: Vec<&&ObjectProp<'_>> = props.iter().filter(|p| Some(**p) != subject.copied()).collect();
     let (Some(subject), [operator]) = (subject, operators.as_slice()) else {
         r.kept(span, "a condition gavel does not recognise");
@@ -130,12 +136,12 @@ fn comparison(r: &mut Reader, props: &[&ObjectProp<'_>], whole: &Value<'_>) -> C
 
 /// The right-hand side; `exists` reads `"true"`/`"false"` strings as booleans, as Azure does.
 fn operand(r: &mut Reader, value: &Value<'_>, kind: OperatorKind) -> Expr {
-    if kind == OperatorKind::Exists {
-        if let Value::StringLit(lit) = value {
-            for (text, b) in [("true", true), ("false", false)] {
-                if lit.value.eq_ignore_ascii_case(text) {
-                    return Expr::Bool(b, r.lit_span(lit));
-                }
+    if kind == OperatorKind::Exists
+        && let Value::StringLit(lit) = value
+    {
+        for (text, b) in [("true", true), ("false", false)] {
+            if lit.value.eq_ignore_ascii_case(text) {
+                return Expr::Bool(b, r.lit_span(lit));
             }
         }
     }
@@ -156,10 +162,7 @@ fn count(r: &mut Reader, value: &Value<'_>) -> Option<Count> {
         r.kept(span, "a count with keys gavel does not know");
         return None;
     }
-    let condition = match get_prop("where") {
-        Some(prop) => Some(r.at_key(prop_name(prop), |r| condition(r, &prop.value))),
-        None => None,
-    };
+    let condition = get_prop("where").map(|prop| r.at_key(prop_name(prop), |r| condition(r, &prop.value)));
     let source = match (get_prop("field"), get_prop("value"), get_prop("name")) {
         (Some(field), None, None) => match &field.value {
             Value::StringLit(lit) => CountSource::Field(r.at_key(prop_name(field), |r| r.field(lit))),

@@ -66,7 +66,12 @@ impl Printer<'_> {
         match items.as_slice() {
             [only] if is_simple(only) && self.trivia.taken() == taken => {
                 let item = self.flat_item(body);
-                Doc::group(Doc::concat([Doc::text(" {"), Doc::indent(Doc::concat([Doc::Line, item])), Doc::Line, Doc::text("}")]))
+                Doc::group(Doc::concat([
+                    Doc::text(" {"),
+                    Doc::indent(Doc::concat([Doc::Line, item])),
+                    Doc::Line,
+                    Doc::text("}"),
+                ]))
             }
             _ => braced(body),
         }

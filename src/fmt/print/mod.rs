@@ -175,7 +175,11 @@ impl<'t> Printer<'t> {
                     parts.push(self.expr(value));
                 }
                 if let Some(condition) = &operation.condition {
-                    parts.push(Doc::group(Doc::indent(Doc::concat([Doc::Line, Doc::text("when "), self.expr(condition)]))));
+                    parts.push(Doc::group(Doc::indent(Doc::concat([
+                        Doc::Line,
+                        Doc::text("when "),
+                        self.expr(condition),
+                    ]))));
                 }
                 Doc::concat(parts)
             }
