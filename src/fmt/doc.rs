@@ -8,8 +8,8 @@ pub const INDENT: usize = 4;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Doc {
     Nil,
-    /// Text without line breaks.
-    Text(String),
+    /// Text without line breaks (static text is not copied).
+    Text(std::borrow::Cow<'static, str>),
     /// Text written as it is, line breaks included (block comments).
     Verbatim(String),
     /// A space when the enclosing group is flat, a line break otherwise.
@@ -28,8 +28,13 @@ pub enum Doc {
 }
 
 impl Doc {
-    pub fn text(s: impl Into<String>) -> Doc {
+    pub fn text(s: impl Into<std::borrow::Cow<'static, str>>) -> Doc {
         Doc::Text(s.into())
+    }
+
+    /// Text copied from a borrowed string.
+    pub fn owned(s: &str) -> Doc {
+        Doc::Text(std::borrow::Cow::Owned(s.to_string()))
     }
 
     pub fn indent(doc: Doc) -> Doc {
@@ -172,7 +177,7 @@ impl Output {
 mod tests {
     use super::*;
 
-    fn list(items: &[&str]) -> Doc {
+    fn list(items: &[&'static str]) -> Doc {
         let mut inner = vec![Doc::SoftLine];
         for (i, item) in items.iter().enumerate() {
             if i > 0 {

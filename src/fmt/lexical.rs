@@ -88,18 +88,23 @@ pub fn doc_comment_lines(text: &str, width: usize) -> Option<Vec<String>> {
     }
     let room = width.saturating_sub(4).max(20);
     let mut lines: Vec<String> = Vec::new();
-    let mut line = String::new();
+    let mut line = String::from("/// ");
+    let mut length = 0;
     for word in text.split(' ') {
-        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > room {
-            lines.push(std::mem::take(&mut line));
+        let word_length = word.chars().count();
+        if length > 0 && length + 1 + word_length > room {
+            lines.push(std::mem::replace(&mut line, String::from("/// ")));
+            length = 0;
         }
-        if !line.is_empty() {
+        if length > 0 {
             line.push(' ');
+            length += 1;
         }
         line.push_str(word);
+        length += word_length;
     }
     lines.push(line);
-    Some(lines.into_iter().map(|l| format!("/// {l}")).collect())
+    Some(lines)
 }
 
 #[cfg(test)]

@@ -91,7 +91,7 @@ impl Trivia for SourceTrivia<'_> {
 }
 
 /// Trivia the decompiler states for the tree it builds (positions are its own counter).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct StatedTrivia {
     pub comments: Vec<Comment>,
     pub blank_before: HashSet<u32>,

@@ -80,9 +80,18 @@ impl Raiser {
 
     /// A comparison: idiomatic, else plain, else raw JSON.
     fn leaf_cond(&mut self, condition: &Condition, scope: &Scope<'_>) -> Cond {
+        // A static field against a value: the path and the value are each checked as they are
+        // built, so the comparison needs no check of its own.
+        if let Condition::Field { field: field @ Field { name: FieldName::Static(_), .. }, op, value, .. } = condition {
+            if let Some(syntax) = self.field_compare(field, *op, value, scope, false, true) {
+                return syntax;
+            }
+        }
         for conservative in [false, true] {
             let syntax = match condition {
-                Condition::Field { field, op, value, .. } => self.field_compare(field, *op, value, scope, conservative),
+                Condition::Field { field, op, value, .. } => {
+                    self.field_compare(field, *op, value, scope, conservative, false)
+                }
                 Condition::Value { value, op, rhs, .. } => self.value_compare(value, *op, rhs, scope, conservative),
                 _ => None,
             };
@@ -102,6 +111,7 @@ impl Raiser {
         value: &Expr,
         scope: &Scope<'_>,
         conservative: bool,
+        checked: bool,
     ) -> Option<Cond> {
         let start = self.open();
         let lhs = match &field.name {
@@ -120,7 +130,10 @@ impl Raiser {
                 }
             }
         };
-        self.compare(start, lhs, op, value, scope, conservative)
+        if checked && !matches!(lhs, Operand::Field(_)) && !matches!(&field.name, FieldName::Static(_)) {
+            return None;
+        }
+        self.compare(start, lhs, op, value, scope, conservative, checked)
     }
 
     /// `field(<name>)` on the left of a comparison.
@@ -148,7 +161,7 @@ impl Raiser {
             && scope.bindings.iter().any(|b| matches!(b, Binding::Value { name } if name == variable))
             && let Some(path) = self.field_path(Want::Current(variable), scope, false)
         {
-            return self.compare(start, Operand::Field(path), op, rhs, scope, conservative);
+            return self.compare(start, Operand::Field(path), op, rhs, scope, conservative, false);
         }
         let syntax = self.expr(value, scope, Position::Value, conservative)?;
         let lhs = if starts_condition(&syntax) {
@@ -158,7 +171,7 @@ impl Raiser {
             let callee = self.name("value");
             tree::Expr::Call { name: callee, args: vec![syntax], span: self.close(wrapper_start) }
         };
-        self.compare(start, Operand::Value(lhs), op, rhs, scope, conservative)
+        self.compare(start, Operand::Value(lhs), op, rhs, scope, conservative, false)
     }
 
     /// `lhs op rhs` (`lhs exists` / `lhs notExists` for `exists`).
@@ -170,11 +183,13 @@ impl Raiser {
         rhs: &Expr,
         scope: &Scope<'_>,
         conservative: bool,
+        checked: bool,
     ) -> Option<Cond> {
         let (kind, negated) = op_kind(op.kind);
         let (negated, rhs) = match (op.kind, rhs) {
             (OperatorKind::Exists, Expr::Bool(b, _)) => (!b, None),
             (OperatorKind::Exists, _) => return None,
+            _ if checked => (negated, Some(self.value_expr(rhs, scope, Position::Expr))),
             _ => (negated, Some(self.expr(rhs, scope, Position::Expr, conservative)?)),
         };
         let op = Op { kind, negated, span: self.leaf() };
@@ -276,7 +291,7 @@ impl Raiser {
         };
         let condition = count.condition.as_ref().map(|c| Box::new(self.where_cond(c, &inner)));
         let count = tree::Count { binding, source, condition: condition.map(|c| *c), span: self.close(count_start) };
-        self.compare(start, Operand::Count(Box::new(count)), op, rhs, scope, false)
+        self.compare(start, Operand::Count(Box::new(count)), op, rhs, scope, false, false)
     }
 }
 

@@ -268,10 +268,14 @@ impl Raiser {
     }
 }
 
-/// Plain JSON values, whose syntax needs no checking.
+/// Expressions whose syntax is right by construction: JSON values, parameters, and fields or
+/// count variables (whose paths are checked as they are chosen). Calls, member and index
+/// access are checked (interpolation, keyword names and postfix bases are easy to get wrong).
 fn is_plain(expr: &Expr) -> bool {
     match expr {
-        Expr::Null(_) | Expr::Bool(..) | Expr::Number(..) | Expr::String(..) => true,
+        Expr::Null(_) | Expr::Bool(..) | Expr::Number(..) | Expr::String(..) | Expr::Current(..) => true,
+        Expr::Param(name) => lexical::is_param_name(&name.value),
+        Expr::Field(field) => matches!(field.name, FieldName::Static(_)),
         Expr::Array(items, _) => items.iter().all(is_plain),
         Expr::Object(entries, _) => entries.iter().all(|(_, v)| is_plain(v)),
         _ => false,

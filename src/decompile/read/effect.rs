@@ -20,7 +20,7 @@ pub(super) fn then(r: &mut Reader, value: &Value<'_>, params: &[Parameter]) -> O
     for prop in r.unique(object) {
         let key = prop_name(prop);
         match key.to_ascii_lowercase().as_str() {
-            "effect" => effect = r.at_key(key, |r| effect_value(r, &prop.value)),
+            "effect" => effect = r.at_prop(prop, |r| effect_value(r, &prop.value)),
             "details" => details = Some(prop),
             _ => {
                 let span = r.prop_span(prop);
@@ -41,7 +41,7 @@ pub(super) fn then(r: &mut Reader, value: &Value<'_>, params: &[Parameter]) -> O
         EffectValue::Literal(_) => None,
     });
     let details =
-        details.map(|prop| r.at_key(prop_name(prop), |r| self::details(r, &prop.value, &mut kind, literal_kind)));
+        details.map(|prop| r.at_prop(prop, |r| self::details(r, &prop.value, &mut kind, literal_kind)));
     Some(Effect { value, kind, details, span })
 }
 
@@ -142,8 +142,8 @@ fn append(r: &mut Reader, array: &Array<'_>) -> Option<Vec<DetailEntry>> {
                 _ => return None,
             };
             let Value::StringLit(lit) = &field.value else { return None };
-            let field = r.at_key(prop_name(field), |r| r.field(lit));
-            let value = r.at_key(prop_name(value), |r| r.expr(&value.value));
+            let field = r.at_prop(field, |r| r.field(lit));
+            let value = r.at_prop(value, |r| r.expr(&value.value));
             Some(Operation {
                 kind: OperationKind::AddOrReplace,
                 field,
@@ -184,8 +184,7 @@ fn kind_from_shape(object: &Object<'_>) -> Option<EffectKind> {
 fn object_details(r: &mut Reader, object: &Object<'_>, kind: Option<EffectKind>) -> Vec<DetailEntry> {
     let mut entries = Vec::with_capacity(object.properties.len());
     for prop in r.unique(object) {
-        let key = prop_name(prop);
-        r.at_key(key, |r| detail(r, prop, kind, &mut entries));
+        r.at_prop(prop, |r| detail(r, prop, kind, &mut entries));
     }
     entries
 }
@@ -262,10 +261,10 @@ fn operation(r: &mut Reader, element: &Value<'_>) -> Option<Operation> {
     };
     let Value::StringLit(field) = &find("field")?.value else { return None };
     let field = r.at_key("field", |r| r.field(field));
-    let value = find("value").map(|p| r.at_key(prop_name(p), |r| r.expr(&p.value)));
+    let value = find("value").map(|p| r.at_prop(p, |r| r.expr(&p.value)));
     if value.is_some() == (kind == OperationKind::Remove) {
         return None;
     }
-    let condition = find("condition").map(|p| r.at_key(prop_name(p), |r| r.expr(&p.value)));
+    let condition = find("condition").map(|p| r.at_prop(p, |r| r.expr(&p.value)));
     Some(Operation { kind, field, value, condition, span: r.span(element) })
 }

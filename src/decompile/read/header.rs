@@ -16,7 +16,7 @@ pub(super) fn policy(r: &mut Reader, properties: &Object<'_>, name: Spanned<Stri
     let mut header = self::header(r, properties, name, span, &handled);
     let mode = mode(r, properties);
     let rule = get(properties, "policyRule")?;
-    let (condition, effect) = r.at_key(prop_name(rule), |r| rule::policy_rule(r, &rule.value, &header.parameters))?;
+    let (condition, effect) = r.at_prop(rule, |r| rule::policy_rule(r, &rule.value, &header.parameters))?;
     header.span = span;
     Some(Policy { header, mode, condition, effect })
 }
@@ -38,14 +38,14 @@ pub(super) fn header(
         let lower = key.to_ascii_lowercase();
         match lower.as_str() {
             "displayname" | "description" => text_property(r, &mut header, prop),
-            "metadata" => r.at_key(key, |r| metadata(r, &mut header, prop, top_version)),
-            "parameters" => r.at_key(key, |r| parameters(r, &mut header, prop)),
+            "metadata" => r.at_prop(prop, |r| metadata(r, &mut header, prop, top_version)),
+            "parameters" => r.at_prop(prop, |r| parameters(r, &mut header, prop)),
             "version" => {}
             _ if READ_ONLY.iter().any(|k| k.eq_ignore_ascii_case(key)) => {}
             _ if handled.iter().any(|k| k.eq_ignore_ascii_case(key)) => {}
             _ => {
                 let extra = r.extra(prop);
-                r.at_key(key, |r| r.kept(extra.1.span(), &format!("`{key}` is not a property gavel knows")));
+                r.at_prop(prop, |r| r.kept(extra.1.span(), &format!("`{key}` is not a property gavel knows")));
                 header.extra.push(extra);
             }
         }
@@ -114,7 +114,7 @@ pub(super) fn mode(r: &mut Reader, properties: &Object<'_>) -> Spanned<Mode> {
         return Spanned::new(Mode::All, empty_span(r));
     };
     let Some(text) = r.string_value(&prop.value) else {
-        r.at_key(prop_name(prop), |r| r.unexpected(&prop.value, "a mode string such as \"All\""));
+        r.at_prop(prop, |r| r.unexpected(&prop.value, "a mode string such as \"All\""));
         return Spanned::new(Mode::All, r.span(&prop.value));
     };
     let mode = if text.value.eq_ignore_ascii_case("all") {
@@ -140,7 +140,7 @@ fn parameters(r: &mut Reader, header: &mut Header, prop: &ObjectProp<'_>) {
 pub(super) fn az_parameters(r: &mut Reader, object: &Object<'_>) -> Vec<Parameter> {
     let mut parameters = Vec::with_capacity(object.properties.len());
     for param in r.unique(object) {
-        parameters.push(r.at_key(prop_name(param), |r| parameter(r, param)));
+        parameters.push(r.at_prop(param, |r| parameter(r, param)));
     }
     parameters
 }
@@ -169,12 +169,12 @@ fn parameter(r: &mut Reader, prop: &ObjectProp<'_>) -> Parameter {
         let key = prop_name(entry).to_ascii_lowercase();
         match key.as_str() {
             "type" => parameter_type(r, &mut param, entry),
-            "metadata" => r.at_key(prop_name(entry), |r| parameter_metadata(r, &mut param, entry)),
-            "defaultvalue" => param.default = Some(r.at_key(prop_name(entry), |r| r.raw_expr(&entry.value))),
+            "metadata" => r.at_prop(entry, |r| parameter_metadata(r, &mut param, entry)),
+            "defaultvalue" => param.default = Some(r.at_prop(entry, |r| r.raw_expr(&entry.value))),
             "allowedvalues" if matches!(entry.value, Value::Array(_)) => {
-                param.allowed = Some(r.at_key(prop_name(entry), |r| r.raw_expr(&entry.value)));
+                param.allowed = Some(r.at_prop(entry, |r| r.raw_expr(&entry.value)));
             }
-            "schema" => param.schema = Some(r.at_key(prop_name(entry), |r| r.raw_expr(&entry.value))),
+            "schema" => param.schema = Some(r.at_prop(entry, |r| r.raw_expr(&entry.value))),
             _ => param.extra.push(r.extra(entry)),
         }
     }

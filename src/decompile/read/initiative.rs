@@ -20,9 +20,9 @@ pub(super) fn initiative(
     for prop in r.first_of_each(properties, false) {
         let key = prop_name(prop);
         match (key.to_ascii_lowercase().as_str(), &prop.value) {
-            ("policydefinitions", Value::Array(array)) => members = r.at_key(key, |r| self::members(r, array)),
+            ("policydefinitions", Value::Array(array)) => members = r.at_prop(prop, |r| self::members(r, array)),
             ("policydefinitiongroups", Value::Array(array)) if !array.elements.is_empty() => {
-                match r.at_key(key, |r| self::groups(r, array)) {
+                match r.at_prop(prop, |r| self::groups(r, array)) {
                     Some(read) => groups = read,
                     None => header.extra.push(r.extra(prop)),
                 }
@@ -87,7 +87,7 @@ fn member(r: &mut Reader, value: &Value<'_>) -> Option<Member> {
     let mut has_id = false;
     for prop in r.unique(object) {
         let key = prop_name(prop);
-        let read = r.at_key(key, |r| member_property(r, &mut member, prop));
+        let read = r.at_prop(prop, |r| member_property(r, &mut member, prop));
         has_id |= read && key.eq_ignore_ascii_case("policyDefinitionId");
         if !read {
             member.extra.push(r.extra(prop));
@@ -131,7 +131,7 @@ fn member_parameters(r: &mut Reader, object: &Object<'_>) -> Option<Vec<(Spanned
         if prop_name(value) != "value" {
             return None;
         }
-        let expr = r.at_key(prop_name(prop), |r| r.at_key("value", |r| r.expr(&value.value)));
+        let expr = r.at_prop(prop, |r| r.at_key("value", |r| r.expr(&value.value)));
         parameters.push((r.key(prop), expr));
     }
     Some(parameters)

@@ -59,13 +59,16 @@ pub fn read_json_input(input: &JsonInput<'_>) -> (Vec<Definition>, Vec<Diagnosti
     (definitions, reader.diagnostics)
 }
 
+/// A step of the JSON path, kept without copying: a key's range in the text, a fixed key,
+/// or a list index. Turned into text only for a diagnostic.
 #[derive(Debug, Clone)]
 enum Segment {
-    Key(String),
+    Key(usize, usize),
+    Static(&'static str),
     Index(usize),
 }
 
-pub(crate) struct Reader {
+pub(crate) struct Reader<'a> {
     file: FileId,
     /// Bytes before the parsed text (a byte-order mark).
     offset: usize,
@@ -74,18 +77,18 @@ pub(crate) struct Reader {
     path: Vec<Segment>,
     pub(crate) diagnostics: Vec<Diagnostic>,
     /// The raw JSON text, to tell whether a string had escapes.
-    text: String,
+    text: &'a str,
 }
 
-impl Reader {
-    fn new(source: JsonSource<'_>) -> Reader {
+impl<'a> Reader<'a> {
+    fn new(source: JsonSource<'a>) -> Reader<'a> {
         Reader {
             file: source.file,
             offset: 0,
             arm: false,
             path: Vec::new(),
             diagnostics: Vec::new(),
-            text: source.text.to_string(),
+            text: source.text,
         }
     }
 
@@ -183,7 +186,7 @@ impl Reader {
     fn definition_envelope(&mut self, object: &Object<'_>, name_hint: Option<&str>) -> Option<Definition> {
         let name = self.definition_name(object, name_hint);
         match get(object, "properties") {
-            Some(prop) if !is_definition_body(object) => self.at_key(prop_name(prop), |r| match &prop.value {
+            Some(prop) if !is_definition_body(object) => self.at_prop(prop, |r| match &prop.value {
                 Value::Object(properties) => r.definition(properties, name, object),
                 other => {
                     r.unexpected(other, "an object");
@@ -246,8 +249,20 @@ impl Reader {
 
     // ------------------------------------------------------------ paths and reports
 
-    pub(crate) fn at_key<T>(&mut self, key: &str, f: impl FnOnce(&mut Self) -> T) -> T {
-        self.path.push(Segment::Key(key.to_string()));
+    /// Runs `f` one key deeper in the JSON path.
+    pub(crate) fn at_prop<T>(&mut self, prop: &ObjectProp<'_>, f: impl FnOnce(&mut Self) -> T) -> T {
+        let range = match &prop.name {
+            jsonc_parser::ast::ObjectPropName::String(lit) => lit.range,
+            jsonc_parser::ast::ObjectPropName::Word(word) => word.range,
+        };
+        self.path.push(Segment::Key(self.offset + range.start, self.offset + range.end));
+        let result = f(self);
+        self.path.pop();
+        result
+    }
+
+    pub(crate) fn at_key<T>(&mut self, key: &'static str, f: impl FnOnce(&mut Self) -> T) -> T {
+        self.path.push(Segment::Static(key));
         let result = f(self);
         self.path.pop();
         result
@@ -264,13 +279,22 @@ impl Reader {
     pub(crate) fn path_text(&self) -> String {
         let mut text = String::from("$");
         for segment in &self.path {
-            match segment {
-                Segment::Key(key) if is_plain_key(key) => {
-                    text.push('.');
-                    text.push_str(key);
+            let key = match segment {
+                Segment::Key(start, end) => {
+                    let raw = self.text.get(*start..*end).unwrap_or_default();
+                    raw.strip_prefix('"').and_then(|k| k.strip_suffix('"')).unwrap_or(raw)
                 }
-                Segment::Key(key) => text.push_str(&format!("[{key:?}]")),
-                Segment::Index(i) => text.push_str(&format!("[{i}]")),
+                Segment::Static(key) => key,
+                Segment::Index(i) => {
+                    text.push_str(&format!("[{i}]"));
+                    continue;
+                }
+            };
+            if is_plain_key(key) {
+                text.push('.');
+                text.push_str(key);
+            } else {
+                text.push_str(&format!("[{key:?}]"));
             }
         }
         text
@@ -373,7 +397,7 @@ impl Reader {
                 let mut entries = Vec::with_capacity(object.properties.len());
                 for prop in self.unique(object) {
                     let key = self.key(prop);
-                    entries.push((key, self.at_key(prop_name(prop), |r| r.expr(&prop.value))));
+                    entries.push((key, self.at_prop(prop, |r| r.expr(&prop.value))));
                 }
                 Expr::Object(entries, span)
             }
@@ -478,13 +502,13 @@ impl Reader {
 
     /// The properties of an object, first of each name (ignoring case, as Azure reads keys);
     /// later duplicates are reported.
-    pub(crate) fn unique<'b, 'a>(&mut self, object: &'b Object<'a>) -> Vec<&'b ObjectProp<'a>> {
+    pub(crate) fn unique<'b, 'j>(&mut self, object: &'b Object<'j>) -> Vec<&'b ObjectProp<'j>> {
         self.first_of_each(object, true)
     }
 
     /// [`Reader::unique`] for an object that has been reported already.
-    pub(crate) fn first_of_each<'b, 'a>(&mut self, object: &'b Object<'a>, report: bool) -> Vec<&'b ObjectProp<'a>> {
-        let mut seen: Vec<&'b ObjectProp<'a>> = Vec::with_capacity(object.properties.len());
+    pub(crate) fn first_of_each<'b, 'j>(&mut self, object: &'b Object<'j>, report: bool) -> Vec<&'b ObjectProp<'j>> {
+        let mut seen: Vec<&'b ObjectProp<'j>> = Vec::with_capacity(object.properties.len());
         for prop in &object.properties {
             if seen.iter().any(|p| prop_name(p).eq_ignore_ascii_case(prop_name(prop))) {
                 if !report {
@@ -503,7 +527,7 @@ impl Reader {
     /// `(key, value)` extras for keys kept verbatim.
     pub(crate) fn extra(&mut self, prop: &ObjectProp<'_>) -> (Spanned<String>, Expr) {
         let key = self.key(prop);
-        let value = self.at_key(prop_name(prop), |r| r.raw_expr(&prop.value));
+        let value = self.at_prop(prop, |r| r.raw_expr(&prop.value));
         (key, value)
     }
 

@@ -19,8 +19,8 @@ pub(super) fn policy_rule(r: &mut Reader, value: &Value<'_>, params: &[Parameter
     for prop in r.unique(rule) {
         let key = prop_name(prop);
         match key.to_ascii_lowercase().as_str() {
-            "if" => condition = Some(r.at_key(key, |r| self::condition(r, &prop.value))),
-            "then" => effect = r.at_key(key, |r| effect::then(r, &prop.value, params)),
+            "if" => condition = Some(r.at_prop(prop, |r| self::condition(r, &prop.value))),
+            "then" => effect = r.at_prop(prop, |r| effect::then(r, &prop.value, params)),
             _ => {
                 let span = r.prop_span(prop);
                 let message = format!("{}: `{key}` is not part of a policy rule", r.path_text());
@@ -72,7 +72,7 @@ pub(super) fn condition(r: &mut Reader, value: &Value<'_>) -> Condition {
     match (keys.as_slice(), first) {
         ([k], Some(prop)) if k == "allof" || k == "anyof" => logical(r, prop, k == "allof", value),
         ([k], Some(prop)) if k == "not" => {
-            let inner = r.at_key(prop_name(prop), |r| condition(r, &prop.value));
+            let inner = r.at_prop(prop, |r| condition(r, &prop.value));
             Condition::Not { inner: Box::new(inner), span }
         }
         _ => comparison(r, &props, value),
@@ -82,10 +82,10 @@ pub(super) fn condition(r: &mut Reader, value: &Value<'_>) -> Condition {
 fn logical(r: &mut Reader, prop: &ObjectProp<'_>, all: bool, whole: &Value<'_>) -> Condition {
     let span = r.span(whole);
     let Value::Array(array) = &prop.value else {
-        r.at_key(prop_name(prop), |r| r.kept(span, "a logical operator without a list"));
+        r.at_prop(prop, |r| r.kept(span, "a logical operator without a list"));
         return Condition::Raw { value: r.raw(whole), span };
     };
-    let items = r.at_key(prop_name(prop), |r| {
+    let items = r.at_prop(prop, |r| {
         let mut items = Vec::with_capacity(array.elements.len());
         for (i, element) in array.elements.iter().enumerate() {
             items.push(r.at_index(i, |r| condition(r, element)));
@@ -111,11 +111,11 @@ fn comparison(r: &mut Reader, props: &[&ObjectProp<'_>], whole: &Value<'_>) -> C
         return Condition::Raw { value: r.raw(whole), span };
     };
     let op = Operator { kind, span: r.key(operator).span };
-    let rhs = r.at_key(prop_name(operator), |r| operand(r, &operator.value, kind));
+    let rhs = r.at_prop(operator, |r| operand(r, &operator.value, kind));
     match prop_name(subject).to_ascii_lowercase().as_str() {
         "field" => match &subject.value {
             Value::StringLit(lit) => {
-                let field = r.at_key(prop_name(subject), |r| r.field(lit));
+                let field = r.at_prop(subject, |r| r.field(lit));
                 Condition::Field { field, op, value: rhs, span }
             }
             _ => {
@@ -124,10 +124,10 @@ fn comparison(r: &mut Reader, props: &[&ObjectProp<'_>], whole: &Value<'_>) -> C
             }
         },
         "value" => {
-            let value = r.at_key(prop_name(subject), |r| r.expr(&subject.value));
+            let value = r.at_prop(subject, |r| r.expr(&subject.value));
             Condition::Value { value, op, rhs, span }
         }
-        _ => match r.at_key(prop_name(subject), |r| count(r, &subject.value)) {
+        _ => match r.at_prop(subject, |r| count(r, &subject.value)) {
             Some(count) => Condition::Count { count: Box::new(count), op, rhs, span },
             None => Condition::Raw { value: r.raw(whole), span },
         },
@@ -162,17 +162,17 @@ fn count(r: &mut Reader, value: &Value<'_>) -> Option<Count> {
         r.kept(span, "a count with keys gavel does not know");
         return None;
     }
-    let condition = get_prop("where").map(|prop| r.at_key(prop_name(prop), |r| condition(r, &prop.value)));
+    let condition = get_prop("where").map(|prop| r.at_prop(prop, |r| condition(r, &prop.value)));
     let source = match (get_prop("field"), get_prop("value"), get_prop("name")) {
         (Some(field), None, None) => match &field.value {
-            Value::StringLit(lit) => CountSource::Field(r.at_key(prop_name(field), |r| r.field(lit))),
+            Value::StringLit(lit) => CountSource::Field(r.at_prop(field, |r| r.field(lit))),
             _ => {
                 r.kept(span, "a count field that is not a string");
                 return None;
             }
         },
         (None, Some(value), name) => {
-            let expr = r.at_key(prop_name(value), |r| r.expr(&value.value));
+            let expr = r.at_prop(value, |r| r.expr(&value.value));
             let name = match name {
                 None => None,
                 Some(prop) => match r.string_value(&prop.value) {

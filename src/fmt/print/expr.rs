@@ -16,7 +16,7 @@ impl Printer<'_> {
                 let args = self.list("(", ")", false, args, |e| e.span(), close_of(*span), false, |p, e| p.expr(e));
                 // Arguments stay on the line: a tower of nested calls reads worse than a long
                 // line (they still break around comments).
-                Doc::concat([Doc::text(&name.text), flatten(args)])
+                Doc::concat([Doc::owned(&name.text), flatten(args)])
             }
             Expr::Member { base, name, .. } => Doc::concat([self.expr(base), Doc::text(format!(".{}", name.text))]),
             Expr::Index { base, index, .. } => {
@@ -50,7 +50,7 @@ impl Printer<'_> {
 
     pub(super) fn path(&mut self, path: &Path) -> Doc {
         let mut parts = vec![match &path.head {
-            PathHead::Name(name) | PathHead::Alias(name) => Doc::text(&name.text),
+            PathHead::Name(name) | PathHead::Alias(name) => Doc::owned(&name.text),
         }];
         for segment in &path.segments {
             parts.push(match segment {
@@ -67,7 +67,7 @@ impl Printer<'_> {
         if self.trivia.quoted(key) || !lexical::is_any_name(&key.text) {
             Doc::text(format!("\"{}\"", key.text))
         } else {
-            Doc::text(&key.text)
+            Doc::owned(&key.text)
         }
     }
 
@@ -76,8 +76,8 @@ impl Printer<'_> {
     #[allow(clippy::too_many_arguments)]
     fn list<T>(
         &mut self,
-        open: &str,
-        close: &str,
+        open: &'static str,
+        close: &'static str,
         spaced: bool,
         items: &[T],
         span_of: impl Fn(&T) -> Span,
@@ -86,7 +86,9 @@ impl Printer<'_> {
         mut print: impl FnMut(&mut Self, &T) -> Doc,
     ) -> Doc {
         let edge = if spaced { Doc::Line } else { Doc::SoftLine };
-        let mut inner = vec![edge.clone()];
+        // An object written across lines stays so; the mark goes first, so that measuring
+        // the group stops at once.
+        let mut inner = if broken && !items.is_empty() { vec![Doc::BreakParent, edge.clone()] } else { vec![edge.clone()] };
         let mut commented = false;
         for (i, item) in items.iter().enumerate() {
             let span = span_of(item);
@@ -118,8 +120,8 @@ impl Printer<'_> {
         if items.is_empty() && rest.is_empty() {
             return Doc::text(format!("{open}{close}"));
         }
-        // A comment must end its line; an object written across lines stays so.
-        if commented || !rest.is_empty() || (broken && !items.is_empty()) {
+        // A comment must end its line.
+        if commented || !rest.is_empty() {
             inner.push(Doc::BreakParent);
         }
         Doc::group(Doc::concat([Doc::text(open), Doc::indent(Doc::concat(inner)), edge, Doc::text(close)]))
@@ -147,14 +149,14 @@ pub fn json_doc(value: &serde_json::Value) -> Doc {
             Doc::group(Doc::concat([Doc::text("["), Doc::indent(Doc::concat(inner)), Doc::SoftLine, Doc::text("]")]))
         }
         Value::Object(map) => {
-            let mut inner = vec![Doc::Line];
+            // The break mark first, so that measuring the group stops at once.
+            let mut inner = vec![Doc::BreakParent, Doc::Line];
             for (i, (key, value)) in map.iter().enumerate() {
                 if i > 0 {
                     inner.extend([Doc::text(","), Doc::Line]);
                 }
                 inner.extend([Doc::text(lexical::quote(key, false)), Doc::text(": "), json_doc(value)]);
             }
-            inner.push(Doc::BreakParent);
             Doc::group(Doc::concat([Doc::text("{"), Doc::indent(Doc::concat(inner)), Doc::Line, Doc::text("}")]))
         }
     }

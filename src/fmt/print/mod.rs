@@ -65,7 +65,7 @@ impl<'t> Printer<'t> {
     }
 
     fn block(&mut self, keyword: &str, block: &tree::Block) -> Doc {
-        let mut head = vec![Doc::text(format!("{keyword} ")), Doc::text(&block.name.text)];
+        let mut head = vec![Doc::text(format!("{keyword} ")), Doc::owned(&block.name.text)];
         if let Some(display) = &block.display_name {
             head.push(Doc::text(" "));
             head.push(expr::literal(display));
@@ -82,7 +82,7 @@ impl<'t> Printer<'t> {
             BodyItem::When { condition, .. } => Doc::concat([Doc::text("when "), self.cond(condition)]),
             BodyItem::Then(spec) => self.then(spec),
             BodyItem::Group { name, display_name, body, span } => {
-                let mut head = vec![Doc::text("group "), Doc::text(&name.text)];
+                let mut head = vec![Doc::text("group "), Doc::owned(&name.text)];
                 if let Some(display) = display_name {
                     head.push(Doc::text(" "));
                     head.push(expr::literal(display));
@@ -92,7 +92,7 @@ impl<'t> Printer<'t> {
             }
             BodyItem::Member { target, body, span } => {
                 let target = match target {
-                    tree::MemberTarget::Name(name) => Doc::text(&name.text),
+                    tree::MemberTarget::Name(name) => Doc::owned(&name.text),
                     tree::MemberTarget::Id(id) => expr::literal(id),
                 };
                 Doc::concat([Doc::text("policy "), target, self.property_block(body, *span)])
@@ -104,8 +104,8 @@ impl<'t> Printer<'t> {
     /// `key value`, or a flag alone.
     fn property(&mut self, property: &Property) -> Doc {
         match &property.value {
-            Some(value) => Doc::concat([Doc::text(&property.key.text), Doc::text(" "), self.expr(value)]),
-            None => Doc::text(&property.key.text),
+            Some(value) => Doc::concat([Doc::owned(&property.key.text), Doc::text(" "), self.expr(value)]),
+            None => Doc::owned(&property.key.text),
         }
     }
 
@@ -125,7 +125,7 @@ impl<'t> Printer<'t> {
             head.push(expr::literal(display));
         }
         head.push(Doc::text(": "));
-        head.push(Doc::text(&param.ty.text));
+        head.push(Doc::owned(&param.ty.text));
         if let Some(default) = &param.default {
             head.push(Doc::text(" = "));
             head.push(self.expr(default));
@@ -142,7 +142,7 @@ impl<'t> Printer<'t> {
     fn then(&mut self, spec: &tree::EffectSpec) -> Doc {
         let mut parts = vec![Doc::text("then ")];
         parts.push(match &spec.effect {
-            tree::EffectRef::Literal(name) => Doc::text(&name.text),
+            tree::EffectRef::Literal(name) => Doc::owned(&name.text),
             tree::EffectRef::Param(name) => Doc::text(format!("${}", name.text)),
         });
         if let Some(kind) = &spec.details_kind {
@@ -251,7 +251,7 @@ fn comment_doc(comment: &Comment) -> Doc {
     if comment.text.starts_with("/*") {
         Doc::Verbatim(comment.text.clone())
     } else {
-        Doc::text(comment.text.trim_end())
+        Doc::owned(comment.text.trim_end())
     }
 }
 
