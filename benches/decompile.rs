@@ -7,6 +7,9 @@
 //!
 //! - decompile: JSON text → gavel text (read, raise with its checks, print), file by file;
 //! - compile: that gavel text → JSON values (parse, lower, check, emit), file by file.
+//!
+//! On a busy machine wall time varies; `GAVEL_BENCH_PHASE=setup|decompile|compile` runs a single
+//! phase once so that `perf stat -e instructions:u` can compare the phases by instructions.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -136,6 +139,14 @@ fn main() {
         }
         emitted
     };
+    // `GAVEL_BENCH_PHASE=setup|decompile|compile` runs one phase once, for counting
+    // instructions (`perf stat -e instructions:u`), which machine load does not change.
+    match std::env::var("GAVEL_BENCH_PHASE").as_deref() {
+        Ok("setup") => return,
+        Ok("decompile") => return drop(std::hint::black_box(decompile_all())),
+        Ok("compile") => return assert_eq!(compile_all(), definitions),
+        _ => {}
+    }
     // The two phases alternate, so that both see the same machine load; the fastest run of
     // each counts.
     let mut decompile_time = Duration::MAX;

@@ -82,11 +82,11 @@ fn too_deep(text: &str) -> Option<usize> {
 
 /// The offset just after the string whose content starts at `i`.
 fn skip_string(bytes: &[u8], mut i: usize) -> usize {
-    while let Some(&b) = bytes.get(i) {
-        match b {
-            b'\\' => i += 2,
-            b'"' => return i + 1,
-            _ => i += 1,
+    // Strings are most of a definition's text: jump from quote or backslash to the next.
+    while let Some(found) = bytes.get(i..).and_then(|rest| memchr::memchr2(b'"', b'\\', rest)) {
+        match bytes.get(i + found) {
+            Some(b'\\') => i += found + 2,
+            _ => return i + found + 1,
         }
     }
     bytes.len()

@@ -49,6 +49,10 @@ pub fn is_number(text: &str) -> bool {
 /// The text of a string literal (without the quotes). With `interpolating`, `$` is escaped
 /// so that the string is not read as an interpolation.
 pub fn escape(text: &str, interpolating: bool) -> String {
+    let plain = |b: &u8| *b >= 0x20 && *b != b'"' && *b != b'\\' && *b != 0x7f && (*b != b'$' || !interpolating);
+    if text.bytes().all(|b| plain(&b)) && !text.contains(|c: char| c.is_control()) {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len() + 2);
     for c in text.chars() {
         match c {

@@ -3,8 +3,6 @@
 //! quoted). The formatter reads them from the source text; the decompiler, whose tree has no
 //! source, states them.
 
-use std::collections::HashSet;
-
 use crate::syntax::lexer::Comment;
 use crate::syntax::span::Span;
 use crate::syntax::tree::Name;
@@ -23,8 +21,8 @@ pub trait Trivia {
     fn quoted(&self, key: &Name) -> bool;
     /// Every comment not printed yet.
     fn take_rest(&mut self) -> Vec<Comment>;
-    /// The source text at `span` (JSON the lexer took in one piece), if there is a source.
-    fn source(&self, span: Span) -> Option<&str>;
+    /// The JSON value the lexer took in one piece at `span`.
+    fn raw_json(&self, span: Span) -> Option<std::borrow::Cow<'_, serde_json::Value>>;
     /// How many comments were handed out.
     fn taken(&self) -> usize;
 }
@@ -81,8 +79,9 @@ impl Trivia for SourceTrivia<'_> {
         self.take_before(u32::MAX)
     }
 
-    fn source(&self, span: Span) -> Option<&str> {
-        self.text.get(span.range())
+    fn raw_json(&self, span: Span) -> Option<std::borrow::Cow<'_, serde_json::Value>> {
+        let text = self.text.get(span.range())?;
+        serde_json::from_str(text).ok().map(std::borrow::Cow::Owned)
     }
 
     fn taken(&self) -> usize {
@@ -90,13 +89,16 @@ impl Trivia for SourceTrivia<'_> {
     }
 }
 
-/// Trivia the decompiler states for the tree it builds (positions are its own counter).
+/// Trivia the decompiler states for the tree it builds. Positions are its own counter, which
+/// only grows, so the position lists are sorted as they are filled.
 #[derive(Debug, Default, Clone)]
 pub struct StatedTrivia {
     pub comments: Vec<Comment>,
-    pub blank_before: HashSet<u32>,
-    pub broken: HashSet<u32>,
-    pub quoted: HashSet<u32>,
+    pub blank_before: Vec<u32>,
+    pub broken: Vec<u32>,
+    pub quoted: Vec<u32>,
+    /// JSON written as it is (deployments, `json { … }`), at the position of its node.
+    pub json: Vec<(u32, serde_json::Value)>,
     next: usize,
 }
 
@@ -114,23 +116,24 @@ impl Trivia for StatedTrivia {
     }
 
     fn blank_before(&self, pos: u32) -> bool {
-        self.blank_before.contains(&pos)
+        self.blank_before.binary_search(&pos).is_ok()
     }
 
     fn broken(&self, span: Span) -> bool {
-        self.broken.contains(&span.start)
+        self.broken.binary_search(&span.start).is_ok()
     }
 
     fn quoted(&self, key: &Name) -> bool {
-        self.quoted.contains(&key.span.start)
+        self.quoted.binary_search(&key.span.start).is_ok()
     }
 
     fn take_rest(&mut self) -> Vec<Comment> {
         self.take_before(u32::MAX)
     }
 
-    fn source(&self, _span: Span) -> Option<&str> {
-        None
+    fn raw_json(&self, span: Span) -> Option<std::borrow::Cow<'_, serde_json::Value>> {
+        let at = self.json.binary_search_by_key(&span.start, |(pos, _)| *pos).ok()?;
+        self.json.get(at).map(|(_, value)| std::borrow::Cow::Borrowed(value))
     }
 
     fn taken(&self) -> usize {

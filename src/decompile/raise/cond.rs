@@ -3,7 +3,7 @@
 
 use super::expr::Position;
 use super::paths::Want;
-use super::{JsonStyle, Raiser};
+use super::Raiser;
 use crate::ast::lower::fields::{Binding, Scope, TOP_LEVEL_FIELDS};
 use crate::ast::{Condition, Count, CountSource, Expr, Field, FieldName, Operator, OperatorKind};
 use crate::catalog::kinds::{self, ResourceKind};
@@ -68,7 +68,7 @@ impl Raiser {
 
     fn raw_cond(&mut self, value: &serde_json::Value) -> Cond {
         let start = self.open();
-        let json = self.raw(value, JsonStyle::Gavel);
+        let json = self.raw(value);
         Cond::Raw(Box::new(json), self.close(start))
     }
 

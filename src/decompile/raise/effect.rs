@@ -2,7 +2,7 @@
 
 use super::expr::Position;
 use super::paths::Want;
-use super::{JsonStyle, Raiser, bare_word};
+use super::{Raiser, bare_word};
 use crate::ast::lower::fields::Scope;
 use crate::ast::{
     DetailEntry, Details, Effect, EffectKind, EffectValue, Expr, FieldName, Operation, OperationKind, Parameter,
@@ -102,26 +102,28 @@ impl Raiser {
                             operations.iter().map(|op| crate::emit::operation(op, append)).collect(),
                         );
                         if append {
-                            items.push(self.raw_item(&json));
+                            items.push(self.raw_item(json));
                         } else {
                             extra.insert("operations".into(), json);
                         }
                     }
                 }
-                DetailEntry::Raw(value) => items.push(self.raw_item(&crate::emit::expr::value(value))),
+                DetailEntry::Raw(value) => items.push(self.raw_item(crate::emit::expr::value(value))),
             }
         }
         if !extra.is_empty() {
             self.comment("// kept as JSON: details gavel has no syntax for");
-            items.push(self.raw_item(&serde_json::Value::Object(extra)));
+            items.push(self.raw_item(serde_json::Value::Object(extra)));
         }
         tree::Details { items, span: self.close(start) }
     }
 
     /// `json …` as a details item.
-    fn raw_item(&mut self, json: &serde_json::Value) -> DetailItem {
-        let value = self.json(json, JsonStyle::Json);
-        DetailItem::Property(self.property("json", Some(value)))
+    fn raw_item(&mut self, json: serde_json::Value) -> DetailItem {
+        let start = self.open();
+        let key = Name { text: "json".into(), span: Span::new(self.file, start as usize, start as usize + 1) };
+        let value = self.raw_json(json);
+        DetailItem::Property(tree::Property { key, value: Some(value), span: self.close(start) })
     }
 
     fn detail_property(
@@ -134,8 +136,14 @@ impl Raiser {
     ) {
         if key == "deployment" {
             // A deployment is an ARM deployment body, taken verbatim: JSON style.
-            let json = self.json(&crate::emit::expr::value(value), JsonStyle::Json);
-            items.push(DetailItem::Property(self.property("deployment", Some(json))));
+            let start = self.open();
+            let key = Name { text: "deployment".into(), span: Span::new(self.file, start as usize, start as usize + 1) };
+            let json = match value {
+                Expr::Raw(json, _) => json.clone(),
+                other => crate::emit::expr::value(other),
+            };
+            let value = self.raw_json(json);
+            items.push(DetailItem::Property(tree::Property { key, value: Some(value), span: self.close(start) }));
             return;
         }
         if !writable_key(key) {

@@ -1,8 +1,8 @@
 //! Expressions: `$param`, interpolation instead of `concat`, field paths, calls; JSON
-//! literals in gavel or JSON style.
+//! literals.
 
 use super::paths::Want;
-use super::{JsonStyle, Raiser};
+use super::Raiser;
 use crate::ast::lower::fields::Scope;
 use crate::ast::{Expr, FieldName};
 use crate::fmt::lexical;
@@ -41,13 +41,13 @@ impl Raiser {
             }
         }
         let json = crate::emit::expr::value(expr);
-        self.raw(&json, JsonStyle::Gavel)
+        self.raw(&json)
     }
 
     /// `json …`: JSON taken verbatim.
-    pub(super) fn raw(&mut self, json: &serde_json::Value, style: JsonStyle) -> tree::Expr {
+    pub(super) fn raw(&mut self, json: &serde_json::Value) -> tree::Expr {
         let start = self.open();
-        let inner = self.json(json, style);
+        let inner = self.json(json);
         tree::Expr::Raw(Box::new(inner), self.close(start))
     }
 
@@ -77,12 +77,12 @@ impl Raiser {
                 let start = self.open();
                 let mut raised = Vec::with_capacity(entries.len());
                 for (key, value) in entries {
-                    let key = self.key(&key.value, JsonStyle::Gavel);
+                    let key = self.key(&key.value);
                     raised.push((key, self.expr(value, scope, Position::Expr, conservative)?));
                 }
                 tree::Expr::Object(raised, self.close(start))
             }
-            Expr::Raw(json, _) => self.raw(json, JsonStyle::Gavel),
+            Expr::Raw(json, _) => self.raw(json),
             Expr::Param(name) if lexical::is_param_name(&name.value) => tree::Expr::Param(self.name(&name.value)),
             Expr::Param(name) => self.call_literal("parameters", &name.value),
             Expr::Field(field) => match &field.name {
@@ -226,8 +226,16 @@ impl Raiser {
         Some(tree::Expr::Literal(Literal { kind: LiteralKind::String(raw), span: self.leaf() }))
     }
 
+    /// JSON written as it is, in JSON style, straight from the value (the printer lays it out
+    /// the way it lays out strict JSON in a source file).
+    pub(super) fn raw_json(&mut self, json: serde_json::Value) -> tree::Expr {
+        let span = self.leaf();
+        self.trivia.json.push((span.start, json));
+        tree::Expr::RawJson(span)
+    }
+
     /// A JSON value as a gavel literal.
-    pub(super) fn json(&mut self, json: &serde_json::Value, style: JsonStyle) -> tree::Expr {
+    pub(super) fn json(&mut self, json: &serde_json::Value) -> tree::Expr {
         use serde_json::Value;
         match json {
             Value::Null => self.literal(LiteralKind::Null),
@@ -239,29 +247,26 @@ impl Raiser {
             Value::String(s) => self.string_expr(s, false),
             Value::Array(items) => {
                 let start = self.open();
-                let items = items.iter().map(|item| self.json(item, style)).collect();
+                let items = items.iter().map(|item| self.json(item)).collect();
                 tree::Expr::Array(items, self.close(start))
             }
             Value::Object(map) => {
                 let start = self.open();
-                if style == JsonStyle::Json && !map.is_empty() {
-                    self.trivia.broken.insert(start);
-                }
                 let mut entries = Vec::with_capacity(map.len());
                 for (key, value) in map {
-                    let key = self.key(key, style);
-                    entries.push((key, self.json(value, style)));
+                    let key = self.key(key);
+                    entries.push((key, self.json(value)));
                 }
                 tree::Expr::Object(entries, self.close(start))
             }
         }
     }
 
-    /// An object key: bare where it is a name (in gavel style), quoted otherwise.
-    pub(super) fn key(&mut self, key: &str, style: JsonStyle) -> Name {
+    /// An object key: bare where it is a name, quoted otherwise.
+    pub(super) fn key(&mut self, key: &str) -> Name {
         let span: Span = self.leaf();
-        if style == JsonStyle::Json || !lexical::is_any_name(key) {
-            self.trivia.quoted.insert(span.start);
+        if !lexical::is_any_name(key) {
+            self.trivia.quoted.push(span.start);
             return Name { text: lexical::escape(key, false), span };
         }
         Name { text: key.to_string(), span }

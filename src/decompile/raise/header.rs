@@ -1,7 +1,7 @@
 //! Policies and initiatives: header properties, parameters, groups and members.
 
 use super::expr::Position;
-use super::{JsonStyle, Raiser};
+use super::Raiser;
 use crate::ast::lower::fields::Scope;
 use crate::ast::{Expr, Group, Header, Initiative, Member, MemberTarget, Mode, ParamType, Parameter, Policy, Spanned};
 use crate::fmt::{DOC_WIDTH, lexical};
@@ -82,7 +82,7 @@ impl Raiser {
                 body.push(BodyItem::Property(self.property(key, None)));
             }
         }
-        if let Some(metadata) = self.entries_object(&header.metadata, JsonStyle::Gavel) {
+        if let Some(metadata) = self.entries_object(&header.metadata) {
             body.push(BodyItem::Property(self.property("metadata", Some(metadata))));
         }
         if let Some(extra) = self.extra(&header.extra, "properties") {
@@ -135,13 +135,13 @@ impl Raiser {
     }
 
     /// `{ key: value, … }` of raw entries (metadata), or nothing when there are none.
-    fn entries_object(&mut self, entries: &[(Spanned<String>, Expr)], style: JsonStyle) -> Option<tree::Expr> {
+    fn entries_object(&mut self, entries: &[(Spanned<String>, Expr)]) -> Option<tree::Expr> {
         if entries.is_empty() {
             return None;
         }
         let map: serde_json::Map<String, serde_json::Value> =
             entries.iter().map(|(k, v)| (k.value.clone(), crate::emit::expr::value(v))).collect();
-        Some(self.json(&serde_json::Value::Object(map), style))
+        Some(self.json(&serde_json::Value::Object(map)))
     }
 
     /// `json { … }` for keys gavel has no syntax for, with a comment saying so.
@@ -153,8 +153,11 @@ impl Raiser {
         if !what.is_empty() {
             self.comment(format!("// kept as JSON: {what} gavel has no syntax for"));
         }
-        let object = self.entries_object(extra, JsonStyle::Json)?;
-        Some(self.property("json", Some(object)))
+        let start = self.open();
+        let key = Name { text: "json".into(), span: Span::new(self.file, start as usize, start as usize + 1) };
+        let map = extra.iter().map(|(k, v)| (k.value.clone(), crate::emit::expr::value(v))).collect();
+        let value = self.raw_json(serde_json::Value::Object(map));
+        Some(Property { key, value: Some(value), span: self.close(start) })
     }
 
     fn parameter(&mut self, param: &Parameter) -> tree::Param {
@@ -182,15 +185,15 @@ impl Raiser {
         }
         for (key, flag) in [("assignPermissions", &param.assign_permissions), ("deprecated", &param.deprecated)] {
             if let Some(flag) = flag {
-                let value = self.json(&serde_json::Value::Bool(flag.value), JsonStyle::Gavel);
+                let value = self.json(&serde_json::Value::Bool(flag.value));
                 attributes.push(self.property(key, Some(value)));
             }
         }
         if let Some(schema) = &param.schema {
-            let value = self.json(&crate::emit::expr::value(schema), JsonStyle::Gavel);
+            let value = self.json(&crate::emit::expr::value(schema));
             attributes.push(self.property("schema", Some(value)));
         }
-        if let Some(metadata) = self.entries_object(&param.metadata, JsonStyle::Gavel) {
+        if let Some(metadata) = self.entries_object(&param.metadata) {
             attributes.push(self.property("metadata", Some(metadata)));
         }
         attributes.extend(self.extra(&param.extra, "parameter keys"));
@@ -214,12 +217,12 @@ impl Raiser {
                     .iter()
                     .map(|item| match item.as_str() {
                         Some(s) if lexical::is_ident(s) => self.word(s),
-                        _ => self.json(item, JsonStyle::Gavel),
+                        _ => self.json(item),
                     })
                     .collect();
                 tree::Expr::Array(items, self.close(start))
             }
-            _ => self.json(&json, JsonStyle::Gavel),
+            _ => self.json(&json),
         }
     }
 
@@ -232,7 +235,7 @@ impl Raiser {
             let key = Name { text: "json".into(), span: Span::new(self.file, start as usize, start as usize + 1) };
             let mut map = serde_json::Map::new();
             map.insert("policyDefinitionGroups".into(), json);
-            let value = self.json(&serde_json::Value::Object(map), JsonStyle::Json);
+            let value = self.raw_json(serde_json::Value::Object(map));
             body.push(BodyItem::Property(Property { key, value: Some(value), span: self.close(start) }));
             return;
         }
@@ -301,7 +304,7 @@ impl Raiser {
         let start = self.open();
         let mut entries = Vec::with_capacity(parameters.len());
         for (key, value) in parameters {
-            let key = self.key(&key.value, JsonStyle::Gavel);
+            let key = self.key(&key.value);
             entries.push((key, self.value_expr(value, scope, Position::Expr)));
         }
         tree::Expr::Object(entries, self.close(start))

@@ -8,7 +8,7 @@
 //! construct is written as raw JSON with `json …`, which always reads back as it was.
 //!
 //! The tree has no source text, so positions come from a counter that follows print order;
-//! comments, empty lines and JSON-style objects are stated in [`StatedTrivia`] at those
+//! comments, empty lines and raw JSON are stated in [`StatedTrivia`] at those
 //! positions.
 
 mod cond;
@@ -46,15 +46,6 @@ pub fn raise(
     (tree::File { items }, raiser.trivia, raiser.diagnostics)
 }
 
-/// How strings and objects of a JSON literal are written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum JsonStyle {
-    /// gavel style: bare keys where they are names, objects broken only when long.
-    Gavel,
-    /// JSON style (deployments, raw JSON): quoted keys, one key per line.
-    Json,
-}
-
 pub(crate) struct Raiser {
     file: FileId,
     pos: u32,
@@ -83,7 +74,7 @@ impl Raiser {
     fn tick(&mut self) -> u32 {
         self.pos += 2;
         if std::mem::take(&mut self.blank_next) {
-            self.trivia.blank_before.insert(self.pos);
+            self.trivia.blank_before.push(self.pos);
         }
         self.pos
     }

@@ -17,13 +17,12 @@ pub fn assign(definitions: &[Definition], file_stem: Option<&str>) -> Vec<String
         let mut name = if lexical::is_ident(own) && !is_guid(own) {
             own.clone()
         } else {
-            let from_stem = file_stem.filter(|_| definitions.len() == 1).map(snake_case);
-            let from_display = header.display_name.as_ref().map(|d| snake_case(&d.value));
-            [from_stem, from_display]
-                .into_iter()
-                .flatten()
+            let from_stem = || file_stem.filter(|_| definitions.len() == 1).map(snake_case);
+            let from_display = || header.display_name.as_ref().map(|d| snake_case(&d.value));
+            from_stem()
                 .map(|n| to_ident(&n))
-                .find(|n| !n.is_empty())
+                .filter(|n| !n.is_empty())
+                .or_else(|| from_display().map(|n| to_ident(&n)).filter(|n| !n.is_empty()))
                 .unwrap_or_else(|| fallback(definition).to_string())
         };
         if names.iter().any(|n| n.eq_ignore_ascii_case(&name)) {

@@ -41,11 +41,8 @@ impl Printer<'_> {
     /// Strict JSON the lexer took in one piece (after `json` or `deployment`), laid out the
     /// way the decompiler writes JSON: quoted keys, one key per line.
     fn raw_json(&self, span: Span) -> Doc {
-        let text = self.trivia.source(span).unwrap_or_default();
-        match serde_json::from_str::<serde_json::Value>(text) {
-            Ok(value) => json_doc(&value),
-            Err(_) => Doc::Verbatim(text.trim().to_string()),
-        }
+        // The lexer takes only strict JSON in one piece, so the value is there.
+        self.trivia.raw_json(span).map_or(Doc::text("null"), |value| json_doc(&value))
     }
 
     pub(super) fn path(&mut self, path: &Path) -> Doc {
