@@ -155,9 +155,8 @@ fn main() {
         decompile_time = decompile_time.min(best_of_one(|| std::hint::black_box(decompile_all())));
         compile_time = compile_time.min(best_of_one(|| assert_eq!(compile_all(), definitions)));
     }
-    let (read_time, _) = best_of(|| {
-        work.iter().map(|input| read_json_definitions(FileId(0), &input.text).0.len()).sum::<usize>()
-    });
+    let (read_time, _) =
+        best_of(|| work.iter().map(|input| read_json_definitions(FileId(0), &input.text).0.len()).sum::<usize>());
     let (raise_time, trees) = best_of(|| {
         work.iter()
             .map(|input| {

@@ -1,9 +1,9 @@
 //! Conditions: kind blocks for ML type guards, `all`/`any` blocks, comparisons, counts and
 //! quantifiers.
 
+use super::Raiser;
 use super::expr::Position;
 use super::paths::Want;
-use super::Raiser;
 use crate::ast::lower::fields::{Binding, Scope, TOP_LEVEL_FIELDS};
 use crate::ast::{Condition, Count, CountSource, Expr, Field, FieldName, Operator, OperatorKind};
 use crate::catalog::kinds::{self, ResourceKind};
@@ -82,15 +82,15 @@ impl Raiser {
     fn leaf_cond(&mut self, condition: &Condition, scope: &Scope<'_>) -> Cond {
         // A static field against a value: the path and the value are each checked as they are
         // built, so the comparison needs no check of its own.
-        if let Condition::Field { field: field @ Field { name: FieldName::Static(_), .. }, op, value, .. } = condition {
-            if let Some(syntax) = self.field_compare(field, *op, value, scope, false, true) {
-                return syntax;
-            }
+        if let Condition::Field { field: field @ Field { name: FieldName::Static(_), .. }, op, value, .. } = condition
+            && let Some(syntax) = self.field_compare(field, *op, value, scope, Rhs::Checked)
+        {
+            return syntax;
         }
         for conservative in [false, true] {
             let syntax = match condition {
                 Condition::Field { field, op, value, .. } => {
-                    self.field_compare(field, *op, value, scope, conservative, false)
+                    self.field_compare(field, *op, value, scope, Rhs::built(conservative))
                 }
                 Condition::Value { value, op, rhs, .. } => self.value_compare(value, *op, rhs, scope, conservative),
                 _ => None,
@@ -110,9 +110,9 @@ impl Raiser {
         op: Operator,
         value: &Expr,
         scope: &Scope<'_>,
-        conservative: bool,
-        checked: bool,
+        rhs: Rhs,
     ) -> Option<Cond> {
+        let conservative = rhs == Rhs::Plain;
         let start = self.open();
         let lhs = match &field.name {
             FieldName::Static(name) => {
@@ -130,10 +130,10 @@ impl Raiser {
                 }
             }
         };
-        if checked && !matches!(lhs, Operand::Field(_)) && !matches!(&field.name, FieldName::Static(_)) {
+        if rhs == Rhs::Checked && !matches!(lhs, Operand::Field(_)) && !matches!(&field.name, FieldName::Static(_)) {
             return None;
         }
-        self.compare(start, lhs, op, value, scope, conservative, checked)
+        self.compare(start, lhs, op, value, scope, rhs)
     }
 
     /// `field(<name>)` on the left of a comparison.
@@ -161,7 +161,7 @@ impl Raiser {
             && scope.bindings.iter().any(|b| matches!(b, Binding::Value { name } if name == variable))
             && let Some(path) = self.field_path(Want::Current(variable), scope, false)
         {
-            return self.compare(start, Operand::Field(path), op, rhs, scope, conservative, false);
+            return self.compare(start, Operand::Field(path), op, rhs, scope, Rhs::built(conservative));
         }
         let syntax = self.expr(value, scope, Position::Value, conservative)?;
         let lhs = if starts_condition(&syntax) {
@@ -171,7 +171,7 @@ impl Raiser {
             let callee = self.name("value");
             tree::Expr::Call { name: callee, args: vec![syntax], span: self.close(wrapper_start) }
         };
-        self.compare(start, Operand::Value(lhs), op, rhs, scope, conservative, false)
+        self.compare(start, Operand::Value(lhs), op, rhs, scope, Rhs::built(conservative))
     }
 
     /// `lhs op rhs` (`lhs exists` / `lhs notExists` for `exists`).
@@ -182,15 +182,14 @@ impl Raiser {
         op: Operator,
         rhs: &Expr,
         scope: &Scope<'_>,
-        conservative: bool,
-        checked: bool,
+        mode: Rhs,
     ) -> Option<Cond> {
         let (kind, negated) = op_kind(op.kind);
         let (negated, rhs) = match (op.kind, rhs) {
             (OperatorKind::Exists, Expr::Bool(b, _)) => (!b, None),
             (OperatorKind::Exists, _) => return None,
-            _ if checked => (negated, Some(self.value_expr(rhs, scope, Position::Expr))),
-            _ => (negated, Some(self.expr(rhs, scope, Position::Expr, conservative)?)),
+            _ if mode == Rhs::Checked => (negated, Some(self.value_expr(rhs, scope, Position::Expr))),
+            _ => (negated, Some(self.expr(rhs, scope, Position::Expr, mode == Rhs::Plain)?)),
         };
         let op = Op { kind, negated, span: self.leaf() };
         Some(Cond::Compare { lhs: Box::new(lhs), op, rhs: rhs.map(Box::new), span: self.close(start) })
@@ -291,7 +290,24 @@ impl Raiser {
         };
         let condition = count.condition.as_ref().map(|c| Box::new(self.where_cond(c, &inner)));
         let count = tree::Count { binding, source, condition: condition.map(|c| *c), span: self.close(count_start) };
-        self.compare(start, Operand::Count(Box::new(count)), op, rhs, scope, false, false)
+        self.compare(start, Operand::Count(Box::new(count)), op, rhs, scope, Rhs::Idiomatic)
+    }
+}
+
+/// How the right-hand side of a comparison is built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rhs {
+    /// Idiomatic, checked with the whole comparison.
+    Idiomatic,
+    /// Plain, checked with the whole comparison.
+    Plain,
+    /// Checked on its own (with its own fallbacks).
+    Checked,
+}
+
+impl Rhs {
+    fn built(conservative: bool) -> Rhs {
+        if conservative { Rhs::Plain } else { Rhs::Idiomatic }
     }
 }
 

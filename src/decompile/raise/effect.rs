@@ -137,7 +137,8 @@ impl Raiser {
         if key == "deployment" {
             // A deployment is an ARM deployment body, taken verbatim: JSON style.
             let start = self.open();
-            let key = Name { text: "deployment".into(), span: Span::new(self.file, start as usize, start as usize + 1) };
+            let key =
+                Name { text: "deployment".into(), span: Span::new(self.file, start as usize, start as usize + 1) };
             let json = match value {
                 Expr::Raw(json, _) => json.clone(),
                 other => crate::emit::expr::value(other),

@@ -1,8 +1,8 @@
 //! Expressions: `$param`, interpolation instead of `concat`, field paths, calls; JSON
 //! literals.
 
-use super::paths::Want;
 use super::Raiser;
+use super::paths::Want;
 use crate::ast::lower::fields::Scope;
 use crate::ast::{Expr, FieldName};
 use crate::fmt::lexical;

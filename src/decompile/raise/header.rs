@@ -1,7 +1,7 @@
 //! Policies and initiatives: header properties, parameters, groups and members.
 
-use super::expr::Position;
 use super::Raiser;
+use super::expr::Position;
 use crate::ast::lower::fields::Scope;
 use crate::ast::{Expr, Group, Header, Initiative, Member, MemberTarget, Mode, ParamType, Parameter, Policy, Spanned};
 use crate::fmt::{DOC_WIDTH, lexical};

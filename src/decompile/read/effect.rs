@@ -40,8 +40,7 @@ pub(super) fn then(r: &mut Reader, value: &Value<'_>, params: &[Parameter]) -> O
         EffectValue::Param(name) => kind_from_parameter(params, &name.value),
         EffectValue::Literal(_) => None,
     });
-    let details =
-        details.map(|prop| r.at_prop(prop, |r| self::details(r, &prop.value, &mut kind, literal_kind)));
+    let details = details.map(|prop| r.at_prop(prop, |r| self::details(r, &prop.value, &mut kind, literal_kind)));
     Some(Effect { value, kind, details, span })
 }
 

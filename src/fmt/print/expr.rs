@@ -85,7 +85,8 @@ impl Printer<'_> {
         let edge = if spaced { Doc::Line } else { Doc::SoftLine };
         // An object written across lines stays so; the mark goes first, so that measuring
         // the group stops at once.
-        let mut inner = if broken && !items.is_empty() { vec![Doc::BreakParent, edge.clone()] } else { vec![edge.clone()] };
+        let mut inner =
+            if broken && !items.is_empty() { vec![Doc::BreakParent, edge.clone()] } else { vec![edge.clone()] };
         let mut commented = false;
         for (i, item) in items.iter().enumerate() {
             let span = span_of(item);
