@@ -52,7 +52,8 @@ pub fn run(args: FmtArgs) -> Outcome {
             Ok(formatted) if formatted == text => {}
             Ok(formatted) if args.check => {
                 unformatted += 1;
-                println!("{}", crate::project::display_path(&path).display());
+                let shown = path.strip_prefix(".").unwrap_or(&path);
+                println!("{}", crate::project::display_path(shown).display());
                 let _ = formatted;
             }
             Ok(formatted) => {
