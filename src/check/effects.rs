@@ -2,7 +2,7 @@
 //! details given and the policy's mode, what Modify and Append operations write, and the
 //! `Disabled` switch.
 
-use super::fields::Known;
+use super::fields::{Known, Target};
 use super::values::{Val, find_param, stated_values};
 use super::{Checker, Scope, type_guard};
 use crate::ast::{
@@ -96,7 +96,7 @@ impl<'a> Checker<'a> {
         if let Some(value) = &operation.value {
             self.expr(value, rule);
             if let Some(known) = &known {
-                self.compare_values(known, OperatorKind::Equals, value);
+                self.compare_values(&Target::new(*known, &operation.field), OperatorKind::Equals, value);
             }
         }
         if let Some(condition) = &operation.condition {

@@ -67,6 +67,44 @@ impl<'c> Known<'c> {
     }
 }
 
+/// A resolved field with the name to show for it: what the author wrote.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Target<'a> {
+    pub known: Known<'a>,
+    pub shown: &'a str,
+}
+
+impl<'a> Target<'a> {
+    pub fn new(known: Known<'a>, field: &'a Field) -> Target<'a> {
+        let shown = match (&field.written, &field.name) {
+            (Some(written), _) => written.as_str(),
+            (None, FieldName::Static(name)) => name.as_str(),
+            (None, FieldName::Dynamic(_)) => known.name(),
+        };
+        Target { known, shown }
+    }
+
+    pub fn name(&self) -> &'a str {
+        self.shown
+    }
+
+    pub fn value_type(&self) -> ValueType {
+        self.known.value_type()
+    }
+
+    pub fn enum_values(&self) -> Vec<&'a str> {
+        self.known.enum_values()
+    }
+
+    pub fn enum_open(&self) -> bool {
+        self.known.enum_open()
+    }
+
+    pub fn is_resource_type(&self) -> bool {
+        self.known.is_resource_type()
+    }
+}
+
 impl<'a> Checker<'a> {
     /// A field used as the operand of a condition (or a count source, or an operation target):
     /// resolved, and checked against the resource types the scope pins.
@@ -163,6 +201,9 @@ impl<'a> Checker<'a> {
             return;
         }
         let shown = field.written.as_deref().unwrap_or(name);
+        if self.kind_qualified_in_block(field, name) {
+            return;
+        }
         match split_type(catalog, name) {
             Some((ty, short)) if !short.contains('/') => {
                 if let Some(owners) = owners_of(catalog, short, ty) {
@@ -185,6 +226,34 @@ impl<'a> Checker<'a> {
                 self.report_unknown(field, name, format!("unknown alias `{shown}`"), suggestion, tail);
             }
         }
+    }
+
+    /// `compute.x` inside a `workspace { … }` block reads as the workspace's `compute.x`: kind
+    /// blocks make names relative to their kind, before kind-qualified names.
+    fn kind_qualified_in_block(&mut self, field: &Field, name: &str) -> bool {
+        let Some((head, rest)) = field.written.as_deref().and_then(|w| w.split_once('.')) else {
+            return false;
+        };
+        let Some(kind) = kinds::kind_by_name(head) else {
+            return false;
+        };
+        let Some(alias) = self.cx.catalog.lookup_short(kind.resource_type, rest) else {
+            return false;
+        };
+        let block = split_type(self.cx.catalog, name).map(|(ty, _)| describe_type(ty.name())).unwrap_or_default();
+        self.report(
+            Diagnostic::new(
+                Code::FieldOfOtherKind,
+                field.span,
+                format!("`{head}.{rest}` is read as a field of the enclosing {block} block, not of `{head}`"),
+            )
+            .with_help(format!(
+                "inside a kind block names are relative to its kind; a condition on a {head} belongs outside the block, \
+                 or write the full alias `{}`",
+                alias.name()
+            )),
+        );
+        true
     }
 
     fn report_unknown(&mut self, field: &Field, name: &str, message: String, suggestion: Option<&str>, query: &str) {
@@ -227,7 +296,7 @@ impl<'a> Checker<'a> {
         let first = owners.first().map(|a| a.resource_type()).unwrap_or_default();
         diagnostic = match kinds::kind_by_type(first) {
             Some(kind) if field.written.is_some() => diagnostic.with_help(format!(
-                "{} has it: write it inside `{kind} {{ … }}`, or as `{kind}.{short}`",
+                "{} has it: write it inside `{kind} {{ … }}`, or as `{kind}.{short}` outside any kind block",
                 owner_names.join(", "),
                 kind = kind.name
             )),

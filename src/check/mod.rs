@@ -230,7 +230,7 @@ impl<'a> Checker<'a> {
         let known = self.condition_field(field, scope);
         self.operands(op, value);
         if let Some(known) = &known {
-            self.compare_values(known, op.kind, value);
+            self.compare_values(&fields::Target::new(*known, field), op.kind, value);
         }
         self.all_members(field, op, span, scope);
     }

@@ -4,7 +4,7 @@
 //! (allowed values, else the default).
 
 use super::Checker;
-use super::fields::Known;
+use super::fields::Target;
 use super::values::{Val, find_param, is_numeric, param_kind, quoted, stated_values};
 use crate::ast::{Expr, OperatorKind, ParamType};
 use crate::catalog::aliases::ValueType;
@@ -21,7 +21,7 @@ enum Via<'p> {
 
 impl<'a> Checker<'a> {
     /// The value of a field condition, or of a modify/append operation (checked as `==`).
-    pub(crate) fn compare_values(&mut self, known: &Known<'a>, op: OperatorKind, value: &'a Expr) {
+    pub(crate) fn compare_values(&mut self, known: &Target<'a>, op: OperatorKind, value: &'a Expr) {
         use OperatorKind as K;
         match op {
             K::Equals | K::NotEquals => self.compare_one(known, Val::of(value), value.span(), op),
@@ -66,7 +66,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn compare_one(&mut self, known: &Known<'a>, value: Val<'a>, span: Span, op: OperatorKind) {
+    fn compare_one(&mut self, known: &Target<'a>, value: Val<'a>, span: Span, op: OperatorKind) {
         match value {
             Val::Param(name) => self.scalar_param(known, name, span),
             Val::Computed => {}
@@ -88,7 +88,7 @@ impl<'a> Checker<'a> {
     }
 
     /// `$param` compared with a field: its type, and the values it states.
-    fn scalar_param(&mut self, known: &Known<'a>, name: &'a str, span: Span) {
+    fn scalar_param(&mut self, known: &Target<'a>, name: &'a str, span: Span) {
         let Some(param) = find_param(self.params, name) else {
             return;
         };
@@ -123,7 +123,7 @@ impl<'a> Checker<'a> {
     }
 
     /// `field in $param`: the members of the parameter's default list.
-    fn array_param_members(&mut self, known: &Known<'a>, name: &'a str) {
+    fn array_param_members(&mut self, known: &Target<'a>, name: &'a str) {
         let Some(param) = find_param(self.params, name) else {
             return;
         };
@@ -138,7 +138,7 @@ impl<'a> Checker<'a> {
     }
 
     /// A literal against the field's type and values.
-    fn literal(&mut self, known: &Known<'a>, value: &Val<'a>, span: Span, via: Via<'_>) {
+    fn literal(&mut self, known: &Target<'a>, value: &Val<'a>, span: Span, via: Via<'_>) {
         if known.is_resource_type() {
             if let Val::Str(text) = value {
                 self.resource_type_value(text, span);
@@ -175,7 +175,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn mismatch(&mut self, known: &Known<'a>, value: &Val<'_>, span: Span, via: Via<'_>) {
+    fn mismatch(&mut self, known: &Target<'a>, value: &Val<'_>, span: Span, via: Via<'_>) {
         let field_type = known.value_type();
         let message = format!(
             "`{}` is {}; {} is {} and never matches",
@@ -193,7 +193,7 @@ impl<'a> Checker<'a> {
         self.report(Diagnostic::new(Code::TypeMismatch, span, message).with_help(help));
     }
 
-    fn coerced(&mut self, known: &Known<'a>, value: &Val<'_>, span: Span, via: Via<'_>, typed: String) {
+    fn coerced(&mut self, known: &Target<'a>, value: &Val<'_>, span: Span, via: Via<'_>, typed: String) {
         let field_type = known.value_type();
         let diagnostic = Diagnostic::new(
             Code::CoercedValue,
@@ -214,7 +214,7 @@ impl<'a> Checker<'a> {
         });
     }
 
-    fn enum_value(&mut self, known: &Known<'a>, text: &str, span: Span, via: Via<'_>) {
+    fn enum_value(&mut self, known: &Target<'a>, text: &str, span: Span, via: Via<'_>) {
         let values = known.enum_values();
         // `== ""` tests for an empty or missing value, a common idiom.
         if values.is_empty() || text.is_empty() || values.iter().any(|v| v.eq_ignore_ascii_case(text)) {
@@ -267,7 +267,7 @@ impl<'a> Checker<'a> {
     }
 
     /// Text operators on a boolean field compare "True"/"False", which is never what is meant.
-    fn text_operator(&mut self, known: &Known<'a>, op: OperatorKind, span: Span) {
+    fn text_operator(&mut self, known: &Target<'a>, op: OperatorKind, span: Span) {
         if known.value_type() == ValueType::Boolean {
             self.report(
                 Diagnostic::new(

@@ -201,17 +201,30 @@ fn finish(compilation: &mut Compilation) {
     let cx = check::Context::new(catalog).with_sources(&compilation.sources);
     // Lowering reports some problems the checker finds again on JSON inputs (an undeclared
     // parameter, a count without `[*]`): one report per place.
-    let reported: HashSet<(Code, Span)> = compilation.diagnostics.iter().map(|d| (d.code, d.span)).collect();
+    let reported: HashMap<(Code, Span), usize> =
+        compilation.diagnostics.iter().enumerate().map(|(i, d)| ((d.code, d.span), i)).collect();
     // Where lowering left parts out, a parameter may look unused: do not say so.
     let incomplete: HashSet<FileId> =
         compilation.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.span.file).collect();
     let mut found = Vec::new();
     for unit in &compilation.units {
         for definition in &unit.module.definitions {
-            found.extend(check::check_definition(definition, &cx).into_iter().filter(|d| {
-                !reported.contains(&(d.code, d.span))
-                    && !(d.code == Code::UnusedParameter && incomplete.contains(&unit.file))
-            }));
+            for diagnostic in check::check_definition(definition, &cx) {
+                if diagnostic.code == Code::UnusedParameter && incomplete.contains(&unit.file) {
+                    continue;
+                }
+                match reported.get(&(diagnostic.code, diagnostic.span)) {
+                    // The checker's report of the same problem may come with a fix.
+                    Some(&i) => {
+                        if let Some(first) = compilation.diagnostics.0.get_mut(i) {
+                            if first.fixes.is_empty() && !diagnostic.fixes.is_empty() {
+                                first.fixes = diagnostic.fixes;
+                            }
+                        }
+                    }
+                    None => found.push(diagnostic),
+                }
+            }
         }
     }
     compilation.diagnostics.extend(found);
