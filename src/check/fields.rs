@@ -8,7 +8,7 @@
 
 use super::{Checker, Scope};
 use crate::ast::{Field, FieldName};
-use crate::catalog::aliases::{AliasInfo, Catalog, ResourceTypeInfo, ValueType};
+use crate::catalog::aliases::{AliasInfo, AliasOrigin, Catalog, ResourceTypeInfo, ValueType};
 use crate::catalog::fields::{BUILTIN_FIELDS, BuiltinField, TopLevelField, top_level_field};
 use crate::catalog::kinds;
 use crate::diag::{Code, Diagnostic, Severity, did_you_mean};
@@ -201,10 +201,15 @@ impl<'a> Checker<'a> {
             return;
         }
         let shown = field.written.as_deref().unwrap_or(name);
+        let split = split_type(catalog, name);
+        if let Some((ty, short)) = split.filter(|(ty, _)| partially_known(catalog, ty)) {
+            self.not_in_partial_type(field, name, ty, short);
+            return;
+        }
         if self.kind_qualified_in_block(field, name) {
             return;
         }
-        match split_type(catalog, name) {
+        match split {
             Some((ty, short)) if !short.contains('/') => {
                 if let Some(owners) = owners_of(catalog, short, ty) {
                     self.short_name_elsewhere(field, name, ty, short, &owners);
@@ -222,6 +227,22 @@ impl<'a> Checker<'a> {
                 let tail = name.rsplit('/').next().unwrap_or(name);
                 self.report_unknown(field, name, format!("unknown alias `{shown}`"), suggestion.as_deref(), tail);
             }
+        }
+    }
+
+    /// An alias gavel cannot rule out: its type's aliases are known only from published policies
+    /// (the data-plane types) or not at all. A warning, with the nearest known alias.
+    fn not_in_partial_type(&mut self, field: &Field, name: &str, ty: &ResourceTypeInfo, short: &str) {
+        let shown = field.written.as_deref().unwrap_or(name);
+        let known = ty.alias_count();
+        let message = format!(
+            "`{shown}` is not among the {known} aliases gavel knows for {}, which come from published policies only",
+            describe_type(ty.name())
+        );
+        let suggestion = self.cx.catalog.suggest_short(ty.name(), short).map(AliasInfo::name);
+        self.report_unknown(field, name, message, suggestion, short);
+        if let Some(last) = self.diagnostics.last_mut() {
+            last.severity = Severity::Warning;
         }
     }
 
@@ -343,6 +364,11 @@ pub(crate) fn split_type<'c, 'n>(catalog: &'c Catalog, name: &'n str) -> Option<
         let ty = catalog.resource_type(name.get(..at)?)?;
         Some((ty, name.get(at + 1..)?))
     })
+}
+
+/// A type whose aliases gavel knows only partly: none are listed, or all come from policies.
+fn partially_known(catalog: &Catalog, ty: &ResourceTypeInfo) -> bool {
+    catalog.aliases_of_type(ty.name()).all(|a| a.origin() == AliasOrigin::PolicyCorpus)
 }
 
 /// For a name whose resource type is wrong: the closest type of the namespace, then the closest

@@ -101,7 +101,10 @@ impl Config {
             let span = Span::new(file, entry.span().start, entry.span().end);
             self.catalogs.push((self.root.join(entry.get_ref()), span));
         }
-        for (key, value) in raw.lints {
+        // In the order written, so that diagnostics follow the file.
+        let mut lints: Vec<(Spanned<String>, Spanned<String>)> = raw.lints.into_iter().collect();
+        lints.sort_by_key(|(key, _)| key.span().start);
+        for (key, value) in lints {
             let key_span = Span::new(file, key.span().start, key.span().end);
             let value_span = Span::new(file, value.span().start, value.span().end);
             let Some(code) = Code::parse(key.get_ref()) else {
