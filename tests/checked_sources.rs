@@ -24,11 +24,6 @@ const JUSTIFIED: &[(&str, Code, &str)] = &[
         Code::AliasCasing,
         "reproduces the Microsoft Learn example, which spells the alias enableNodePublicIP",
     ),
-    (
-        "audit_diagnostic_log_audit.gavel",
-        Code::AllMembersCondition,
-        "reproduces the built-in, whose existence condition requires every log category to be enabled",
-    ),
 ];
 
 #[test]

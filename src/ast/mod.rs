@@ -31,6 +31,8 @@ pub struct Module {
     pub definitions: Vec<Definition>,
 }
 
+// Definitions live in a Vec, one per policy; boxing the larger variant would save nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Definition {
     Policy(Policy),

@@ -120,12 +120,7 @@ pub struct AliasInfo {
 impl AliasInfo {
     /// An alias owned by an imported catalog. The short name is the name minus
     /// `<resource type>/` when it starts with it (case-insensitively), else the whole name.
-    pub(crate) fn owned(
-        name: String,
-        default_path: String,
-        resource_type: String,
-        value_type: ValueType,
-    ) -> AliasInfo {
+    pub(crate) fn owned(name: String, default_path: String, resource_type: String, value_type: ValueType) -> AliasInfo {
         let prefix = resource_type.len();
         let short_start = match (name.get(..prefix), name.as_bytes().get(prefix)) {
             (Some(head), Some(b'/')) if head.eq_ignore_ascii_case(&resource_type) => prefix + 1,
@@ -179,9 +174,7 @@ impl AliasInfo {
     /// e.g. `computeType`, `osImageMetadata.isLatestOsImageVersion`,
     /// `privateEndpointConnections[*].privateLinkServiceConnectionState.status`.
     pub fn short_name(&self) -> &str {
-        self.name
-            .get(self.short_start as usize..)
-            .unwrap_or(&self.name)
+        self.name.get(self.short_start as usize..).unwrap_or(&self.name)
     }
 
     /// The value's JSON type (for `x[*]`, one element's type).
@@ -284,20 +277,12 @@ const fn alias(
         enum_values: Cow::Borrowed(enum_values),
         enum_open: flags & 2 != 0,
         modifiable: flags & 1 != 0,
-        origin: if flags & 4 != 0 {
-            AliasOrigin::PolicyCorpus
-        } else {
-            AliasOrigin::Published
-        },
+        origin: if flags & 4 != 0 { AliasOrigin::PolicyCorpus } else { AliasOrigin::Published },
     }
 }
 
 const fn rtype(name: &'static str, start: u32, len: u32) -> ResourceTypeInfo {
-    ResourceTypeInfo {
-        name: Cow::Borrowed(name),
-        start,
-        len,
-    }
+    ResourceTypeInfo { name: Cow::Borrowed(name), start, len }
 }
 
 const fn lit(value: &'static str) -> Str {
@@ -309,10 +294,7 @@ const fn lit(value: &'static str) -> Str {
 #[allow(dead_code)]
 mod generated {
     use super::{AliasInfo, ResourceTypeInfo, Str, ValueType, alias, lit, rtype};
-    include!(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/stdlib/catalog/ml_aliases.rs"
-    ));
+    include!(concat!(env!("CARGO_MANIFEST_DIR"), "/stdlib/catalog/ml_aliases.rs"));
 }
 
 static BUILTIN: Catalog = Catalog {
@@ -343,20 +325,12 @@ impl Catalog {
 
     /// A catalog with nothing in it.
     pub fn empty() -> Catalog {
-        Catalog {
-            aliases: Cow::Borrowed(&[]),
-            by_name: Cow::Borrowed(&[]),
-            types: Cow::Borrowed(&[]),
-        }
+        Catalog { aliases: Cow::Borrowed(&[]), by_name: Cow::Borrowed(&[]), types: Cow::Borrowed(&[]) }
     }
 
     /// The built-in catalog with `imports` laid over it, in order (see [`Catalog::merged_with`]).
     pub fn with_imports(imports: impl IntoIterator<Item = Catalog>) -> Catalog {
-        imports
-            .into_iter()
-            .fold(Catalog::builtin().clone(), |merged, import| {
-                merged.merged_with(&import)
-            })
+        imports.into_iter().fold(Catalog::builtin().clone(), |merged, import| merged.merged_with(&import))
     }
 
     /// This catalog updated with `newer` (typically a fresh `az provider show` export):
@@ -368,11 +342,8 @@ impl Catalog {
     pub fn merged_with(&self, newer: &Catalog) -> Catalog {
         let mut types: Vec<Str> = newer.types.iter().map(|t| t.name.clone()).collect();
         types.extend(self.types.iter().map(|t| t.name.clone()));
-        let mut aliases: BTreeMap<String, AliasInfo> = self
-            .aliases
-            .iter()
-            .map(|a| (a.name.to_ascii_lowercase(), a.clone()))
-            .collect();
+        let mut aliases: BTreeMap<String, AliasInfo> =
+            self.aliases.iter().map(|a| (a.name.to_ascii_lowercase(), a.clone())).collect();
         for new in newer.aliases.iter() {
             let key = new.name.to_ascii_lowercase();
             let merged = match aliases.remove(&key) {
@@ -404,10 +375,7 @@ impl Catalog {
     pub(crate) fn from_aliases(types: Vec<Str>, aliases: Vec<AliasInfo>) -> Catalog {
         // Type spelling: first seen, case-insensitively.
         let mut type_names: BTreeMap<String, Str> = BTreeMap::new();
-        for name in types
-            .into_iter()
-            .chain(aliases.iter().map(|a| a.resource_type.clone()))
-        {
+        for name in types.into_iter().chain(aliases.iter().map(|a| a.resource_type.clone())) {
             type_names.entry(name.to_ascii_lowercase()).or_insert(name);
         }
         let mut unique: BTreeMap<String, AliasInfo> = BTreeMap::new();
@@ -433,28 +401,15 @@ impl Catalog {
             // Aliases are sorted by type in the same order, so each type's run starts where the
             // previous one ended.
             let start = next;
-            while aliases
-                .get(next)
-                .is_some_and(|a| a.resource_type.eq_ignore_ascii_case(&name))
-            {
+            while aliases.get(next).is_some_and(|a| a.resource_type.eq_ignore_ascii_case(&name)) {
                 next += 1;
             }
-            types.push(ResourceTypeInfo {
-                name,
-                start: index_u32(start),
-                len: index_u32(next - start),
-            });
+            types.push(ResourceTypeInfo { name, start: index_u32(start), len: index_u32(next - start) });
         }
 
         let mut by_name: Vec<u32> = (0..aliases.len()).map(index_u32).collect();
-        by_name.sort_by(|&a, &b| {
-            cmp_ignore_case(&aliases[a as usize].name, &aliases[b as usize].name)
-        });
-        Catalog {
-            aliases: Cow::Owned(aliases),
-            by_name: Cow::Owned(by_name),
-            types: Cow::Owned(types),
-        }
+        by_name.sort_by(|&a, &b| cmp_ignore_case(&aliases[a as usize].name, &aliases[b as usize].name));
+        Catalog { aliases: Cow::Owned(aliases), by_name: Cow::Owned(by_name), types: Cow::Owned(types) }
     }
 
     /// Number of aliases.
@@ -481,20 +436,14 @@ impl Catalog {
     pub fn lookup(&self, name: &str) -> Option<&AliasInfo> {
         let at = self
             .by_name
-            .binary_search_by(|&i| {
-                self.alias_at(i)
-                    .map_or(Ordering::Less, |a| cmp_ignore_case(&a.name, name))
-            })
+            .binary_search_by(|&i| self.alias_at(i).map_or(Ordering::Less, |a| cmp_ignore_case(&a.name, name)))
             .ok()?;
         self.alias_at(*self.by_name.get(at)?)
     }
 
     /// The resource type with this name, ignoring case.
     pub fn resource_type(&self, name: &str) -> Option<&ResourceTypeInfo> {
-        let at = self
-            .types
-            .binary_search_by(|t| cmp_ignore_case(&t.name, name))
-            .ok()?;
+        let at = self.types.binary_search_by(|t| cmp_ignore_case(&t.name, name)).ok()?;
         self.types.get(at)
     }
 
@@ -509,9 +458,7 @@ impl Catalog {
     /// "computetype")`.
     pub fn lookup_short(&self, resource_type: &str, short: &str) -> Option<&AliasInfo> {
         let aliases = self.type_aliases(resource_type);
-        let at = aliases
-            .binary_search_by(|a| cmp_ignore_case(a.short_name(), short))
-            .ok()?;
+        let at = aliases.binary_search_by(|a| cmp_ignore_case(a.short_name(), short)).ok()?;
         aliases.get(at)
     }
 
@@ -561,10 +508,7 @@ impl Catalog {
                     hits.push(((0, span), alias));
                 }
             }
-            hits.sort_by(|a, b| {
-                a.0.cmp(&b.0)
-                    .then_with(|| cmp_ignore_case(&a.1.name, &b.1.name))
-            });
+            hits.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| cmp_ignore_case(&a.1.name, &b.1.name)));
             hits.truncate(FUZZY_LIMIT);
         }
         if hits.is_empty() {
@@ -578,10 +522,7 @@ impl Catalog {
                 }
             }
         }
-        hits.sort_by(|a, b| {
-            a.0.cmp(&b.0)
-                .then_with(|| cmp_ignore_case(&a.1.name, &b.1.name))
-        });
+        hits.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| cmp_ignore_case(&a.1.name, &b.1.name)));
         hits.into_iter().map(|(_, alias)| alias).collect()
     }
 
@@ -590,9 +531,7 @@ impl Catalog {
     }
 
     fn type_aliases(&self, resource_type: &str) -> &[AliasInfo] {
-        self.resource_type(resource_type)
-            .and_then(|t| self.aliases.get(t.range()))
-            .unwrap_or(&[])
+        self.resource_type(resource_type).and_then(|t| self.aliases.get(t.range())).unwrap_or(&[])
     }
 }
 
@@ -660,9 +599,7 @@ mod tests {
     const COMPUTES: &str = "Microsoft.MachineLearningServices/workspaces/computes";
 
     fn builtin(name: &str) -> &'static AliasInfo {
-        Catalog::builtin()
-            .lookup(name)
-            .unwrap_or_else(|| panic!("{name} is in the built-in catalog"))
+        Catalog::builtin().lookup(name).unwrap_or_else(|| panic!("{name} is in the built-in catalog"))
     }
 
     fn enum_of(alias: &AliasInfo) -> Vec<&str> {
@@ -679,13 +616,7 @@ mod tests {
             .count();
         assert!(published >= 3328, "{published} published ML aliases");
         assert!(catalog.len() >= 3328);
-        assert!(
-            catalog
-                .resource_types()
-                .filter(|t| t.alias_count() > 0)
-                .count()
-                >= 34
-        );
+        assert!(catalog.resource_types().filter(|t| t.alias_count() > 0).count() >= 34);
     }
 
     #[test]
@@ -705,10 +636,7 @@ mod tests {
         assert!(alias.modifiable());
         assert_eq!(alias.value_type(), ValueType::String);
         let values = enum_of(alias);
-        assert!(
-            values.contains(&"Enabled") && values.contains(&"Disabled"),
-            "{values:?}"
-        );
+        assert!(values.contains(&"Enabled") && values.contains(&"Disabled"), "{values:?}");
         assert_eq!(alias.enum_value("DISABLED"), Some("Disabled"));
         assert_eq!(alias.enum_value("Off"), None);
     }
@@ -718,46 +646,28 @@ mod tests {
         let alias = builtin(&format!("{COMPUTES}/computeType"));
         let values = enum_of(alias);
         for expected in ["ComputeInstance", "AmlCompute", "AKS", "Kubernetes"] {
-            assert!(
-                values.contains(&expected),
-                "{expected} missing from {values:?}"
-            );
+            assert!(values.contains(&expected), "{expected} missing from {values:?}");
         }
         // The swagger declares ComputeType with modelAsString.
         assert!(alias.enum_open());
         // A property of some variants only.
         let ip = builtin(&format!("{COMPUTES}/enableNodePublicIp"));
         assert_eq!(ip.value_type(), ValueType::Boolean);
-        assert_eq!(
-            ip.default_path(),
-            "properties.properties.enableNodePublicIp"
-        );
+        assert_eq!(ip.default_path(), "properties.properties.enableNodePublicIp");
     }
 
     #[test]
     fn numbers_integers_and_arrays_are_told_apart() {
-        assert_eq!(
-            builtin(&format!("{COMPUTES}/scaleSettings.maxNodeCount")).value_type(),
-            ValueType::Integer
-        );
+        assert_eq!(builtin(&format!("{COMPUTES}/scaleSettings.maxNodeCount")).value_type(), ValueType::Integer);
         let pecs = format!("{ML}/workspaces/privateEndpointConnections");
         assert_eq!(builtin(&pecs).value_type(), ValueType::Array);
         let each = builtin(&format!("{pecs}[*]"));
         assert!(each.is_array());
         assert_eq!(each.value_type(), ValueType::Object);
-        let status = builtin(&format!(
-            "{pecs}[*].privateLinkServiceConnectionState.status"
-        ));
-        assert_eq!(
-            status.short_name(),
-            "privateEndpointConnections[*].privateLinkServiceConnectionState.status"
-        );
+        let status = builtin(&format!("{pecs}[*].privateLinkServiceConnectionState.status"));
+        assert_eq!(status.short_name(), "privateEndpointConnections[*].privateLinkServiceConnectionState.status");
         assert_eq!(status.value_type(), ValueType::String);
-        assert!(
-            Catalog::builtin()
-                .iter()
-                .any(|a| a.value_type() == ValueType::Number)
-        );
+        assert!(Catalog::builtin().iter().any(|a| a.value_type() == ValueType::Number));
     }
 
     #[test]
@@ -766,10 +676,7 @@ mod tests {
         let alias = catalog
             .lookup("microsoft.machinelearningservices/WORKSPACES/computes/ENABLENODEPUBLICIP")
             .map(AliasInfo::name);
-        assert_eq!(
-            alias,
-            Some("Microsoft.MachineLearningServices/workspaces/computes/enableNodePublicIp")
-        );
+        assert_eq!(alias, Some("Microsoft.MachineLearningServices/workspaces/computes/enableNodePublicIp"));
         let ty = catalog.resource_type("MICROSOFT.MACHINELEARNINGSERVICES/workspaces/COMPUTES");
         assert_eq!(ty.map(ResourceTypeInfo::name), Some(COMPUTES));
         assert_eq!(ty.map(ResourceTypeInfo::namespace), Some(ML));
@@ -777,18 +684,11 @@ mod tests {
             "microsoft.machinelearningservices/workspaces/computes",
             "OSIMAGEMETADATA.isLatestOsImageVersion",
         );
-        assert_eq!(
-            short.map(AliasInfo::short_name),
-            Some("osImageMetadata.isLatestOsImageVersion")
-        );
+        assert_eq!(short.map(AliasInfo::short_name), Some("osImageMetadata.isLatestOsImageVersion"));
         assert!(catalog.lookup_short(COMPUTES, "computeType").is_some());
         // A workspace alias is not a compute alias.
         assert!(catalog.lookup_short(COMPUTES, "hbiWorkspace").is_none());
-        assert!(
-            catalog
-                .lookup("Microsoft.MachineLearningServices/workspaces/nope")
-                .is_none()
-        );
+        assert!(catalog.lookup("Microsoft.MachineLearningServices/workspaces/nope").is_none());
         assert!(catalog.lookup("").is_none());
         assert_eq!(catalog.aliases_of_type("nope/nope").count(), 0);
         let computes: Vec<&AliasInfo> = catalog.aliases_of_type(COMPUTES).collect();
@@ -806,18 +706,11 @@ mod tests {
         assert!(each.is_array());
         assert_eq!(each.value_type(), ValueType::String);
         for short in ["computeName", "computeType", "isIsolatedNetwork"] {
-            let alias =
-                catalog.lookup_short("Microsoft.MachineLearningServices.Data/workspaces", short);
-            assert_eq!(
-                alias.map(AliasInfo::value_type),
-                Some(ValueType::String),
-                "{short}"
-            );
+            let alias = catalog.lookup_short("Microsoft.MachineLearningServices.Data/workspaces", short);
+            assert_eq!(alias.map(AliasInfo::value_type), Some(ValueType::String), "{short}");
         }
-        let asset = catalog.lookup_short(
-            "microsoft.machinelearningservices.v2.data/workspaces/deployments",
-            "model.assetid",
-        );
+        let asset =
+            catalog.lookup_short("microsoft.machinelearningservices.v2.data/workspaces/deployments", "model.assetid");
         assert_eq!(asset.map(AliasInfo::default_path), Some("model.assetId"));
     }
 
@@ -826,9 +719,7 @@ mod tests {
     fn every_resource_kind_is_a_catalog_type() {
         for kind in crate::catalog::kinds::KINDS {
             assert!(
-                Catalog::builtin()
-                    .resource_type(kind.resource_type)
-                    .is_some(),
+                Catalog::builtin().resource_type(kind.resource_type).is_some(),
                 "kind {} ({}) has no catalog type",
                 kind.name,
                 kind.resource_type
@@ -845,72 +736,41 @@ mod tests {
     fn check_invariants(catalog: &Catalog) {
         let types: Vec<&ResourceTypeInfo> = catalog.resource_types().collect();
         for pair in types.windows(2) {
-            assert_eq!(
-                cmp_ignore_case(&pair[0].name, &pair[1].name),
-                Ordering::Less
-            );
+            assert_eq!(cmp_ignore_case(&pair[0].name, &pair[1].name), Ordering::Less);
         }
         let mut covered = 0;
         for ty in &types {
-            assert_eq!(
-                ty.start as usize, covered,
-                "{} starts where the previous type ends",
-                ty.name
-            );
+            assert_eq!(ty.start as usize, covered, "{} starts where the previous type ends", ty.name);
             let aliases = &catalog.aliases[ty.range()];
             covered += aliases.len();
             for alias in aliases {
                 assert_eq!(alias.resource_type(), ty.name());
                 // Imports keep odd spellings of names; the parts still line up.
                 let joined = format!("{}/{}", alias.resource_type(), alias.short_name());
-                assert!(
-                    joined.eq_ignore_ascii_case(alias.name()),
-                    "{joined} vs {}",
-                    alias.name()
-                );
+                assert!(joined.eq_ignore_ascii_case(alias.name()), "{joined} vs {}", alias.name());
             }
             for pair in aliases.windows(2) {
-                assert_eq!(
-                    cmp_ignore_case(pair[0].short_name(), pair[1].short_name()),
-                    Ordering::Less
-                );
+                assert_eq!(cmp_ignore_case(pair[0].short_name(), pair[1].short_name()), Ordering::Less);
             }
         }
         assert_eq!(covered, catalog.len());
         assert_eq!(catalog.by_name.len(), catalog.len());
         for pair in catalog.by_name.windows(2) {
-            let (a, b) = (
-                &catalog.aliases[pair[0] as usize],
-                &catalog.aliases[pair[1] as usize],
-            );
-            assert_eq!(
-                cmp_ignore_case(a.name(), b.name()),
-                Ordering::Less,
-                "{} < {}",
-                a.name(),
-                b.name()
-            );
+            let (a, b) = (&catalog.aliases[pair[0] as usize], &catalog.aliases[pair[1] as usize]);
+            assert_eq!(cmp_ignore_case(a.name(), b.name()), Ordering::Less, "{} < {}", a.name(), b.name());
         }
         for alias in catalog.iter() {
-            assert_eq!(
-                catalog.lookup(&alias.name().to_ascii_uppercase()),
-                Some(alias)
-            );
+            assert_eq!(catalog.lookup(&alias.name().to_ascii_uppercase()), Some(alias));
             assert!(alias.enum_values().len() == 0 || alias.value_type() == ValueType::String);
         }
     }
 
     #[test]
     fn case_folded_order_is_lexicographic_on_folded_bytes() {
-        let words = [
-            "", "a", "A", "ab", "aB", "b", "B/", "b.", "Z", "[", "_", "é", "E",
-        ];
+        let words = ["", "a", "A", "ab", "aB", "b", "B/", "b.", "Z", "[", "_", "é", "E"];
         for a in words {
             for b in words {
-                let folded = a
-                    .bytes()
-                    .map(|c| c.to_ascii_lowercase())
-                    .cmp(b.bytes().map(|c| c.to_ascii_lowercase()));
+                let folded = a.bytes().map(|c| c.to_ascii_lowercase()).cmp(b.bytes().map(|c| c.to_ascii_lowercase()));
                 assert_eq!(cmp_ignore_case(a, b), folded, "{a:?} vs {b:?}");
             }
         }
@@ -929,51 +789,30 @@ mod tests {
                 "Microsoft.MachineLearningServices/workspaces/publicNetworkAccess"
             ]
         );
-        assert!(hits.iter().all(|a| {
-            a.name()
-                .to_ascii_lowercase()
-                .contains("publicnetworkaccess")
-        }));
+        assert!(hits.iter().all(|a| { a.name().to_ascii_lowercase().contains("publicnetworkaccess") }));
 
         let scattered = catalog.search("pubnetacc");
-        assert!(
-            scattered
-                .iter()
-                .any(|a| a.short_name() == "publicNetworkAccess"),
-            "{:?}",
-            scattered.first()
-        );
+        assert!(scattered.iter().any(|a| a.short_name() == "publicNetworkAccess"), "{:?}", scattered.first());
         assert!(scattered.len() <= FUZZY_LIMIT);
 
         let typo = catalog.search("disableLocalAuht");
-        assert!(
-            typo.iter()
-                .any(|a| a.name() == format!("{COMPUTES}/disableLocalAuth"))
-        );
+        assert!(typo.iter().any(|a| a.name() == format!("{COMPUTES}/disableLocalAuth")));
 
         assert!(catalog.search("   ").is_empty());
         assert!(catalog.search("zzzzzzzzzzzzzzzzzzzzzz").is_empty());
         assert_eq!(
-            catalog
-                .suggest_short(COMPUTES, "enableNodePublicIpp")
-                .map(AliasInfo::short_name),
+            catalog.suggest_short(COMPUTES, "enableNodePublicIpp").map(AliasInfo::short_name),
             Some("enableNodePublicIp")
         );
     }
 
     #[test]
     fn imports_update_and_extend_the_builtin_catalog() {
-        let import = import_json(include_str!(
-            "../../tests/fixtures/catalog/az-provider-show.json"
-        ))
-        .expect("fixture imports");
+        let import =
+            import_json(include_str!("../../tests/fixtures/catalog/az-provider-show.json")).expect("fixture imports");
         let merged = Catalog::with_imports([import]);
         check_invariants(&merged);
-        assert_eq!(
-            merged.len(),
-            Catalog::builtin().len() + 1,
-            "one alias is new"
-        );
+        assert_eq!(merged.len(), Catalog::builtin().len() + 1, "one alias is new");
 
         // New alias from the export.
         let new = merged.lookup(&format!("{ML}/workspaces/futurePreviewSetting"));
@@ -988,24 +827,14 @@ mod tests {
         assert_eq!(pna.origin(), AliasOrigin::Imported);
 
         // The export's spelling wins, even when odd, and the type stays known.
-        let hbi = merged
-            .lookup(&format!("{ML}/workspaces/hbiWorkspace"))
-            .expect("still there");
-        assert_eq!(
-            hbi.name(),
-            "microsoft.machinelearningservices/workspaces/HBIWORKSPACE"
-        );
+        let hbi = merged.lookup(&format!("{ML}/workspaces/hbiWorkspace")).expect("still there");
+        assert_eq!(hbi.name(), "microsoft.machinelearningservices/workspaces/HBIWORKSPACE");
         assert_eq!(hbi.value_type(), ValueType::Boolean);
         assert_eq!(hbi.short_name(), "HBIWORKSPACE");
-        assert_eq!(
-            hbi.resource_type(),
-            "Microsoft.MachineLearningServices/workspaces"
-        );
+        assert_eq!(hbi.resource_type(), "Microsoft.MachineLearningServices/workspaces");
 
         // Modifiable if either side says so: the built-in knows this one is written by a built-in.
-        let dla = merged
-            .lookup(&format!("{COMPUTES}/disableLocalAuth"))
-            .expect("still there");
+        let dla = merged.lookup(&format!("{COMPUTES}/disableLocalAuth")).expect("still there");
         assert!(dla.modifiable());
 
         // A type with no aliases yet.
@@ -1013,16 +842,11 @@ mod tests {
         assert_eq!(new_type.map(ResourceTypeInfo::alias_count), Some(0));
 
         // Imports of other namespaces sit next to the ML catalog.
-        let storage = import_json(include_str!(
-            "../../tests/fixtures/catalog/get-azpolicyalias.json"
-        ))
-        .expect("fixture imports");
+        let storage =
+            import_json(include_str!("../../tests/fixtures/catalog/get-azpolicyalias.json")).expect("fixture imports");
         let both = Catalog::with_imports([storage]);
         check_invariants(&both);
-        assert!(
-            both.lookup("Microsoft.Storage/storageAccounts/allowBlobPublicAccess")
-                .is_some()
-        );
+        assert!(both.lookup("Microsoft.Storage/storageAccounts/allowBlobPublicAccess").is_some());
         assert!(both.lookup(&format!("{COMPUTES}/computeType")).is_some());
     }
 
@@ -1033,10 +857,7 @@ mod tests {
         let imported = import_json(text).expect("catalog.json imports");
         let builtin = Catalog::builtin();
         assert_eq!(imported.len(), builtin.len());
-        assert_eq!(
-            imported.resource_types().count(),
-            builtin.resource_types().count()
-        );
+        assert_eq!(imported.resource_types().count(), builtin.resource_types().count());
         for (a, b) in imported.iter().zip(builtin.iter()) {
             assert_eq!(a.name(), b.name());
             assert_eq!(a.default_path(), b.default_path());

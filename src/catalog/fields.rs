@@ -24,11 +24,7 @@ pub struct BuiltinField {
 /// "Fields").
 pub const BUILTIN_FIELDS: &[BuiltinField] = &[
     field("name", ValueType::String, "The resource name."),
-    field(
-        "fullName",
-        ValueType::String,
-        "The name with the names of its parents, e.g. `myWorkspace/myCompute`.",
-    ),
+    field("fullName", ValueType::String, "The name with the names of its parents, e.g. `myWorkspace/myCompute`."),
     field("kind", ValueType::String, "The resource kind."),
     field(
         "type",
@@ -61,13 +57,7 @@ pub const BUILTIN_FIELDS: &[BuiltinField] = &[
 ];
 
 const fn field(name: &'static str, value_type: ValueType, doc: &'static str) -> BuiltinField {
-    BuiltinField {
-        name,
-        value_type,
-        enum_values: &[],
-        enum_open: false,
-        doc,
-    }
+    BuiltinField { name, value_type, enum_values: &[], enum_open: false, doc }
 }
 
 /// A `field` operand that names a top-level field rather than an alias.
@@ -93,16 +83,10 @@ impl TopLevelField<'_> {
 /// Recognizes a top-level field, ignoring case as Azure does. `None` means the field must be an
 /// alias (or is wrong).
 pub fn top_level_field(field: &str) -> Option<TopLevelField<'_>> {
-    if let Some(fixed) = BUILTIN_FIELDS
-        .iter()
-        .find(|f| f.name.eq_ignore_ascii_case(field))
-    {
+    if let Some(fixed) = BUILTIN_FIELDS.iter().find(|f| f.name.eq_ignore_ascii_case(field)) {
         return Some(TopLevelField::Fixed(fixed));
     }
-    let rest = field
-        .get(..4)
-        .filter(|head| head.eq_ignore_ascii_case("tags"))
-        .map(|_| &field[4..])?;
+    let rest = field.get(..4).filter(|head| head.eq_ignore_ascii_case("tags")).map(|_| &field[4..])?;
     let name: Cow<'_, str> = if let Some(dotted) = rest.strip_prefix('.') {
         // `tags.name`: everything after the first dot (a tag name may itself hold dots).
         Cow::Borrowed(dotted)
@@ -143,24 +127,15 @@ mod tests {
             panic!("identity.type is a top-level field");
         };
         assert_eq!(f.name, "identity.type");
-        assert_eq!(
-            top_level_field("TYPE").map(|f| f.value_type()),
-            Some(ValueType::String)
-        );
-        assert_eq!(
-            top_level_field("tags").map(|f| f.value_type()),
-            Some(ValueType::Object)
-        );
+        assert_eq!(top_level_field("TYPE").map(|f| f.value_type()), Some(ValueType::String));
+        assert_eq!(top_level_field("tags").map(|f| f.value_type()), Some(ValueType::Object));
         assert!(top_level_field("properties.x").is_none());
         assert!(top_level_field("Microsoft.MachineLearningServices/workspaces/sku.name").is_none());
     }
 
     #[test]
     fn every_tag_spelling_gives_the_tag_name() {
-        assert_eq!(
-            tag("tags['aks-managed-poolName']").as_deref(),
-            Some("aks-managed-poolName")
-        );
+        assert_eq!(tag("tags['aks-managed-poolName']").as_deref(), Some("aks-managed-poolName"));
         assert_eq!(tag("tags['''quoted''']").as_deref(), Some("'quoted'"));
         assert_eq!(tag("tags['it''s']").as_deref(), Some("it's"));
         assert_eq!(tag("tags[tag.with.dots]").as_deref(), Some("tag.with.dots"));

@@ -33,10 +33,7 @@ pub struct ImportError {
 
 impl ImportError {
     fn at(path: &str, message: impl Into<String>) -> ImportError {
-        ImportError {
-            message: message.into(),
-            path: Some(path.to_string()),
-        }
+        ImportError { message: message.into(), path: Some(path.to_string()) }
     }
 
     /// What is wrong.
@@ -67,11 +64,8 @@ impl std::error::Error for ImportError {}
 /// Reads an alias export (any of the shapes in the [module docs](self)) into a catalog.
 /// A leading byte-order mark is ignored (PowerShell writes one).
 pub fn import_json(text: &str) -> Result<Catalog, ImportError> {
-    let value: Value =
-        serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| ImportError {
-            message: format!("not valid JSON: {e}"),
-            path: None,
-        })?;
+    let value: Value = serde_json::from_str(text.trim_start_matches('\u{feff}'))
+        .map_err(|e| ImportError { message: format!("not valid JSON: {e}"), path: None })?;
     let mut reader = Reader::default();
     reader.document(&value, "")?;
     Ok(Catalog::from_aliases(reader.types, reader.aliases))
@@ -100,9 +94,9 @@ impl Reader {
                 if let Some((key, types)) = member(map, "resourceTypes") {
                     let namespace = required_str(map, "namespace", path)?;
                     let types_path = format!("{path}/{key}");
-                    let types = types.as_array().ok_or_else(|| {
-                        ImportError::at(&types_path, "`resourceTypes` must be an array")
-                    })?;
+                    let types = types
+                        .as_array()
+                        .ok_or_else(|| ImportError::at(&types_path, "`resourceTypes` must be an array"))?;
                     for (i, ty) in types.iter().enumerate() {
                         self.provider_type(namespace, ty, &format!("{types_path}/{i}"))?;
                     }
@@ -121,19 +115,12 @@ impl Reader {
     }
 
     /// One resource type: `{resourceType, aliases}` in either casing.
-    fn provider_type(
-        &mut self,
-        namespace: &str,
-        value: &Value,
-        path: &str,
-    ) -> Result<(), ImportError> {
+    fn provider_type(&mut self, namespace: &str, value: &Value, path: &str) -> Result<(), ImportError> {
         let map = object(value, path, "a resource type")?;
         let short_type = required_str(map, "resourceType", path)?;
         // Some tools already write the full type; do not double the namespace.
         let resource_type = match short_type.get(..namespace.len() + 1) {
-            Some(head) if head.eq_ignore_ascii_case(&format!("{namespace}/")) => {
-                short_type.to_string()
-            }
+            Some(head) if head.eq_ignore_ascii_case(&format!("{namespace}/")) => short_type.to_string(),
             _ => format!("{namespace}/{short_type}"),
         };
         self.types.push(Str::Owned(resource_type.clone()));
@@ -152,11 +139,7 @@ impl Reader {
             }
             // PowerShell may unwrap a one-element array.
             Value::Object(_) => self.alias(&resource_type, aliases, &aliases_path),
-            _ => Err(shape_error(
-                &aliases_path,
-                aliases,
-                "`aliases` must be an array",
-            )),
+            _ => Err(shape_error(&aliases_path, aliases, "`aliases` must be an array")),
         }
     }
 
@@ -202,12 +185,8 @@ impl Reader {
             }
         }
 
-        let mut alias = AliasInfo::owned(
-            name.to_string(),
-            default_path.to_string(),
-            resource_type.to_string(),
-            value_type,
-        );
+        let mut alias =
+            AliasInfo::owned(name.to_string(), default_path.to_string(), resource_type.to_string(), value_type);
         alias.set_modifiable(modifiable);
         if let Some((key, values)) = member(map, "x-gavel-enum") {
             let values_path = format!("{path}/{key}");
@@ -216,17 +195,12 @@ impl Reader {
                 None | Some((_, Value::Null)) => false,
                 Some((_, Value::Bool(open))) => *open,
                 Some((key, _)) => {
-                    return Err(ImportError::at(
-                        &format!("{path}/{key}"),
-                        "must be true or false",
-                    ));
+                    return Err(ImportError::at(&format!("{path}/{key}"), "must be true or false"));
                 }
             };
             alias.set_enum(values, open);
         }
-        if optional_str(map, "x-gavel-origin", path)?
-            .is_some_and(|o| o.eq_ignore_ascii_case("policy-corpus"))
-        {
+        if optional_str(map, "x-gavel-origin", path)?.is_some_and(|o| o.eq_ignore_ascii_case("policy-corpus")) {
             alias.set_origin(AliasOrigin::PolicyCorpus);
         }
         self.aliases.push(alias);
@@ -255,25 +229,17 @@ fn metadata(value: &Value, path: &str) -> Result<(ValueType, bool), ImportError>
             _ => ValueType::Unknown,
         },
         Some((key, _)) => {
-            return Err(ImportError::at(
-                &format!("{path}/{key}"),
-                "`type` must be a string",
-            ));
+            return Err(ImportError::at(&format!("{path}/{key}"), "`type` must be a string"));
         }
     };
     let modifiable = match member(map, "attributes") {
         None | Some((_, Value::Null)) => false,
         // Attributes is a flags enum: "Modifiable" or a comma-separated list holding it.
-        Some((_, Value::String(s))) => s
-            .split(',')
-            .any(|a| a.trim().eq_ignore_ascii_case("Modifiable")),
+        Some((_, Value::String(s))) => s.split(',').any(|a| a.trim().eq_ignore_ascii_case("Modifiable")),
         // AliasPathAttributes: None = 0, Modifiable = 1.
         Some((_, Value::Number(n))) => n.as_u64().is_some_and(|n| n & 1 == 1),
         Some((key, _)) => {
-            return Err(ImportError::at(
-                &format!("{path}/{key}"),
-                "`attributes` must be a string",
-            ));
+            return Err(ImportError::at(&format!("{path}/{key}"), "`attributes` must be a string"));
         }
     };
     Ok((value_type, modifiable))
@@ -281,62 +247,36 @@ fn metadata(value: &Value, path: &str) -> Result<(ValueType, bool), ImportError>
 
 /// The member named `key`, ignoring case, with its spelling in the document (for error paths).
 fn member<'a>(map: &'a Map<String, Value>, key: &str) -> Option<(&'a str, &'a Value)> {
-    map.iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case(key))
-        .map(|(k, v)| (k.as_str(), v))
+    map.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(k, v)| (k.as_str(), v))
 }
 
-fn object<'a>(
-    value: &'a Value,
-    path: &str,
-    what: &str,
-) -> Result<&'a Map<String, Value>, ImportError> {
-    value
-        .as_object()
-        .ok_or_else(|| shape_error(path, value, format!("expected {what} (a JSON object)")))
+fn object<'a>(value: &'a Value, path: &str, what: &str) -> Result<&'a Map<String, Value>, ImportError> {
+    value.as_object().ok_or_else(|| shape_error(path, value, format!("expected {what} (a JSON object)")))
 }
 
-fn required_str<'a>(
-    map: &'a Map<String, Value>,
-    key: &str,
-    path: &str,
-) -> Result<&'a str, ImportError> {
+fn required_str<'a>(map: &'a Map<String, Value>, key: &str, path: &str) -> Result<&'a str, ImportError> {
     match member(map, key) {
         Some((_, Value::String(s))) if !s.trim().is_empty() => Ok(s.trim()),
-        Some((k, _)) => Err(ImportError::at(
-            &format!("{path}/{k}"),
-            format!("`{key}` must be a non-empty string"),
-        )),
+        Some((k, _)) => Err(ImportError::at(&format!("{path}/{k}"), format!("`{key}` must be a non-empty string"))),
         None => Err(ImportError::at(path, format!("missing `{key}`"))),
     }
 }
 
-fn optional_str<'a>(
-    map: &'a Map<String, Value>,
-    key: &str,
-    path: &str,
-) -> Result<Option<&'a str>, ImportError> {
+fn optional_str<'a>(map: &'a Map<String, Value>, key: &str, path: &str) -> Result<Option<&'a str>, ImportError> {
     match member(map, key) {
         None | Some((_, Value::Null)) => Ok(None),
         Some((_, Value::String(s))) => Ok(Some(s)),
-        Some((k, _)) => Err(ImportError::at(
-            &format!("{path}/{k}"),
-            format!("`{key}` must be a string"),
-        )),
+        Some((k, _)) => Err(ImportError::at(&format!("{path}/{k}"), format!("`{key}` must be a string"))),
     }
 }
 
 fn string_array(value: &Value, path: &str) -> Result<Vec<String>, ImportError> {
-    let items = value
-        .as_array()
-        .ok_or_else(|| ImportError::at(path, "must be an array of strings"))?;
+    let items = value.as_array().ok_or_else(|| ImportError::at(path, "must be an array of strings"))?;
     items
         .iter()
         .enumerate()
         .map(|(i, v)| {
-            v.as_str()
-                .map(str::to_string)
-                .ok_or_else(|| ImportError::at(&format!("{path}/{i}"), "must be a string"))
+            v.as_str().map(str::to_string).ok_or_else(|| ImportError::at(&format!("{path}/{i}"), "must be a string"))
         })
         .collect()
 }
@@ -346,9 +286,7 @@ fn string_array(value: &Value, path: &str) -> Result<Vec<String>, ImportError> {
 fn shape_error(path: &str, found: &Value, message: impl Into<String>) -> ImportError {
     let mut message = message.into();
     if found.is_string() {
-        message.push_str(
-            "; found a string, as `ConvertTo-Json` writes past its depth limit: add `-Depth 10`",
-        );
+        message.push_str("; found a string, as `ConvertTo-Json` writes past its depth limit: add `-Depth 10`");
     }
     ImportError::at(path, message)
 }
@@ -371,14 +309,10 @@ mod tests {
 
     #[test]
     fn reads_az_provider_show_output() {
-        let catalog = import(include_str!(
-            "../../tests/fixtures/catalog/az-provider-show.json"
-        ));
+        let catalog = import(include_str!("../../tests/fixtures/catalog/az-provider-show.json"));
         assert_eq!(catalog.len(), 4);
         assert_eq!(catalog.resource_types().count(), 3);
-        let pna = catalog
-            .lookup("Microsoft.MachineLearningServices/workspaces/publicNetworkAccess")
-            .expect("imported");
+        let pna = catalog.lookup("Microsoft.MachineLearningServices/workspaces/publicNetworkAccess").expect("imported");
         assert_eq!(pna.value_type(), ValueType::String);
         // Modifiable per path even though the default metadata says None.
         assert!(pna.modifiable());
@@ -388,36 +322,23 @@ mod tests {
         let hbi = catalog.lookup("Microsoft.MachineLearningServices/workspaces/hbiWorkspace");
         assert_eq!(hbi.map(AliasInfo::value_type), Some(ValueType::Boolean));
         let nodes = catalog
-            .lookup_short(
-                "Microsoft.MachineLearningServices/workspaces/computes",
-                "scaleSettings.maxNodeCount",
-            )
+            .lookup_short("Microsoft.MachineLearningServices/workspaces/computes", "scaleSettings.maxNodeCount")
             .expect("imported");
         assert_eq!(nodes.value_type(), ValueType::Integer);
         assert!(nodes.modifiable());
-        assert_eq!(
-            nodes.default_path(),
-            "properties.properties.scaleSettings.maxNodeCount"
-        );
+        assert_eq!(nodes.default_path(), "properties.properties.scaleSettings.maxNodeCount");
     }
 
     #[test]
     fn reads_get_azpolicyalias_output() {
-        let catalog = import(include_str!(
-            "../../tests/fixtures/catalog/get-azpolicyalias.json"
-        ));
+        let catalog = import(include_str!("../../tests/fixtures/catalog/get-azpolicyalias.json"));
         assert_eq!(catalog.len(), 3);
-        let blob = catalog
-            .lookup("microsoft.storage/storageaccounts/allowblobpublicaccess")
-            .expect("imported");
+        let blob = catalog.lookup("microsoft.storage/storageaccounts/allowblobpublicaccess").expect("imported");
         assert_eq!(blob.value_type(), ValueType::Boolean);
         assert!(blob.modifiable());
         assert_eq!(blob.resource_type(), "Microsoft.Storage/storageAccounts");
         let ip = catalog
-            .lookup_short(
-                "Microsoft.Storage/storageAccounts",
-                "networkAcls.ipRules[*].value",
-            )
+            .lookup_short("Microsoft.Storage/storageAccounts", "networkAcls.ipRules[*].value")
             .expect("imported");
         assert!(ip.is_collection() && !ip.is_array());
         assert!(!ip.modifiable());
@@ -433,25 +354,12 @@ mod tests {
     fn reads_single_objects_and_rest_envelopes() {
         let one = r#"{"Namespace": "N.S", "ResourceType": "things",
                       "Aliases": {"Name": "N.S/things/a", "DefaultPath": "properties.a"}}"#;
-        assert_eq!(
-            import(one)
-                .lookup("n.s/things/A")
-                .map(AliasInfo::short_name),
-            Some("a")
-        );
+        assert_eq!(import(one).lookup("n.s/things/A").map(AliasInfo::short_name), Some("a"));
         let rest = r#"{"value": [{"namespace": "N.S", "resourceTypes": [{"resourceType": "N.S/things",
                        "aliases": [{"name": "N.S/things/b"}]}]}]}"#;
         let catalog = import(rest);
-        assert_eq!(
-            catalog
-                .resource_type("n.s/things")
-                .map(ResourceTypeInfo::name),
-            Some("N.S/things")
-        );
-        assert_eq!(
-            catalog.lookup("N.S/things/b").map(AliasInfo::value_type),
-            Some(ValueType::Unknown)
-        );
+        assert_eq!(catalog.resource_type("n.s/things").map(ResourceTypeInfo::name), Some("N.S/things"));
+        assert_eq!(catalog.lookup("N.S/things/b").map(AliasInfo::value_type), Some(ValueType::Unknown));
         assert!(import("[]").is_empty());
         assert!(import("\u{feff}[]").is_empty());
     }
@@ -479,15 +387,12 @@ mod tests {
         assert_eq!(e.message(), "missing `namespace`");
 
         // ConvertTo-Json past its default depth writes objects as type-name strings.
-        let e = error(
-            r#"[{"Namespace": "N", "ResourceType": "t", "Aliases": ["Microsoft.Azure.PsAlias"]}]"#,
-        );
+        let e = error(r#"[{"Namespace": "N", "ResourceType": "t", "Aliases": ["Microsoft.Azure.PsAlias"]}]"#);
         assert_eq!(e.path(), Some("/0/Aliases/0"));
         assert!(e.message().contains("-Depth"), "{e}");
 
-        let e = error(
-            r#"[{"Namespace": "N", "ResourceType": "t", "Aliases": [{"Name": "N/t/a", "x-gavel-enum": "A"}]}]"#,
-        );
+        let e =
+            error(r#"[{"Namespace": "N", "ResourceType": "t", "Aliases": [{"Name": "N/t/a", "x-gavel-enum": "A"}]}]"#);
         assert_eq!(e.path(), Some("/0/Aliases/0/x-gavel-enum"));
     }
 
@@ -533,15 +438,13 @@ mod tests {
             Just(Value::Null),
             any::<bool>().prop_map(Value::Bool),
             any::<i64>().prop_map(Value::from),
-            prop::sample::select(vec!["", "N", "N/t", "N/t/a", "String", "Modifiable", "x/y"])
-                .prop_map(Value::from),
+            prop::sample::select(vec!["", "N", "N/t", "N/t/a", "String", "Modifiable", "x/y"]).prop_map(Value::from),
         ];
         leaf.prop_recursive(5, 64, 6, move |inner| {
             prop_oneof![
                 prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
-                prop::collection::vec((key.clone(), inner), 0..5).prop_map(|pairs| {
-                    Value::Object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
-                }),
+                prop::collection::vec((key.clone(), inner), 0..5)
+                    .prop_map(|pairs| { Value::Object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()) }),
             ]
         })
     }

@@ -1,7 +1,7 @@
 //! What gavel knows about Azure: resource kinds, well-known roles and the alias catalog.
 
-pub mod kinds;
-pub mod roles;
 pub mod aliases;
 pub mod fields;
 pub mod import;
+pub mod kinds;
+pub mod roles;

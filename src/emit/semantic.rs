@@ -25,10 +25,10 @@ impl std::fmt::Display for Difference {
 /// Compares two definitions (policy or initiative, with or without the envelope).
 pub fn compare_definitions(expected: &Value, actual: &Value) -> Result<(), Difference> {
     // A definition read from a file without a name is compared on its properties only.
-    if let (Some(a), Some(b)) = (expected.get("name"), actual.get("name")) {
-        if a != b {
-            return Err(difference(&["name".to_string()], format!("{a} expected, {b} found")));
-        }
+    if let (Some(a), Some(b)) = (expected.get("name"), actual.get("name"))
+        && a != b
+    {
+        return Err(difference(&["name".to_string()], format!("{a} expected, {b} found")));
     }
     let expected = strip_envelope(expected);
     let actual = strip_envelope(actual);
@@ -120,12 +120,13 @@ fn compare_value(key: &str, a: &Value, b: &Value, path: &mut Vec<String>, in_tem
         };
     }
     let lower = key.to_ascii_lowercase();
-    if !in_template && CASE_INSENSITIVE_VALUES.contains(&lower.as_str()) {
-        if let (Value::String(x), Value::String(y)) = (a, b) {
-            if !is_expression(x) && !is_expression(y) {
-                return compare_case_insensitive(a, b, path);
-            }
-        }
+    if !in_template
+        && CASE_INSENSITIVE_VALUES.contains(&lower.as_str())
+        && let (Value::String(x), Value::String(y)) = (a, b)
+        && !is_expression(x)
+        && !is_expression(y)
+    {
+        return compare_case_insensitive(a, b, path);
     }
     compare(a, b, path)
 }

@@ -81,18 +81,21 @@ pub fn compile_paths(inputs: &[PathBuf]) -> Result<Compilation, InputError> {
 pub fn compile_paths_with(inputs: &[PathBuf], options: &Options) -> Result<Compilation, InputError> {
     let files = collect_inputs(inputs)?;
     let mut compilation = Compilation::default();
-    let roots: Vec<PathBuf> = files.iter().map(|f| find_root(f)).collect();
-    let configs = load_configs(&roots, options, &mut compilation)?;
-    let mut file_roots: HashMap<FileId, PathBuf> = HashMap::new();
     let mut loaded: HashMap<PathBuf, FileId> = HashMap::new();
     let mut queue: Vec<(PathBuf, PathBuf, bool)> = Vec::new();
+    // Files of one folder share a root; finding it walks the folders above, so once is enough.
+    let mut roots: HashMap<PathBuf, PathBuf> = HashMap::new();
     for file in files {
-        let root = find_root(&file);
+        let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
+        let root = roots.entry(dir).or_insert_with(|| find_root(&file)).clone();
         queue.push((file, root, false));
     }
+    let input_roots: Vec<PathBuf> = queue.iter().map(|(_, root, _)| root.clone()).collect();
+    let configs = load_configs(&input_roots, options, &mut compilation)?;
+    let mut file_roots: HashMap<FileId, PathBuf> = HashMap::new();
     queue.reverse();
     while let Some((path, root, imported)) = queue.pop() {
-        let key = path.canonicalize().unwrap_or_else(|_| path.clone());
+        let key = std::path::absolute(&path).unwrap_or_else(|_| path.clone());
         if let Some(&existing) = loaded.get(&key) {
             if !imported {
                 // An input that an earlier input already imported is emitted after all.
@@ -115,10 +118,11 @@ pub fn compile_paths_with(inputs: &[PathBuf], options: &Options) -> Result<Compi
                 continue;
             }
         };
-        let file = compilation.sources.add(&path, text.clone());
+        let file = compilation.sources.add(&path, text);
         loaded.insert(key, file);
         file_roots.insert(file, root.clone());
-        let unit = analyse_file(file, &text, imported, &mut compilation.diagnostics);
+        let text = compilation.sources.get(file).map_or("", |f| f.text.as_str());
+        let unit = analyse_file(file, text, imported, &mut compilation.diagnostics);
         for import in &unit.module.imports {
             match load::resolve_import(&path, &root, &import.value) {
                 Ok(target) => queue.push((target, root.clone(), true)),
@@ -186,7 +190,8 @@ pub fn analyse_file(file: FileId, text: &str, imported: bool, diagnostics: &mut 
     let lowered = ast::lower_file(file, text, &parsed.tree, &parsed.comments);
     // What the parser recovered from often looks wrong to lowering too (a half-written
     // comparison reads as a kind); report only the syntax error on such lines.
-    let line_of = |offset: u32| text.get(..offset as usize).map_or(0, |before| before.matches('\n').count());
+    let line_starts: Vec<usize> = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let line_of = |offset: u32| line_starts.partition_point(|&start| start <= offset as usize);
     let syntax_lines: Vec<usize> = parsed.diagnostics.iter().map(|d| line_of(d.span.start)).collect();
     diagnostics.extend(parsed.diagnostics);
     diagnostics.extend(lowered.diagnostics.into_iter().filter(|d| !syntax_lines.contains(&line_of(d.span.start))));
@@ -267,20 +272,17 @@ fn check_members(compilation: &mut Compilation) {
                 continue;
             };
             for member in &initiative.members {
-                if let MemberTarget::Policy(name) = &member.target {
-                    if !policies.contains(&name.value.as_str()) {
-                        let suggestion = crate::diag::did_you_mean(&name.value, policies.iter().copied());
-                        let mut diagnostic = Diagnostic::new(
-                            Code::MemberNotFound,
-                            name.span,
-                            format!("no policy named `{}`", name.value),
-                        );
-                        diagnostic = match suggestion {
+                if let MemberTarget::Policy(name) = &member.target
+                    && !policies.contains(&name.value.as_str())
+                {
+                    let suggestion = crate::diag::did_you_mean(&name.value, policies.iter().copied());
+                    let mut diagnostic =
+                        Diagnostic::new(Code::MemberNotFound, name.span, format!("no policy named `{}`", name.value));
+                    diagnostic = match suggestion {
                             Some(s) => diagnostic.with_help(format!("did you mean `{s}`?")).with_fix(format!("replace with `{s}`"), name.span, s),
                             None => diagnostic.with_help("define the policy, `import` the file that defines it, or reference a definition by its id string"),
                         };
-                        missing.push(diagnostic);
-                    }
+                    missing.push(diagnostic);
                 }
             }
         }

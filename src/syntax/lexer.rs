@@ -36,6 +36,8 @@ pub struct Lexer<'src> {
     nots_per_level: Vec<usize>,
     nesting: usize,
     stopped: bool,
+    /// The last two tokens, to see where strict JSON may follow.
+    previous: [Option<Token<'src>>; 2],
     pub comments: Vec<Comment>,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -48,6 +50,7 @@ impl<'src> Lexer<'src> {
             nots_per_level: vec![0],
             nesting: 0,
             stopped: false,
+            previous: [None, None],
             comments: Vec::new(),
             diagnostics: Vec::new(),
         }
@@ -64,11 +67,9 @@ impl<'src> Lexer<'src> {
                 self.nots_per_level.push(0);
                 self.nesting += 1;
             }
-            Token::RBrace | Token::RParen | Token::RBracket => {
-                if self.nots_per_level.len() > 1 {
-                    let nots = self.nots_per_level.pop().unwrap_or(0);
-                    self.nesting = self.nesting.saturating_sub(1 + nots);
-                }
+            Token::RBrace | Token::RParen | Token::RBracket if self.nots_per_level.len() > 1 => {
+                let nots = self.nots_per_level.pop().unwrap_or(0);
+                self.nesting = self.nesting.saturating_sub(1 + nots);
             }
             Token::Not => {
                 if let Some(nots) = self.nots_per_level.last_mut() {
@@ -87,12 +88,53 @@ impl<'src> Lexer<'src> {
     }
 }
 
+impl<'src> Lexer<'src> {
+    /// After `json`, or a `deployment` details key, a JSON value is taken in one piece when it
+    /// is strict JSON: serde_json reads it far faster than the parser would, token by token.
+    /// Anything else (bare keys, comments, expressions) goes through the parser as usual.
+    fn raw_json_follows(&self) -> bool {
+        match &self.previous {
+            [Some(Token::Json), _] => true,
+            [Some(Token::Ident("deployment")), before] => {
+                !matches!(before, Some(Token::Policy | Token::Initiative | Token::Group | Token::Dot | Token::Param))
+            }
+            _ => false,
+        }
+    }
+
+    fn take_raw_json(&mut self) -> Option<(usize, Token<'src>, usize)> {
+        let remainder = self.inner.remainder();
+        let value_start = remainder.len() - remainder.trim_start().len();
+        if !remainder[value_start..].starts_with(['{', '[']) {
+            return None;
+        }
+        let mut values =
+            serde_json::Deserializer::from_str(&remainder[value_start..]).into_iter::<serde::de::IgnoredAny>();
+        values.next()?.ok()?;
+        let length = value_start + values.byte_offset();
+        let start = self.inner.span().end;
+        let text = &remainder[..length];
+        self.inner.bump(length);
+        Some((start, Token::RawJson(text), start + length))
+    }
+
+    fn remember(&mut self, token: &Token<'src>) {
+        self.previous = [Some(token.clone()), self.previous[0].take()];
+    }
+}
+
 impl<'src> Iterator for Lexer<'src> {
     type Item = Spanned<'src>;
 
     fn next(&mut self) -> Option<Self::Item> {
         if self.stopped {
             return None;
+        }
+        if self.raw_json_follows()
+            && let Some(raw) = self.take_raw_json()
+        {
+            self.previous = [None, None];
+            return Some(Ok(raw));
         }
         loop {
             let result = self.inner.next()?;
@@ -148,6 +190,7 @@ impl<'src> Iterator for Lexer<'src> {
                 );
                 return Some(Err(LexError { span }));
             }
+            self.remember(&token);
             return Some(Ok((range.start, token, range.end)));
         }
     }

@@ -42,27 +42,34 @@ fn clamp_u32(n: usize) -> u32 {
 pub struct SourceFile {
     pub path: PathBuf,
     pub text: String,
-    line_starts: Vec<u32>,
+    /// Computed on first use: most files never need a line number.
+    line_starts: std::sync::OnceLock<Vec<u32>>,
 }
 
 impl SourceFile {
     pub fn new(path: PathBuf, text: String) -> SourceFile {
-        let mut line_starts = vec![0];
-        line_starts.extend(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| clamp_u32(i + 1)));
-        SourceFile { path, text, line_starts }
+        SourceFile { path, text, line_starts: std::sync::OnceLock::new() }
+    }
+
+    fn line_starts(&self) -> &[u32] {
+        self.line_starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(self.text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| clamp_u32(i + 1)));
+            starts
+        })
     }
 
     /// Zero-based line and column (in UTF-8 bytes) of a byte offset.
     pub fn line_col(&self, offset: u32) -> (usize, usize) {
-        let line = self.line_starts.partition_point(|&start| start <= offset).saturating_sub(1);
-        let line_start = self.line_starts.get(line).copied().unwrap_or(0);
+        let line = self.line_starts().partition_point(|&start| start <= offset).saturating_sub(1);
+        let line_start = self.line_starts().get(line).copied().unwrap_or(0);
         (line, offset.saturating_sub(line_start) as usize)
     }
 
     /// Zero-based line and column counted in characters, as people and SARIF count them.
     pub fn line_char_col(&self, offset: u32) -> (usize, usize) {
         let (line, _) = self.line_col(offset);
-        let line_start = self.line_starts.get(line).copied().unwrap_or(0) as usize;
+        let line_start = self.line_starts().get(line).copied().unwrap_or(0) as usize;
         let end = (offset as usize).min(self.text.len());
         let col = self.text.get(line_start..end).map_or(0, |s| s.chars().count());
         (line, col)

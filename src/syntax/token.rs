@@ -122,6 +122,9 @@ pub enum Token<'src> {
     Null,
     #[token("json")]
     Json,
+    /// Strict JSON after `json` or a `deployment` key, recognised by the lexer adapter with
+    /// serde_json rather than token by token (deployment templates are large).
+    RawJson(&'src str),
     #[regex(r#""([^"\\\n]|\\[^\n])*""#)]
     Str(&'src str),
     #[regex(r#""([^"\\\n]|\\[^\n])*\\?"#)]
@@ -172,6 +175,7 @@ impl Token<'_> {
             Token::ParamRef(p) => format!("`{p}`"),
             Token::Ident(i) => format!("`{i}`"),
             Token::Alias(a) => format!("alias `{a}`"),
+            Token::RawJson(_) => "JSON".into(),
             Token::DocComment(_) | Token::Comment(_) | Token::UnterminatedComment => "a comment".into(),
             other => format!("`{}`", other.text()),
         }
@@ -244,6 +248,7 @@ impl Token<'_> {
             Token::Dot => ".",
             Token::Star => "*",
             Token::Str(s) | Token::Number(s) | Token::ParamRef(s) | Token::Ident(s) | Token::Alias(s) => s,
+            Token::RawJson(s) => s,
             Token::DocComment(s) | Token::Comment(s) => s,
             Token::UnterminatedStr | Token::UnterminatedComment => "",
         }

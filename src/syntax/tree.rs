@@ -44,12 +44,12 @@ pub struct Block {
 pub enum BodyItem {
     /// `mode all`, `version "1.0.0"`, `metadata { … }`.
     Property(Property),
-    Param(Param),
+    Param(Box<Param>),
     When {
         keyword: Span,
         condition: Cond,
     },
-    Then(EffectSpec),
+    Then(Box<EffectSpec>),
     /// An initiative's `group name "Display" { … }`.
     Group {
         name: Name,
@@ -118,7 +118,7 @@ pub struct Details {
 pub enum DetailItem {
     Property(Property),
     ExistenceCondition { keyword: Span, condition: Cond },
-    Operation(Operation),
+    Operation(Box<Operation>),
     Error(Span),
 }
 
@@ -154,21 +154,21 @@ pub enum Cond {
     },
     /// `compute`, or `compute { … }`: a resource kind guard with an optional scope block.
     Kind {
-        path: Path,
+        path: Box<Path>,
         body: Option<Vec<Cond>>,
         span: Span,
     },
     Compare {
-        lhs: Operand,
+        lhs: Box<Operand>,
         op: Op,
-        rhs: Option<Expr>,
+        rhs: Option<Box<Expr>>,
         span: Span,
     },
     /// `any x in path[*] { … }` / `all x in path[*] { … }`.
     Quantifier {
         all: bool,
         binding: Option<Name>,
-        source: Path,
+        source: Box<Path>,
         body: Vec<Cond>,
         span: Span,
     },
@@ -280,6 +280,9 @@ pub enum Expr {
     Object(Vec<(Name, Expr)>, Span),
     /// `json { … }`: JSON taken verbatim, strings not interpreted.
     Raw(Box<Expr>, Span),
+    /// Strict JSON that the lexer took in one piece: the span of its text (which may start
+    /// with whitespace).
+    RawJson(Span),
 }
 
 impl Expr {
@@ -293,7 +296,8 @@ impl Expr {
             | Expr::Index { span, .. }
             | Expr::Array(_, span)
             | Expr::Object(_, span)
-            | Expr::Raw(_, span) => *span,
+            | Expr::Raw(_, span)
+            | Expr::RawJson(span) => *span,
         }
     }
 }

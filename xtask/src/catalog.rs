@@ -52,9 +52,7 @@ pub struct Catalog {
 
 impl Catalog {
     pub fn aliases(&self) -> impl Iterator<Item = (&ResourceType, &Alias)> {
-        self.types
-            .iter()
-            .flat_map(|t| t.aliases.iter().map(move |a| (t, a)))
+        self.types.iter().flat_map(|t| t.aliases.iter().map(move |a| (t, a)))
     }
 
     pub fn summary(&self) -> String {
@@ -97,11 +95,9 @@ pub fn kind_name(kind: Option<Kind>) -> &'static str {
     }
 }
 
-const DUMP_DIR: &str =
-    "aliases/jeircul-azure-policy-aliases/aliases/Microsoft.MachineLearningServices";
+const DUMP_DIR: &str = "aliases/jeircul-azure-policy-aliases/aliases/Microsoft.MachineLearningServices";
 const MODIFIABLE_LIST: &str = "aliases/policy-generator-modAlias.MachineLearningServices.json";
-const BICEP_DIR: &str =
-    "swagger/bicep-types-az/generated/machinelearningservices/microsoft.machinelearningservices";
+const BICEP_DIR: &str = "swagger/bicep-types-az/generated/machinelearningservices/microsoft.machinelearningservices";
 const SWAGGER_DIR: &str = "swagger/azure-rest-api-specs";
 
 pub fn build(data: &Path, verbose: bool, explain: Option<&str>) -> Result<Catalog, String> {
@@ -133,10 +129,7 @@ pub fn build(data: &Path, verbose: bool, explain: Option<&str>) -> Result<Catalo
         sources.push(rel);
     }
     let swagger = Swagger::load(&data.join(SWAGGER_DIR), NAMESPACE)?;
-    sources.push(format!(
-        "{SWAGGER_DIR}/**/*.json ({} files)",
-        swagger.file_count()
-    ));
+    sources.push(format!("{SWAGGER_DIR}/**/*.json ({} files)", swagger.file_count()));
 
     let mut types: BTreeMap<String, ResourceType> = BTreeMap::new();
     let mut conflicts = 0;
@@ -144,30 +137,21 @@ pub fn build(data: &Path, verbose: bool, explain: Option<&str>) -> Result<Catalo
     let mut from_structure = 0;
     let mut per_source: BTreeMap<String, usize> = BTreeMap::new();
 
-    for DumpAlias {
-        resource_type,
-        name,
-        default_path,
-    } in &dump
-    {
+    for DumpAlias { resource_type, name, default_path } in &dump {
         let path = parse_path(default_path);
         let mut facts = Facts::default();
         for types_file in &bicep {
             let mut f = Facts::default();
             types_file.walk(resource_type, &path, &mut f);
             if f.found {
-                *per_source
-                    .entry(format!("bicep {}", types_file.version))
-                    .or_default() += 1;
+                *per_source.entry(format!("bicep {}", types_file.version)).or_default() += 1;
             }
             facts.merge(&f);
         }
         let mut f = Facts::default();
         swagger.walk(resource_type, &path, &mut f);
         if f.found {
-            *per_source
-                .entry("swagger 2024-04-01".to_string())
-                .or_default() += 1;
+            *per_source.entry("swagger 2024-04-01".to_string()).or_default() += 1;
         }
         facts.merge(&f);
 
@@ -192,12 +176,7 @@ pub fn build(data: &Path, verbose: bool, explain: Option<&str>) -> Result<Catalo
                 eprintln!("conflict: {name} ({default_path}): {:?}", facts.kinds);
             }
         }
-        let Settled {
-            mut kind,
-            enum_values,
-            enum_open,
-            ..
-        } = settled;
+        let Settled { mut kind, enum_values, enum_open, .. } = settled;
         if !facts.found {
             kind = structural_kind(&dump, resource_type, default_path);
             if kind.is_some() {
@@ -206,10 +185,7 @@ pub fn build(data: &Path, verbose: bool, explain: Option<&str>) -> Result<Catalo
         }
         types
             .entry(resource_type.to_ascii_lowercase())
-            .or_insert_with(|| ResourceType {
-                name: resource_type.clone(),
-                aliases: Vec::new(),
-            })
+            .or_insert_with(|| ResourceType { name: resource_type.clone(), aliases: Vec::new() })
             .aliases
             .push(Alias {
                 name: name.clone(),
@@ -229,17 +205,9 @@ pub fn build(data: &Path, verbose: bool, explain: Option<&str>) -> Result<Catalo
 
     // Resource types the specs define but the dump has no aliases for still exist: a policy
     // may test `type` against them.
-    let spec_types = bicep
-        .iter()
-        .flat_map(|b| b.resource_types.iter())
-        .chain(swagger.resource_types.iter());
+    let spec_types = bicep.iter().flat_map(|b| b.resource_types.iter()).chain(swagger.resource_types.iter());
     for ty in spec_types {
-        types
-            .entry(ty.to_ascii_lowercase())
-            .or_insert_with(|| ResourceType {
-                name: ty.clone(),
-                aliases: Vec::new(),
-            });
+        types.entry(ty.to_ascii_lowercase()).or_insert_with(|| ResourceType { name: ty.clone(), aliases: Vec::new() });
     }
 
     mark_modifiable(&mut types, listed_modifiable.iter().chain(written.iter()));
@@ -248,21 +216,14 @@ pub fn build(data: &Path, verbose: bool, explain: Option<&str>) -> Result<Catalo
     types.sort_by(|a, b| cmp_ci(&a.name, &b.name));
     for ty in &mut types {
         let prefix = ty.name.len() + 1;
-        ty.aliases
-            .sort_by(|a, b| cmp_ci(&a.name[prefix..], &b.name[prefix..]));
+        ty.aliases.sort_by(|a, b| cmp_ci(&a.name[prefix..], &b.name[prefix..]));
         for pair in ty.aliases.windows(2) {
             if pair[0].name.eq_ignore_ascii_case(&pair[1].name) {
                 return Err(format!("duplicate alias {}", pair[0].name));
             }
         }
     }
-    Ok(Catalog {
-        types,
-        sources,
-        conflicts,
-        unresolved,
-        from_structure,
-    })
+    Ok(Catalog { types, sources, conflicts, unresolved, from_structure })
 }
 
 /// For a path no type source knows: the dump itself still shows the shape. Another alias of the
@@ -293,24 +254,17 @@ fn structural_kind(dump: &[DumpAlias], resource_type: &str, path: &str) -> Optio
 /// name up to its last `/` (`…v2.Data/workspaces/deployments/model.assetId`), their default
 /// path is assumed to be the short name, and their values are strings, except that an `x[*]`
 /// makes `x` an array (and `x[*]` followed by more an array of objects).
-fn add_corpus_aliases(
-    types: &mut BTreeMap<String, ResourceType>,
-    used: &[String],
-) -> Result<(), String> {
+fn add_corpus_aliases(types: &mut BTreeMap<String, ResourceType>, used: &[String]) -> Result<(), String> {
     let data_prefix = format!("{}.", NAMESPACE.to_ascii_lowercase());
     let control_prefix = format!("{}/", NAMESPACE.to_ascii_lowercase());
-    let known: BTreeSet<String> = types
-        .values()
-        .flat_map(|t| t.aliases.iter().map(|a| a.name.to_ascii_lowercase()))
-        .collect();
+    let known: BTreeSet<String> =
+        types.values().flat_map(|t| t.aliases.iter().map(|a| a.name.to_ascii_lowercase())).collect();
     let mut added: BTreeMap<String, (String, String, Kind)> = BTreeMap::new();
     for field in used {
         let lower = field.to_ascii_lowercase();
         if lower.starts_with(&control_prefix) {
             if !known.contains(&lower) {
-                eprintln!(
-                    "warning: policy corpus uses {field}, which the alias dump does not list"
-                );
+                eprintln!("warning: policy corpus uses {field}, which the alias dump does not list");
             }
             continue;
         }
@@ -333,21 +287,14 @@ fn add_corpus_aliases(
         }
         for (short, kind) in names {
             let name = format!("{resource_type}/{short}");
-            added.entry(name.to_ascii_lowercase()).or_insert((
-                resource_type.to_string(),
-                name,
-                kind,
-            ));
+            added.entry(name.to_ascii_lowercase()).or_insert((resource_type.to_string(), name, kind));
         }
     }
     for (_, (resource_type, name, kind)) in added {
         let short = name[resource_type.len() + 1..].to_string();
         types
             .entry(resource_type.to_ascii_lowercase())
-            .or_insert_with(|| ResourceType {
-                name: resource_type.clone(),
-                aliases: Vec::new(),
-            })
+            .or_insert_with(|| ResourceType { name: resource_type.clone(), aliases: Vec::new() })
             .aliases
             .push(Alias {
                 name,
@@ -362,10 +309,7 @@ fn add_corpus_aliases(
     Ok(())
 }
 
-fn mark_modifiable<'a>(
-    types: &mut BTreeMap<String, ResourceType>,
-    names: impl Iterator<Item = &'a String>,
-) {
+fn mark_modifiable<'a>(types: &mut BTreeMap<String, ResourceType>, names: impl Iterator<Item = &'a String>) {
     let names: BTreeSet<String> = names.map(|n| n.to_ascii_lowercase()).collect();
     let mut seen = BTreeSet::new();
     for alias in types.values_mut().flat_map(|t| t.aliases.iter_mut()) {

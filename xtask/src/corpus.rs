@@ -24,10 +24,7 @@ pub fn read_dump(dir: &Path) -> Result<Vec<DumpAlias>, String> {
         let mut lines = text.lines();
         let header = lines.next().unwrap_or_default();
         let Some(resource_type) = header.strip_prefix("# ").map(str::trim) else {
-            return Err(format!(
-                "{}: line 1 is not `# <resource type>`",
-                file.display()
-            ));
+            return Err(format!("{}: line 1 is not `# <resource type>`", file.display()));
         };
         for (n, line) in lines.enumerate() {
             let line = line.trim();
@@ -40,21 +37,10 @@ pub fn read_dump(dir: &Path) -> Result<Vec<DumpAlias>, String> {
             };
             let unquote = |cell: &str| cell.trim_matches('`').to_string();
             let name = unquote(name);
-            if !name
-                .to_ascii_lowercase()
-                .starts_with(&format!("{}/", resource_type.to_ascii_lowercase()))
-            {
-                return Err(format!(
-                    "{}:{}: alias {name} is not under {resource_type}",
-                    file.display(),
-                    n + 2
-                ));
+            if !name.to_ascii_lowercase().starts_with(&format!("{}/", resource_type.to_ascii_lowercase())) {
+                return Err(format!("{}:{}: alias {name} is not under {resource_type}", file.display(), n + 2));
             }
-            out.push(DumpAlias {
-                resource_type: resource_type.to_string(),
-                name,
-                default_path: unquote(path),
-            });
+            out.push(DumpAlias { resource_type: resource_type.to_string(), name, default_path: unquote(path) });
         }
     }
     Ok(out)
@@ -63,14 +49,8 @@ pub fn read_dump(dir: &Path) -> Result<Vec<DumpAlias>, String> {
 /// Reads the modifiable-alias list: a JSON array of `"<alias name> (<default path>)"`.
 pub fn read_modifiable_list(path: &Path) -> Result<Vec<String>, String> {
     let value = read_json(path)?;
-    let items = value
-        .as_array()
-        .ok_or_else(|| format!("{}: expected a JSON array", path.display()))?;
-    Ok(items
-        .iter()
-        .filter_map(Value::as_str)
-        .map(|s| s.split(" (").next().unwrap_or(s).trim().to_string())
-        .collect())
+    let items = value.as_array().ok_or_else(|| format!("{}: expected a JSON array", path.display()))?;
+    Ok(items.iter().filter_map(Value::as_str).map(|s| s.split(" (").next().unwrap_or(s).trim().to_string()).collect())
 }
 
 /// Aliases written by Modify (`then.details.operations[].field`) or Append (`then.details[].field`)
@@ -149,10 +129,7 @@ fn collect_fields(value: &Value, out: &mut Vec<String>) {
 /// Case-insensitive member access (policy JSON keys are case-insensitive).
 fn get_ci<'a>(value: &'a Value, key: &str) -> &'a Value {
     match value {
-        Value::Object(map) => map
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(key))
-            .map_or(&Value::Null, |(_, v)| v),
+        Value::Object(map) => map.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map_or(&Value::Null, |(_, v)| v),
         _ => &Value::Null,
     }
 }

@@ -58,10 +58,7 @@ pub fn rust_tables(catalog: &Catalog) -> String {
     enum_list.sort_by_key(|&(_, i)| i);
     let _ = writeln!(out, "\n// Enum value lists.");
     for (values, i) in &enum_list {
-        let items: Vec<String> = values
-            .iter()
-            .map(|v| format!("lit({})", quote(v)))
-            .collect();
+        let items: Vec<String> = values.iter().map(|v| format!("lit({})", quote(v))).collect();
         let _ = writeln!(out, "const E{i}: &[Str] = &[{}];", items.join(", "));
     }
 
@@ -129,11 +126,7 @@ pub fn catalog_json(catalog: &Catalog) -> String {
     let mut namespaces: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
     for (i, ty) in catalog.types.iter().enumerate() {
         let ns = ty.name.split('/').next().unwrap_or(&ty.name);
-        namespaces
-            .entry(ns.to_ascii_lowercase())
-            .or_insert_with(|| (ns.to_string(), Vec::new()))
-            .1
-            .push(i);
+        namespaces.entry(ns.to_ascii_lowercase()).or_insert_with(|| (ns.to_string(), Vec::new())).1.push(i);
     }
     let mut namespaces: Vec<(String, Vec<usize>)> = namespaces.into_values().collect();
     // The control-plane namespace first, then the data-plane ones.
@@ -150,11 +143,7 @@ pub fn catalog_json(catalog: &Catalog) -> String {
         for (k, &t) in types.iter().enumerate() {
             let ty = &catalog.types[t];
             let short_type = ty.name.get(ns.len() + 1..).unwrap_or(&ty.name);
-            let _ = write!(
-                out,
-                "    {{\"resourceType\": {}, \"aliases\": [",
-                json!(short_type)
-            );
+            let _ = write!(out, "    {{\"resourceType\": {}, \"aliases\": [", json!(short_type));
             for (a, alias) in ty.aliases.iter().enumerate() {
                 let mut obj = serde_json::Map::new();
                 obj.insert("name".into(), json!(alias.name));
@@ -176,11 +165,7 @@ pub fn catalog_json(catalog: &Catalog) -> String {
                 let sep = if a + 1 < ty.aliases.len() { "," } else { "" };
                 let _ = write!(out, "\n      {}{sep}", Value::Object(obj));
             }
-            let close = if ty.aliases.is_empty() {
-                "]}"
-            } else {
-                "\n    ]}"
-            };
+            let close = if ty.aliases.is_empty() { "]}" } else { "\n    ]}" };
             let sep = if k + 1 < types.len() { "," } else { "" };
             let _ = writeln!(out, "{close}{sep}");
         }

@@ -59,11 +59,7 @@ impl Facts {
         self.any |= other.any;
         self.open |= other.open;
         for literal in &other.literals {
-            if !self
-                .literals
-                .iter()
-                .any(|l| l.eq_ignore_ascii_case(literal))
-            {
+            if !self.literals.iter().any(|l| l.eq_ignore_ascii_case(literal)) {
                 self.literals.push(literal.clone());
             }
         }
@@ -94,12 +90,7 @@ impl Facts {
         } else {
             (Vec::new(), false)
         };
-        Settled {
-            kind,
-            enum_values,
-            enum_open,
-            conflict: kinds.len() > 1,
-        }
+        Settled { kind, enum_values, enum_open, conflict: kinds.len() > 1 }
     }
 }
 
@@ -116,9 +107,7 @@ pub struct Settled {
 /// The one ordering both the generator and gavel's runtime use for names: ASCII case folded,
 /// byte-wise. The runtime binary-searches tables sorted with it, so the two must agree exactly.
 pub fn cmp_ci(a: &str, b: &str) -> std::cmp::Ordering {
-    a.bytes()
-        .map(|c| c.to_ascii_lowercase())
-        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+    a.bytes().map(|c| c.to_ascii_lowercase()).cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
 }
 
 /// One step of an alias default path.

@@ -69,9 +69,7 @@ fn gen_catalog(args: &[String]) -> Result<(), String> {
             "--out" => out = PathBuf::from(it.next().ok_or("--out needs a folder")?),
             "--check" => check = true,
             "-v" | "--verbose" => verbose = true,
-            "--explain" => {
-                explain = Some(it.next().ok_or("--explain needs an alias name")?.clone())
-            }
+            "--explain" => explain = Some(it.next().ok_or("--explain needs an alias name")?.clone()),
             other => return Err(format!("unknown argument `{other}`\n\n{USAGE}")),
         }
     }
@@ -80,10 +78,7 @@ fn gen_catalog(args: &[String]) -> Result<(), String> {
     }
 
     let catalog = catalog::build(&data, verbose, explain.as_deref())?;
-    let files = [
-        ("ml_aliases.rs", emit::rust_tables(&catalog)),
-        ("catalog.json", emit::catalog_json(&catalog)),
-    ];
+    let files = [("ml_aliases.rs", emit::rust_tables(&catalog)), ("catalog.json", emit::catalog_json(&catalog))];
 
     if check {
         let mut stale = Vec::new();

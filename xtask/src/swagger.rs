@@ -35,18 +35,13 @@ impl Swagger {
         let paths = crate::corpus::json_files(root)?;
         let mut files = Vec::new();
         for path in paths {
-            let text =
-                std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
             let value: Value = serde_json::from_str(text.trim_start_matches('\u{feff}'))
                 .map_err(|e| format!("{}: {e}", path.display()))?;
             files.push((normalize(&path), value));
         }
-        let mut swagger = Swagger {
-            files,
-            bodies: BTreeMap::new(),
-            resource_types: BTreeSet::new(),
-            descendants: BTreeMap::new(),
-        };
+        let mut swagger =
+            Swagger { files, bodies: BTreeMap::new(), resource_types: BTreeSet::new(), descendants: BTreeMap::new() };
         swagger.index_resources(namespace);
         swagger.index_inheritance();
         Ok(swagger)
@@ -73,24 +68,12 @@ impl Swagger {
                 let rest = &url[at + marker.len()..];
                 let segments: Vec<&str> = rest.split('/').collect();
                 if !segments.len().is_multiple_of(2)
-                    || !segments
-                        .iter()
-                        .skip(1)
-                        .step_by(2)
-                        .all(|s| s.starts_with('{'))
+                    || !segments.iter().skip(1).step_by(2).all(|s| s.starts_with('{'))
                     || segments.iter().step_by(2).any(|s| s.starts_with('{'))
                 {
                     continue;
                 }
-                let ty = format!(
-                    "{namespace}/{}",
-                    segments
-                        .iter()
-                        .step_by(2)
-                        .copied()
-                        .collect::<Vec<_>>()
-                        .join("/")
-                );
+                let ty = format!("{namespace}/{}", segments.iter().step_by(2).copied().collect::<Vec<_>>().join("/"));
                 let url_ptr = format!("/paths/{}", escape(url));
                 for method in ["put", "get"] {
                     let Some(op) = ops.get(method) else { continue };
@@ -106,20 +89,14 @@ impl Swagger {
                     }
                     for status in ["200", "201"] {
                         if op["responses"][status]["schema"].is_object() {
-                            found.push((
-                                ty.clone(),
-                                (file, format!("{op_ptr}/responses/{status}/schema")),
-                            ));
+                            found.push((ty.clone(), (file, format!("{op_ptr}/responses/{status}/schema"))));
                         }
                     }
                 }
             }
         }
         for (ty, node) in found {
-            self.bodies
-                .entry(ty.to_ascii_lowercase())
-                .or_default()
-                .insert(node);
+            self.bodies.entry(ty.to_ascii_lowercase()).or_default().insert(node);
             self.resource_types.insert(ty);
         }
     }
@@ -186,11 +163,8 @@ impl Swagger {
     /// Is this schema the root (or a member) of a discriminated hierarchy, so that a property of
     /// this type may hold any variant?
     fn polymorphic(&self, node: &Node) -> bool {
-        self.value(node)
-            .is_some_and(|v| v.get("discriminator").is_some())
-            || self
-                .value(node)
-                .is_some_and(|v| v.get("x-ms-discriminator-value").is_some())
+        self.value(node).is_some_and(|v| v.get("discriminator").is_some())
+            || self.value(node).is_some_and(|v| v.get("x-ms-discriminator-value").is_some())
     }
 
     /// Adds what the spec says about `path` under `resource_type` to `facts`.
@@ -285,12 +259,7 @@ impl Swagger {
             out.insert((node.0, format!("{}/items", node.1)));
         } else if let Some(all_of) = v["allOf"].as_array() {
             for i in 0..all_of.len() {
-                self.step_elem(
-                    (node.0, format!("{}/allOf/{i}", node.1)),
-                    out,
-                    any,
-                    depth + 1,
-                );
+                self.step_elem((node.0, format!("{}/allOf/{i}", node.1)), out, any, depth + 1);
             }
         } else if is_free_form(v) {
             *any = true;

@@ -26,12 +26,7 @@ impl BicepTypes {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
         let nodes: Vec<Value> = serde_json::from_str(text.trim_start_matches('\u{feff}'))
             .map_err(|e| format!("{}: {e}", path.display()))?;
-        let mut types = BicepTypes {
-            version,
-            nodes,
-            bodies: BTreeMap::new(),
-            resource_types: BTreeSet::new(),
-        };
+        let mut types = BicepTypes { version, nodes, bodies: BTreeMap::new(), resource_types: BTreeSet::new() };
         for (i, node) in types.nodes.iter().enumerate() {
             if node["$type"] != "ResourceType" {
                 continue;
@@ -41,17 +36,10 @@ impl BicepTypes {
             };
             let ty = name.split('@').next().unwrap_or(name);
             if let Some(body) = reference(&node["body"]) {
-                types
-                    .bodies
-                    .entry(ty.to_ascii_lowercase())
-                    .or_default()
-                    .push(body);
+                types.bodies.entry(ty.to_ascii_lowercase()).or_default().push(body);
                 types.resource_types.insert(ty.to_string());
             } else {
-                eprintln!(
-                    "warning: {}: resource type node {i} has no body",
-                    path.display()
-                );
+                eprintln!("warning: {}: resource type node {i} has no body", path.display());
             }
         }
         Ok(types)
@@ -87,14 +75,7 @@ impl BicepTypes {
         self.nodes.get(index).unwrap_or(&Value::Null)
     }
 
-    fn step_prop(
-        &self,
-        index: usize,
-        name: &str,
-        out: &mut BTreeSet<usize>,
-        any: &mut bool,
-        depth: usize,
-    ) {
+    fn step_prop(&self, index: usize, name: &str, out: &mut BTreeSet<usize>, any: &mut bool, depth: usize) {
         if depth > MAX_DEPTH {
             return;
         }

@@ -23,7 +23,7 @@ impl Lowerer<'_> {
                 Some(Condition::AnyOf { items: self.conditions(items, scope), span: *span })
             }
             Cond::Kind { path, body, span } => self.kind_guard(path, body.as_deref(), *span, scope),
-            Cond::Compare { lhs, op, rhs, span } => self.compare(lhs, *op, rhs.as_ref(), *span, scope),
+            Cond::Compare { lhs, op, rhs, span } => self.compare(lhs, *op, rhs.as_deref(), *span, scope),
             Cond::Quantifier { all, binding, source, body, span } => {
                 self.quantifier(*all, binding.as_ref(), source, body, *span, scope)
             }
@@ -130,22 +130,22 @@ impl Lowerer<'_> {
         span: Span,
         scope: &Scope<'_>,
     ) -> Option<Condition> {
-        if let tree::Expr::Call { name, args, .. } = expr {
-            if let [arg] = args.as_slice() {
-                if name.text == "field" {
-                    let name_expr = self.value(arg, scope)?;
-                    let name = match name_expr {
-                        Expr::String(text, _) => FieldName::Static(text),
-                        Expr::Field(field) => field.name,
-                        other => FieldName::Dynamic(Box::new(other)),
-                    };
-                    let field = Field { name, written: None, span: expr.span() };
-                    return Some(Condition::Field { field, op, value: rhs, span });
-                }
-                if name.text == "value" {
-                    let value = self.value(arg, scope)?;
-                    return Some(Condition::Value { value, op, rhs, span });
-                }
+        if let tree::Expr::Call { name, args, .. } = expr
+            && let [arg] = args.as_slice()
+        {
+            if name.text == "field" {
+                let name_expr = self.value(arg, scope)?;
+                let name = match name_expr {
+                    Expr::String(text, _) => FieldName::Static(text),
+                    Expr::Field(field) => field.name,
+                    other => FieldName::Dynamic(Box::new(other)),
+                };
+                let field = Field { name, written: None, span: expr.span() };
+                return Some(Condition::Field { field, op, value: rhs, span });
+            }
+            if name.text == "value" {
+                let value = self.value(arg, scope)?;
+                return Some(Condition::Value { value, op, rhs, span });
             }
         }
         let value = self.value(expr, scope)?;
@@ -176,15 +176,15 @@ impl Lowerer<'_> {
             tree::CountSource::Value(expr) => {
                 let value = self.value(expr, scope)?;
                 let name = count.binding.as_ref().map(|b| Spanned::new(b.text.clone(), b.span));
-                if let Some(name) = &name {
-                    if !name.value.chars().all(|c| c.is_ascii_alphanumeric()) {
-                        self.error(
-                            Code::InvalidCount,
-                            name.span,
-                            "a value count name must be letters and digits",
-                            "rename the variable, e.g. `item`",
-                        );
-                    }
+                if let Some(name) = &name
+                    && !name.value.chars().all(|c| c.is_ascii_alphanumeric())
+                {
+                    self.error(
+                        Code::InvalidCount,
+                        name.span,
+                        "a value count name must be letters and digits",
+                        "rename the variable, e.g. `item`",
+                    );
                 }
                 let inner = match &name {
                     Some(name) => scope.with_binding(Binding::Value { name: name.value.clone() }),

@@ -3,8 +3,8 @@
 use super::Lowerer;
 use super::fields::Scope;
 use crate::ast::{
-    Condition, Definition, Expr, Group, Header, Initiative, Member, MemberTarget, Mode, PROVIDER_MODES, ParamType,
-    Parameter, Policy, Spanned,
+    Condition, Expr, Group, Header, Initiative, Member, MemberTarget, Mode, PROVIDER_MODES, ParamType, Parameter,
+    Policy, Spanned,
 };
 use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::syntax::span::Span;
@@ -344,15 +344,13 @@ impl Lowerer<'_> {
     }
 
     fn param_value(&mut self, expr: &tree::Expr, bare_words: bool) -> Option<Expr> {
-        if !bare_words {
-            if let Some(word) = super::expr::bare_word(expr) {
-                self.report(
-                    Diagnostic::new(Code::InvalidLiteral, word.span, format!("`{}` is a bare word", word.text))
-                        .with_help("bare words are allowed only for `effect` parameters; quote the string")
-                        .with_fix("quote it", word.span, format!("\"{}\"", word.text)),
-                );
-                return None;
-            }
+        if !bare_words && let Some(word) = super::expr::bare_word(expr) {
+            self.report(
+                Diagnostic::new(Code::InvalidLiteral, word.span, format!("`{}` is a bare word", word.text))
+                    .with_help("bare words are allowed only for `effect` parameters; quote the string")
+                    .with_fix("quote it", word.span, format!("\"{}\"", word.text)),
+            );
+            return None;
         }
         let json = self.literal_json(expr, bare_words)?;
         Some(Expr::Raw(json, expr.span()))
@@ -528,10 +526,11 @@ impl Lowerer<'_> {
         self.report(
             Diagnostic::new(Code::DuplicateProperty, span, format!("a policy has one `{keyword}`"))
                 .with_label(first, "first given here")
-                .with_help(
-                    format!("combine the two with `all {{ … }}` or `any {{ … }}`")
-                        .replace("combine the two", if keyword == "when" { "combine the two" } else { "keep one" }),
-                ),
+                .with_help(if keyword == "when" {
+                    "combine the two conditions with `all { … }` or `any { … }`"
+                } else {
+                    "keep one of them"
+                }),
         );
     }
 
@@ -564,6 +563,3 @@ pub(crate) fn primary_type(condition: &Condition) -> Option<String> {
         _ => None,
     }
 }
-
-#[allow(dead_code)]
-fn _assert_definition_used(_: Definition) {}

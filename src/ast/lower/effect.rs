@@ -41,10 +41,7 @@ impl Lowerer<'_> {
             (None, Some(kind)) => Some(kind),
             (None, None) => self.kind_from_parameter(&value, params, spec),
         };
-        let details = match &spec.details {
-            Some(details) => Some(self.details(details, kind, scope, target_type)),
-            None => None,
-        };
+        let details = spec.details.as_ref().map(|details| self.details(details, kind, scope, target_type));
         Some(Effect { value, kind, details, span: spec.span })
     }
 

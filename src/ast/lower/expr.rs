@@ -75,6 +75,19 @@ impl Lowerer<'_> {
                 Some(Expr::Object(lowered, *span))
             }
             tree::Expr::Raw(inner, span) => Some(Expr::Raw(self.json(inner)?, *span)),
+            tree::Expr::RawJson(span) => Some(Expr::Raw(self.raw_json(*span)?, *span)),
+        }
+    }
+
+    /// JSON the lexer has already found to be well-formed.
+    pub(crate) fn raw_json(&mut self, span: Span) -> Option<serde_json::Value> {
+        let text = self.text.get(span.range()).unwrap_or_default();
+        match serde_json::from_str(text) {
+            Ok(value) => Some(value),
+            Err(error) => {
+                self.error(Code::InvalidLiteral, span, format!("invalid JSON: {error}"), "write strict JSON here");
+                None
+            }
         }
     }
 
@@ -129,6 +142,7 @@ impl Lowerer<'_> {
                 Some(Value::Object(map))
             }
             tree::Expr::Raw(inner, _) => self.json(inner),
+            tree::Expr::RawJson(span) => self.raw_json(*span),
             other => {
                 self.error(
                     Code::InvalidLiteral,
@@ -259,11 +273,11 @@ impl Lowerer<'_> {
     fn call(&mut self, name: &tree::Name, args: &[tree::Expr], span: Span, scope: &Scope<'_>) -> Option<Expr> {
         // `field("alias")` and `current("name")` get their own nodes so that the checker can
         // look at the alias and the count they refer to.
-        if name.text.eq_ignore_ascii_case("field") {
-            if let [tree::Expr::Literal(literal @ Literal { kind: LiteralKind::String(_), .. })] = args {
-                let alias = self.plain_string(literal)?;
-                return Some(Expr::Field(Box::new(Field { name: FieldName::Static(alias), written: None, span })));
-            }
+        if name.text.eq_ignore_ascii_case("field")
+            && let [tree::Expr::Literal(literal @ Literal { kind: LiteralKind::String(_), .. })] = args
+        {
+            let alias = self.plain_string(literal)?;
+            return Some(Expr::Field(Box::new(Field { name: FieldName::Static(alias), written: None, span })));
         }
         if name.text.eq_ignore_ascii_case("current") {
             match args {
@@ -272,13 +286,13 @@ impl Lowerer<'_> {
                     return Some(Expr::Current(Some(self.plain_string(literal)?), span));
                 }
                 [tree::Expr::Path(path)] if path.segments.is_empty() => {
-                    if let PathHead::Name(variable) = &path.head {
-                        if let Some(expr) = self.path_value(path, scope) {
-                            return Some(match expr {
-                                Expr::Current(..) => expr,
-                                _ => Expr::Current(Some(variable.text.clone()), span),
-                            });
-                        }
+                    if let PathHead::Name(variable) = &path.head
+                        && let Some(expr) = self.path_value(path, scope)
+                    {
+                        return Some(match expr {
+                            Expr::Current(..) => expr,
+                            _ => Expr::Current(Some(variable.text.clone()), span),
+                        });
                     }
                 }
                 _ => {}

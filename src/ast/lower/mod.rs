@@ -71,7 +71,9 @@ impl Lowerer<'_> {
     pub(crate) fn doc_comment(&self, start: Span) -> Option<String> {
         let mut lines = Vec::new();
         let mut next_start = start.start as usize;
-        for comment in self.comments.iter().rev().skip_while(|c| c.span.start >= start.start) {
+        // Comments are in source order: find the ones before `start` without a scan.
+        let before = self.comments.partition_point(|c| c.span.start < start.start);
+        for comment in self.comments.get(..before).unwrap_or_default().iter().rev() {
             let between = self.text.get(comment.span.end as usize..next_start)?;
             if !comment.doc || !between.trim().is_empty() {
                 break;

@@ -1,0 +1,173 @@
+//! Compile throughput: `gavel build` over a folder of 10,000 generated policies, against the
+//! cost of parsing and re-serialising the emitted JSON with serde_json in the same run.
+//!
+//! Run: `cargo bench --bench compile` (prints MB/s, policies/s, the ratio and peak memory).
+//! The policies are the ML library's sources with their names made unique, so the mix is
+//! what real authors write: kinds, counts, interpolation, modify and deployIfNotExists.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use gavel::emit::EmitOptions;
+use gavel::emit::target::definition_json;
+use gavel::project::compile_paths;
+
+const POLICIES: usize = 10_000;
+const RUNS: usize = 5;
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let templates = library_sources(&root.join("stdlib/policies"));
+    assert!(!templates.is_empty(), "stdlib/policies has no sources");
+    let dir = std::env::temp_dir().join(format!("gavel-bench-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temporary folder");
+    let source_bytes = generate(&templates, &dir);
+
+    // As `gavel build` does: compile everything, then serialise definition by definition.
+    let mut json_bytes = 0;
+    let compile = best_of(|| {
+        let compilation = compile_paths(std::slice::from_ref(&dir)).expect("the folder exists");
+        assert!(!compilation.has_errors(), "generated policies compile");
+        json_bytes = compilation
+            .emitted_definitions()
+            .iter()
+            .map(|d| {
+                serde_json::to_string_pretty(&definition_json(d, &EmitOptions::default())).unwrap_or_default().len()
+            })
+            .sum();
+    });
+    let peak = peak_memory_mb();
+    let phases = phase_times(&dir);
+    let compilation = compile_paths(std::slice::from_ref(&dir)).expect("the folder exists");
+    let emitted: Vec<String> = compilation
+        .emitted_definitions()
+        .iter()
+        .map(|d| serde_json::to_string_pretty(&definition_json(d, &EmitOptions::default())).unwrap_or_default())
+        .collect();
+    drop(compilation);
+    assert_eq!(emitted.len(), POLICIES);
+    let round_trip = best_of(|| {
+        for text in &emitted {
+            let value: serde_json::Value = serde_json::from_str(text).expect("emitted JSON parses");
+            std::hint::black_box(serde_json::to_string_pretty(&value).unwrap_or_default());
+        }
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+
+    let mb = |bytes: usize, time: Duration| bytes as f64 / 1_000_000.0 / time.as_secs_f64();
+    println!(
+        "gavel build, {POLICIES} policies ({:.1} MB of source, {:.1} MB of JSON), best of {RUNS}",
+        source_bytes as f64 / 1e6,
+        json_bytes as f64 / 1e6
+    );
+    println!(
+        "  compile (read, parse, lower, check, emit, serialise): {:>8.1} ms  {:>7.1} MB/s  {:>9.0} policies/s",
+        ms(compile),
+        mb(source_bytes, compile),
+        POLICIES as f64 / compile.as_secs_f64()
+    );
+    println!(
+        "  serde_json parse + re-serialise of the output:        {:>8.1} ms  {:>7.1} MB/s",
+        ms(round_trip),
+        mb(json_bytes, round_trip)
+    );
+    println!(
+        "  ratio compile / round trip: {:.2}x (goal: at most 2x)",
+        compile.as_secs_f64() / round_trip.as_secs_f64()
+    );
+    println!("  phases: {phases}");
+    if let Some(peak) = peak {
+        println!("  peak memory (VmHWM): {peak:.1} MB (goal: under 200 MB)");
+    }
+}
+
+/// Where compile time goes: compiling (read, parse, lower, check), building the JSON values,
+/// serialising them.
+fn phase_times(dir: &Path) -> String {
+    let start = Instant::now();
+    let compilation = compile_paths(&[dir.to_path_buf()]).expect("the folder exists");
+    let compiled = start.elapsed();
+    let start = Instant::now();
+    let values: Vec<_> =
+        compilation.emitted_definitions().iter().map(|d| definition_json(d, &EmitOptions::default())).collect();
+    let built = start.elapsed();
+    let start = Instant::now();
+    let bytes: usize = values.iter().map(|v| serde_json::to_string_pretty(v).unwrap_or_default().len()).sum();
+    let serialised = start.elapsed();
+    std::hint::black_box(bytes);
+    format!("compile {:.1} ms, build JSON values {:.1} ms, serialise {:.1} ms", ms(compiled), ms(built), ms(serialised))
+}
+
+fn library_sources(dir: &Path) -> Vec<String> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "gavel") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files.iter().filter_map(|p| std::fs::read_to_string(p).ok()).collect()
+}
+
+/// Writes `POLICIES` files, each a library policy renamed to be unique; returns the bytes.
+fn generate(templates: &[String], dir: &Path) -> usize {
+    let mut total = 0;
+    for i in 0..POLICIES {
+        let template = &templates[i % templates.len()];
+        let text = rename(template, i);
+        total += text.len();
+        let path: PathBuf = dir.join(format!("p{i:05}.gavel"));
+        std::fs::write(&path, text).expect("write a generated policy");
+    }
+    total
+}
+
+/// Appends `_i` to the policy identifier and replaces the definition name.
+fn rename(template: &str, i: usize) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut renamed = false;
+    for line in template.lines() {
+        let trimmed = line.trim_start();
+        if !renamed && trimmed.starts_with("policy ") {
+            let mut parts = trimmed.splitn(3, ' ');
+            let (_, ident, rest) = (parts.next(), parts.next().unwrap_or("p"), parts.next().unwrap_or("{"));
+            out.push_str(&format!("policy {ident}_{i} {rest}\n"));
+            renamed = true;
+        } else if trimmed.starts_with("name \"") {
+            out.push_str(&format!("    name \"generated-{i:05}\"\n"));
+        } else {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn best_of(mut f: impl FnMut()) -> Duration {
+    (0..RUNS)
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed()
+        })
+        .min()
+        .unwrap_or_default()
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn peak_memory_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
