@@ -45,7 +45,12 @@ fn stdlib_and_examples_check_cleanly() {
             (Severity::Hint, _) => "a hint".to_string(),
             (_, Some(i)) => JUSTIFIED[i].2.to_string(),
             (_, None) => {
-                unjustified.push(format!("{name}:{line}: {} {}: {}", diagnostic.severity.as_str(), diagnostic.code.id(), diagnostic.message));
+                unjustified.push(format!(
+                    "{name}:{line}: {} {}: {}",
+                    diagnostic.severity.as_str(),
+                    diagnostic.code.id(),
+                    diagnostic.message
+                ));
                 continue;
             }
         };

@@ -24,9 +24,8 @@ fn dir() -> PathBuf {
 }
 
 fn sources() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir())
-        .map(|entries| entries.flatten().map(|e| e.path()).collect())
-        .unwrap_or_default();
+    let mut files: Vec<PathBuf> =
+        std::fs::read_dir(dir()).map(|entries| entries.flatten().map(|e| e.path()).collect()).unwrap_or_default();
     files.retain(|p| p.extension().is_some_and(|e| e == "gavel"));
     files.sort();
     files
@@ -36,7 +35,10 @@ fn sources() -> Vec<PathBuf> {
 const NOT_FROM_SOURCES: &[(Code, &str)] = &[
     (Code::InvalidConfig, "a problem in gavel.toml, not in a source (src/project/config.rs, tests/project.rs)"),
     (Code::CatalogError, "a catalog named by gavel.toml that cannot be loaded (tests/project.rs)"),
-    (Code::ExistsOperand, "gavel writes `x exists` / `x notExists`; only JSON inputs can give `exists` another value (src/check/tests.rs)"),
+    (
+        Code::ExistsOperand,
+        "gavel writes `x exists` / `x notExists`; only JSON inputs can give `exists` another value (src/check/tests.rs)",
+    ),
     (Code::EmitFailed, "an output file that cannot be written; nothing in a source causes it"),
 ];
 
@@ -67,7 +69,11 @@ fn every_code_has_a_baseline_or_a_reason() {
         let stem = format!("{}-{}", code.id(), code.name());
         let has_source = names.contains(&stem);
         let exempt = NOT_FROM_SOURCES.iter().any(|(c, _)| c == code);
-        assert!(has_source || exempt, "{stem}.gavel is missing (or add {} to NOT_FROM_SOURCES with the reason)", code.id());
+        assert!(
+            has_source || exempt,
+            "{stem}.gavel is missing (or add {} to NOT_FROM_SOURCES with the reason)",
+            code.id()
+        );
         assert!(!(has_source && exempt), "{} has a baseline and is listed as unreachable", code.id());
         if has_source {
             assert!(dir().join(format!("{stem}.baseline")).is_file(), "{stem}.baseline is missing");
@@ -141,7 +147,8 @@ fn write_diagnostic(out: &mut String, diagnostic: &Diagnostic, source: &SourceFi
     let (line, col) = source.line_char_col(diagnostic.span.start);
     let line_text = source.text.split('\n').nth(line).unwrap_or_default();
     let (end_line, end_col) = source.line_char_col(diagnostic.span.end);
-    let width = if end_line == line { end_col.saturating_sub(col) } else { line_text.chars().count().saturating_sub(col) };
+    let width =
+        if end_line == line { end_col.saturating_sub(col) } else { line_text.chars().count().saturating_sub(col) };
     let indent = col.max(2);
     let _ = writeln!(
         out,

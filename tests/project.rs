@@ -116,7 +116,8 @@ fn aliases_lists_the_catalog_as_json_and_text() {
         .filter(|a| a["name"].as_str().is_some_and(|n| n.starts_with("Microsoft.MachineLearningServices/")))
         .count();
     assert!(ml >= 3328, "{ml} ML aliases");
-    let dla = aliases.iter().find(|a| a["name"] == "Microsoft.MachineLearningServices/workspaces/computes/disableLocalAuth");
+    let dla =
+        aliases.iter().find(|a| a["name"] == "Microsoft.MachineLearningServices/workspaces/computes/disableLocalAuth");
     let dla = dla.expect("listed");
     assert_eq!(dla["shortName"], "disableLocalAuth");
     assert_eq!(dla["type"], "boolean");
@@ -127,6 +128,7 @@ fn aliases_lists_the_catalog_as_json_and_text() {
     assert!(ok && stdout.contains("short name    computeType") && stdout.contains("AmlCompute"), "{stdout}");
 
     let export = Path::new(FIXTURES).join("get-azpolicyalias.json");
-    let (ok, stdout, _) = gavel(dir.path(), &["aliases", "allowBlobPublicAccess", "--catalog", &export.to_string_lossy()]);
+    let (ok, stdout, _) =
+        gavel(dir.path(), &["aliases", "allowBlobPublicAccess", "--catalog", &export.to_string_lossy()]);
     assert!(ok && stdout.starts_with("Microsoft.Storage/storageAccounts/allowBlobPublicAccess"), "{stdout}");
 }

@@ -46,10 +46,10 @@ impl<'a> Checker<'a> {
                     return Vec::new();
                 };
                 let mut values = stated_values(param);
-                if param.allowed.is_some() {
-                    if let Some(default) = &param.default {
-                        values.push((Val::of(default), default.span()));
-                    }
+                if param.allowed.is_some()
+                    && let Some(default) = &param.default
+                {
+                    values.push((Val::of(default), default.span()));
                 }
                 let mut kinds = Vec::new();
                 for (value, span) in values {
@@ -163,17 +163,18 @@ impl<'a> Checker<'a> {
                 .with_help(format!("add {} to the details block", shown.join(", "))),
             );
         }
-        if !kind.has_details() && policy.mode.value.is_resource_manager() {
-            if let Some(details) = &effect.details {
-                self.report(
-                    Diagnostic::new(
-                        Code::InvalidDetails,
-                        details.span,
-                        format!("a `{}` effect takes no details in mode {}", kind.name(), policy.mode.value.as_str()),
-                    )
-                    .with_help("remove the details block"),
-                );
-            }
+        if !kind.has_details()
+            && policy.mode.value.is_resource_manager()
+            && let Some(details) = &effect.details
+        {
+            self.report(
+                Diagnostic::new(
+                    Code::InvalidDetails,
+                    details.span,
+                    format!("a `{}` effect takes no details in mode {}", kind.name(), policy.mode.value.as_str()),
+                )
+                .with_help("remove the details block"),
+            );
         }
     }
 

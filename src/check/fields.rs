@@ -110,10 +110,10 @@ impl<'a> Checker<'a> {
     /// resolved, and checked against the resource types the scope pins.
     pub(crate) fn condition_field(&mut self, field: &'a Field, scope: &Scope<'a>) -> Option<Known<'a>> {
         let known = self.resolve_field(field)?;
-        if let (Known::Alias(alias), Some(types)) = (known, &scope.types) {
-            if !types.iter().any(|t| t.eq_ignore_ascii_case(alias.resource_type())) {
-                self.other_kind(field, alias, types);
-            }
+        if let (Known::Alias(alias), Some(types)) = (known, &scope.types)
+            && !types.iter().any(|t| t.eq_ignore_ascii_case(alias.resource_type()))
+        {
+            self.other_kind(field, alias, types);
         }
         Some(known)
     }

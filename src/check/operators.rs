@@ -117,20 +117,16 @@ impl<'a> Checker<'a> {
     }
 
     fn contains_value(&mut self, val: &Val<'_>, span: Span) {
-        if let Val::Str(text) = val {
-            if text.contains('*') {
-                self.report(
-                    Diagnostic::new(
-                        Code::ContainsWildcard,
-                        span,
-                        "`contains` has no wildcards: `*` is matched literally",
-                    )
+        if let Val::Str(text) = val
+            && text.contains('*')
+        {
+            self.report(
+                Diagnostic::new(Code::ContainsWildcard, span, "`contains` has no wildcards: `*` is matched literally")
                     .with_help(format!(
                         "for a pattern use `like \"*{}*\"`; to look for the text as written, ignore this",
                         text.trim_matches('*')
                     )),
-                );
-            }
+            );
         }
     }
 

@@ -40,10 +40,10 @@ impl<'a> Checker<'a> {
         match json {
             Json::String(text) => {
                 for name in parameter_references(text) {
-                    if let Some(index) = self.params.iter().position(|p| p.name.value.eq_ignore_ascii_case(name)) {
-                        if let Some(used) = self.used.get_mut(index) {
-                            *used = true;
-                        }
+                    if let Some(index) = self.params.iter().position(|p| p.name.value.eq_ignore_ascii_case(name))
+                        && let Some(used) = self.used.get_mut(index)
+                    {
+                        *used = true;
                     }
                 }
             }

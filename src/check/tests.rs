@@ -4,8 +4,8 @@
 
 use super::{Context, check_definition};
 use crate::ast::{
-    Condition, Definition, DetailEntry, Details, Effect, EffectKind, EffectValue, Expr, Field, FieldName, Header,
-    Mode, Operation, OperationKind, Operator, OperatorKind, ParamType, Parameter, Policy, Spanned,
+    Condition, Definition, DetailEntry, Details, Effect, EffectKind, EffectValue, Expr, Field, FieldName, Header, Mode,
+    Operation, OperationKind, Operator, OperatorKind, ParamType, Parameter, Policy, Spanned,
 };
 use crate::catalog::aliases::Catalog;
 use crate::diag::{Code, Diagnostic, Severity};
@@ -23,7 +23,12 @@ fn field(name: &str) -> Field {
 }
 
 fn compare(name: &str, op: OperatorKind, value: serde_json::Value) -> Condition {
-    Condition::Field { field: field(name), op: Operator { kind: op, span: span(2) }, value: Expr::Raw(value, span(3)), span: span(0) }
+    Condition::Field {
+        field: field(name),
+        op: Operator { kind: op, span: span(2) },
+        value: Expr::Raw(value, span(3)),
+        span: span(0),
+    }
 }
 
 fn all(items: Vec<Condition>) -> Condition {
@@ -57,7 +62,12 @@ fn policy(condition: Condition, effect: Effect, parameters: Vec<Parameter>, mode
 }
 
 fn literal_effect(name: &str) -> Effect {
-    Effect { value: EffectValue::Literal(Spanned::new(name.into(), span(30))), kind: EffectKind::parse(name), details: None, span: span(30) }
+    Effect {
+        value: EffectValue::Literal(Spanned::new(name.into(), span(30))),
+        kind: EffectKind::parse(name),
+        details: None,
+        span: span(30),
+    }
 }
 
 fn check(definition: &Definition) -> Vec<Diagnostic> {
@@ -100,7 +110,11 @@ fn unknown_full_aliases_suggest_the_full_alias() {
     let found = audit(compare(&format!("{COMPUTES}/disableLocalAuht"), OperatorKind::Equals, json!(true)));
     assert_eq!(codes(&found), [Code::UnknownAlias]);
     assert_eq!(found[0].fixes[0].edits[0].replacement, format!("{COMPUTES}/disableLocalAuth"));
-    let found = audit(compare("microsoft.machinelearningservices/workspaces/computes/DISABLELOCALAUTH", OperatorKind::Equals, json!(true)));
+    let found = audit(compare(
+        "microsoft.machinelearningservices/workspaces/computes/DISABLELOCALAUTH",
+        OperatorKind::Equals,
+        json!(true),
+    ));
     assert_eq!(codes(&found), [Code::AliasCasing]);
     assert_eq!(found[0].fixes[0].edits[0].replacement, format!("{COMPUTES}/disableLocalAuth"));
     let found = audit(compare("Type", OperatorKind::Equals, json!(COMPUTES)));
@@ -120,9 +134,12 @@ fn other_providers_get_one_hint_per_namespace() {
 
 #[test]
 fn resource_types_of_covered_providers_are_checked() {
-    let found = audit(compare("type", OperatorKind::Equals, json!("Microsoft.MachineLearningServices/workspaces/computez")));
+    let found =
+        audit(compare("type", OperatorKind::Equals, json!("Microsoft.MachineLearningServices/workspaces/computez")));
     assert_eq!(codes(&found), [Code::UnknownResourceType]);
-    assert!(audit(compare("type", OperatorKind::Equals, json!("microsoft.machinelearningservices/WORKSPACES"))).is_empty());
+    assert!(
+        audit(compare("type", OperatorKind::Equals, json!("microsoft.machinelearningservices/WORKSPACES"))).is_empty()
+    );
 }
 
 #[test]
@@ -180,12 +197,22 @@ fn modify_writes_only_modifiable_aliases_and_tags() {
 
 #[test]
 fn effect_values_are_checked_against_the_mode() {
-    let effect = Effect { value: EffectValue::Param(Spanned::new("effect".into(), span(54))), kind: Some(EffectKind::Audit), details: None, span: span(55) };
-    let condition = compare("Microsoft.MachineLearningServices.v2.Data/workspaces/deployments/model.assetId", OperatorKind::Like, json!("azureml://*"));
+    let effect = Effect {
+        value: EffectValue::Param(Spanned::new("effect".into(), span(54))),
+        kind: Some(EffectKind::Audit),
+        details: None,
+        span: span(55),
+    };
+    let condition = compare(
+        "Microsoft.MachineLearningServices.v2.Data/workspaces/deployments/model.assetId",
+        OperatorKind::Like,
+        json!("azureml://*"),
+    );
     let mode = Mode::Provider("Microsoft.MachineLearningServices.v2.Data".into());
     let fine = param("effect", ParamType::String, json!("Audit"), Some(json!(["Audit", "Deny", "Disabled"])));
     assert!(check(&policy(condition.clone(), effect.clone(), vec![fine], mode.clone())).is_empty());
-    let wrong = param("effect", ParamType::String, json!("Audit"), Some(json!(["Audit", "AuditIfNotExists", "Disabled"])));
+    let wrong =
+        param("effect", ParamType::String, json!("Audit"), Some(json!(["Audit", "AuditIfNotExists", "Disabled"])));
     let found = check(&policy(condition, effect, vec![wrong], mode));
     assert!(codes(&found).contains(&Code::EffectNotInMode), "{found:?}");
 }
@@ -197,7 +224,11 @@ fn operators_json_spells_are_checked_like_gavel_ones() {
     assert_eq!(codes(&audit(compare(&name, OperatorKind::Like, json!("*a*")))), [Code::LikeWildcards]);
     assert_eq!(codes(&audit(compare(&name, OperatorKind::Greater, json!(null)))), [Code::OrderedOperand]);
     let count = Condition::Count {
-        count: Box::new(crate::ast::Count { source: crate::ast::CountSource::Field(field(&format!("{COMPUTES}/vmSize"))), condition: None, span: span(60) }),
+        count: Box::new(crate::ast::Count {
+            source: crate::ast::CountSource::Field(field(&format!("{COMPUTES}/vmSize"))),
+            condition: None,
+            span: span(60),
+        }),
         op: Operator { kind: OperatorKind::Greater, span: span(61) },
         rhs: Expr::Raw(json!(0), span(62)),
         span: span(63),
@@ -207,7 +238,18 @@ fn operators_json_spells_are_checked_like_gavel_ones() {
 
 #[test]
 fn odd_names_do_not_panic() {
-    for name in ["", "/", "//", "Microsoft.MachineLearningServices/", "Microsoft.MachineLearningServices//x", "tags[", "tags['", "[*]", "é/ü", "Microsoft.MachineLearningServices/workspaces/[*][*]"] {
+    for name in [
+        "",
+        "/",
+        "//",
+        "Microsoft.MachineLearningServices/",
+        "Microsoft.MachineLearningServices//x",
+        "tags[",
+        "tags['",
+        "[*]",
+        "é/ü",
+        "Microsoft.MachineLearningServices/workspaces/[*][*]",
+    ] {
         for value in [json!(""), json!("*"), json!([]), json!({}), json!(null), json!(1.5)] {
             for op in OperatorKind::ALL {
                 let _ = audit(compare(name, *op, value.clone()));
@@ -218,10 +260,12 @@ fn odd_names_do_not_panic() {
 
 #[test]
 fn imported_catalogs_extend_the_checks() {
-    let import = crate::catalog::import::import_json(include_str!("../../tests/fixtures/catalog/get-azpolicyalias.json"));
+    let import =
+        crate::catalog::import::import_json(include_str!("../../tests/fixtures/catalog/get-azpolicyalias.json"));
     let catalog = Catalog::with_imports(import.ok());
     let name = "Microsoft.Storage/storageAccounts/allowBlobPublicAcess";
-    let definition = policy(compare(name, OperatorKind::Equals, json!(false)), literal_effect("audit"), Vec::new(), Mode::All);
+    let definition =
+        policy(compare(name, OperatorKind::Equals, json!(false)), literal_effect("audit"), Vec::new(), Mode::All);
     assert_eq!(codes(&check(&definition)), [Code::UncheckedNamespace]);
     let found = check_definition(&definition, &Context::new(&catalog));
     assert_eq!(codes(&found), [Code::UnknownAlias]);

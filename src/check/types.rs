@@ -35,10 +35,10 @@ impl<'a> Checker<'a> {
                 _ => {}
             },
             K::Less | K::LessOrEquals | K::Greater | K::GreaterOrEquals => {
-                if let Val::Str(text) = Val::of(value) {
-                    if known.value_type().is_numeric() {
-                        self.literal(known, &Val::Str(text), value.span(), Via::Literal);
-                    }
+                if let Val::Str(text) = Val::of(value)
+                    && known.value_type().is_numeric()
+                {
+                    self.literal(known, &Val::Str(text), value.span(), Via::Literal);
                 }
             }
             K::Like | K::NotLike | K::Contains | K::NotContains => self.text_operator(known, op, value.span()),

@@ -96,10 +96,10 @@ pub(crate) fn param_kind(ty: ParamType) -> &'static str {
 /// The values a parameter can take that the definition states: its allowed values, or else
 /// its default. Each with the span of the expression it comes from.
 pub(crate) fn stated_values(param: &Parameter) -> Vec<(Val<'_>, Span)> {
-    if let Some(allowed) = &param.allowed {
-        if let Val::Array(items) = Val::of(allowed) {
-            return items;
-        }
+    if let Some(allowed) = &param.allowed
+        && let Val::Array(items) = Val::of(allowed)
+    {
+        return items;
     }
     match &param.default {
         Some(default) => vec![(Val::of(default), default.span())],

@@ -221,10 +221,11 @@ fn finish(compilation: &mut Compilation) {
                 match reported.get(&(diagnostic.code, diagnostic.span)) {
                     // The checker's report of the same problem may come with a fix.
                     Some(&i) => {
-                        if let Some(first) = compilation.diagnostics.0.get_mut(i) {
-                            if first.fixes.is_empty() && !diagnostic.fixes.is_empty() {
-                                first.fixes = diagnostic.fixes;
-                            }
+                        if let Some(first) = compilation.diagnostics.0.get_mut(i)
+                            && first.fixes.is_empty()
+                            && !diagnostic.fixes.is_empty()
+                        {
+                            first.fixes = diagnostic.fixes;
                         }
                     }
                     None => found.push(diagnostic),
