@@ -35,7 +35,7 @@ impl<'a> Checker<'a> {
         diagnostic = match (array, fix) {
             (true, Some(text)) => diagnostic
                 .with_help("a field count counts the members of an array: add `[*]`")
-                .with_fix("add `[*]`", field.span, text),
+                .with_fix("add `[*]`", field.span, self.cx.name_replacement(field.span, &text)),
             _ => diagnostic.with_help("a field count counts the members of a `[*]` alias"),
         };
         self.report(diagnostic);

@@ -150,7 +150,7 @@ impl<'a> Checker<'a> {
             Some(s) => diagnostic.with_help(format!("did you mean `{s}`?")).with_fix(
                 format!("replace with `{s}`"),
                 field.span,
-                s,
+                self.cx.name_replacement(field.span, s),
             ),
             None => diagnostic.with_help(
                 "a field is a top-level field (`name`, `type`, `location`, `tags['x']`, …) or an alias \
@@ -181,7 +181,7 @@ impl<'a> Checker<'a> {
                     .with_help(
                         "Azure ignores the case of field names; the catalog's spelling keeps definitions consistent",
                     )
-                    .with_fix(format!("write `{text}`"), field.span, text)
+                    .with_fix(format!("write `{text}`"), field.span, self.cx.name_replacement(field.span, &text))
             }
             None => Diagnostic::new(
                 Code::AliasCasing,
@@ -281,7 +281,7 @@ impl<'a> Checker<'a> {
             Some((_, text)) => diagnostic.with_help(format!("did you mean `{text}`?")).with_fix(
                 format!("replace with `{text}`"),
                 field.span,
-                text,
+                self.cx.name_replacement(field.span, &text),
             ),
             None => match suggestion {
                 Some(full) => diagnostic.with_help(format!("did you mean `{full}`?")),

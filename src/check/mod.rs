@@ -58,6 +58,16 @@ impl<'a> Context<'a> {
         }
         file.text.get(span.range())
     }
+
+    /// What replaces a field name at `span`: the name itself, or, where the name was written as
+    /// a JSON string (a definition read from JSON), the name in quotes.
+    pub(crate) fn name_replacement(&self, span: Span, name: &str) -> String {
+        let written = self.sources.and_then(|s| s.get(span.file)).and_then(|f| f.text.get(span.range()));
+        match written {
+            Some(text) if text.len() >= 2 && text.starts_with('"') && text.ends_with('"') => values::quoted(name),
+            _ => name.to_string(),
+        }
+    }
 }
 
 /// Every diagnostic the checker finds in one definition.

@@ -206,7 +206,7 @@ impl<'a> Checker<'a> {
                     span,
                     format!("`exists` takes true or false, not {}", val.describe()),
                 )
-                .with_help("write `x exists` or `x notExists`"),
+                .with_help("write `x exists` or `x notExists` (in JSON, `\"exists\": true` or `false`)"),
             );
         }
     }

@@ -236,7 +236,7 @@ registry! {
         "Azure Policy allows at most 10 value counts per rule, at most 100 iterations per value count (a nested count multiplies by its parent's iterations), and at most 5 field counts over the same array. Iterations are known when the counted value is a literal list or a parameter's default.";
     TextTooLong = "GV0412", "text-too-long", Error,
         "a display name, description or metadata value longer than Azure allows",
-        "Azure rejects definitions whose display name is longer than 128 characters, whose description is longer than 512 characters, or with a metadata property longer than 1,024 characters (as JSON).";
+        "Azure rejects definitions whose display name is longer than 128 characters, whose description is longer than 512 characters, or with a string metadata property longer than 1,024 characters.";
     TooManyParameters = "GV0413", "too-many-parameters", Warning,
         "more parameters than Azure Policy documents",
         "The Azure Policy limits page says a definition may have at most 20 parameters, but built-in definitions with 22 exist, so gavel only warns. Consider an `object` parameter for related settings.";
