@@ -2,7 +2,9 @@
 //!
 //! Exit codes: 0 success, 1 errors in the input (diagnostics), 2 usage or I/O problems.
 
+mod aliases;
 mod build;
+mod catalog;
 mod check;
 mod decompile;
 mod explain;
@@ -42,6 +44,10 @@ pub enum Command {
     Decompile(decompile::DecompileArgs),
     /// Format .gavel files in the canonical layout (comments kept).
     Fmt(fmt::FmtArgs),
+    /// Search the alias catalog: name, short name, type, values, modifiable, default path.
+    Aliases(aliases::AliasesArgs),
+    /// Manage the project's alias catalogs.
+    Catalog(catalog::CatalogCommandArgs),
 }
 
 /// Outcome of a subcommand, mapped to the process exit code.
@@ -91,6 +97,8 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Explain(args) => explain::run(args),
         Command::Decompile(args) => decompile::run(args),
         Command::Fmt(args) => fmt::run(args),
+        Command::Aliases(args) => aliases::run(args),
+        Command::Catalog(args) => catalog::run(args),
     }
 }
 
@@ -103,6 +111,27 @@ pub struct DiagnosticArgs {
     /// Treat warnings as errors.
     #[arg(long)]
     pub deny_warnings: bool,
+}
+
+/// Alias catalogs loaded for one run, besides the built-in one and those `gavel.toml` names.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct CatalogArgs {
+    /// An alias export to load for this run (`az provider show --namespace NS --expand
+    /// "resourceTypes/aliases"`, or `Get-AzPolicyAlias | ConvertTo-Json -Depth 10`); repeatable.
+    #[arg(long = "catalog", value_name = "FILE")]
+    pub catalogs: Vec<PathBuf>,
+}
+
+impl CatalogArgs {
+    pub fn options(&self) -> crate::project::Options {
+        crate::project::Options { catalogs: self.catalogs.clone() }
+    }
+
+    /// The catalog of the project containing `dir`, with these files laid over it.
+    pub fn load(&self, dir: &std::path::Path) -> Result<crate::catalog::aliases::Catalog, String> {
+        let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+        aliases::project_catalog(&dir, &self.catalogs)
+    }
 }
 
 /// The inputs of build and check: files or folders (default: the current folder).
