@@ -97,18 +97,40 @@ fn initialize_advertises_the_features() {
     assert!(client.shutdown().success());
 }
 
+/// Every stdlib policy opens without errors, and with exactly the diagnostics `gavel check`
+/// reports for it (the library keeps a few justified warnings and hints; see
+/// `tests/checked_sources.rs`).
 #[test]
-fn every_stdlib_policy_opens_without_diagnostics() {
+fn every_stdlib_policy_opens_without_errors() {
     let mut client = started();
     let files = stdlib_sources();
     assert!(files.len() > 30, "the stdlib has its policies");
+    let mut shown = 0;
     for file in &files {
         let uri = file_uri(file);
         let text = std::fs::read_to_string(file).expect("readable");
         client.open(&uri, &text);
         let diagnostics = client.diagnostics(&uri, 1);
-        assert!(diagnostics.is_empty(), "{}: {diagnostics:?}", file.display());
+        let published: Vec<(String, u64)> = diagnostics
+            .iter()
+            .map(|d| {
+                (d["code"].as_str().unwrap_or_default().to_string(), d["range"]["start"]["line"].as_u64().unwrap_or(0))
+            })
+            .collect();
+        let compilation = gavel::project::compile_paths(std::slice::from_ref(file)).expect("the file exists");
+        let expected: Vec<(String, u64)> = compilation
+            .diagnostics
+            .iter()
+            .filter_map(|d| {
+                let source = compilation.sources.get(d.span.file).filter(|s| s.path == *file)?;
+                Some((d.code.id().to_string(), source.line_col(d.span.start).0 as u64))
+            })
+            .collect();
+        assert_eq!(published, expected, "{}", file.display());
+        assert!(diagnostics.iter().all(|d| d["severity"] != json!(1)), "{}: {diagnostics:?}", file.display());
+        shown += diagnostics.len();
     }
+    assert!(shown > 0, "the library's hints and justified warnings are shown too");
     assert!(client.shutdown().success());
 }
 
@@ -377,5 +399,72 @@ fn the_compiled_json_command_answers_for_the_policy_at_a_position() {
     let explained =
         client.request("workspace/executeCommand", json!({"command": "gavel.explain", "arguments": ["GV0105"]}));
     assert!(explained.as_str().unwrap_or_default().contains("undefined-parameter"));
+    assert!(client.shutdown().success());
+}
+
+#[test]
+fn a_misspelt_field_gets_its_diagnostic_and_a_quick_fix() {
+    let mut client = started();
+    let text = POLICY.replace("computeType in", "computType in");
+    client.open(URI, &text);
+    let diagnostics = client.diagnostics(URI, 1);
+    let diagnostic = diagnostics.iter().find(|d| d["code"] == json!("GV0301")).cloned();
+    let diagnostic = diagnostic.unwrap_or_else(|| panic!("an unknown-alias diagnostic: {diagnostics:?}"));
+    let (line, column) = find(&text, "computType", 0);
+    assert_eq!(diagnostic["range"]["start"], json!({"line": line, "character": column}));
+    assert_eq!(diagnostic["range"]["end"], json!({"line": line, "character": column + 10}));
+    assert_eq!(diagnostic["severity"], json!(1));
+    let context = json!({"diagnostics": [diagnostic]});
+    let params = json!({"textDocument": {"uri": URI}, "range": diagnostic["range"], "context": context});
+    let actions = client.request("textDocument/codeAction", params);
+    let action = actions.as_array().and_then(|a| a.first()).cloned().unwrap_or_default();
+    assert_eq!(action["kind"], json!("quickfix"));
+    let edit = &action["edit"]["changes"][URI][0];
+    assert_eq!(edit["newText"], json!("computeType"));
+    // Applying the fix clears the diagnostic.
+    let range = &edit["range"];
+    let at = |p: &str| range[p]["character"].as_u64().unwrap_or_default() as u32;
+    client.change(URI, 2, [line, at("start"), line, at("end")], "computeType");
+    assert!(client.diagnostics(URI, 2).iter().all(|d| d["code"] != json!("GV0301")));
+    assert!(client.shutdown().success());
+}
+
+#[test]
+fn formatting_gives_the_formatters_layout() {
+    let mut client = started();
+    let messy = "policy   p \"P\" {\n  mode all\nwhen compute {computeType == \"AKS\"}\n      then deny }\n";
+    client.open(URI, messy);
+    let options = json!({"tabSize": 2, "insertSpaces": true});
+    let edits = client.request("textDocument/formatting", json!({"textDocument": {"uri": URI}, "options": options}));
+    let edits = edits.as_array().cloned().unwrap_or_default();
+    assert_eq!(edits.len(), 1, "one edit: {edits:?}");
+    let expected = gavel::fmt::format_source(gavel::syntax::span::FileId(0), messy).expect("the text formats");
+    // Replay the edit on the client's text.
+    let edit = &edits[0];
+    let offset = |p: &Value| {
+        let (line, character) =
+            (p["line"].as_u64().unwrap_or(0) as usize, p["character"].as_u64().unwrap_or(0) as usize);
+        messy.split_inclusive('\n').take(line).map(str::len).sum::<usize>() + character
+    };
+    let mut text = messy.to_string();
+    text.replace_range(
+        offset(&edit["range"]["start"])..offset(&edit["range"]["end"]),
+        edit["newText"].as_str().unwrap_or_default(),
+    );
+    assert_eq!(text, expected);
+    // A formatted stdlib policy needs no edit; a file with syntax errors gets none.
+    let stdlib = std::fs::read_to_string(root().join("stdlib/policies/vnet_audit.gavel")).expect("readable");
+    client.open("untitled:formatted.gavel", &stdlib);
+    let none = client.request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": "untitled:formatted.gavel"}, "options": options}),
+    );
+    assert_eq!(none, json!([]));
+    client.open("untitled:broken.gavel", "policy p { when");
+    let broken = client.request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": "untitled:broken.gavel"}, "options": options}),
+    );
+    assert_eq!(broken, Value::Null);
     assert!(client.shutdown().success());
 }

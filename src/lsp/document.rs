@@ -141,7 +141,7 @@ impl Analysis {
 
     /// The alias catalog the checks used.
     pub fn catalog(&self) -> &Catalog {
-        Catalog::builtin()
+        self.compiled.compilation.catalog()
     }
 
     pub fn offset(&self, position: Position) -> usize {

@@ -5,17 +5,19 @@
 use tower_lsp_server::ls_types::TextEdit;
 
 use super::document::Analysis;
+use crate::fmt::FormatError;
 
-/// Edits that format the buffer; none when it is formatted already, `None` when it cannot be
-/// formatted (the formatter refuses files with syntax errors).
-pub fn formatting(analysis: &Analysis) -> Option<Vec<TextEdit>> {
-    let formatted = format_text(&analysis.text)?;
-    Some(edit(analysis, &formatted).into_iter().collect())
-}
-
-/// The formatter.
-fn format_text(text: &str) -> Option<String> {
-    Some(text.to_string())
+/// Edits that format the buffer in gavel's canonical layout (`gavel fmt`; the layout is the
+/// language's, not the editor's tab settings): none when it is formatted already, `None` while
+/// it has syntax errors (nothing is formatted until it parses), an error when the formatter
+/// refuses the file (its output would not mean the same: a formatter bug, reported rather than
+/// applied).
+pub fn formatting(analysis: &Analysis) -> Result<Option<Vec<TextEdit>>, String> {
+    match crate::fmt::format_source(analysis.file(), &analysis.text) {
+        Ok(formatted) => Ok(Some(edit(analysis, &formatted).into_iter().collect())),
+        Err(FormatError::Syntax(_)) => Ok(None),
+        Err(FormatError::Unstable(why)) => Err(format!("gavel did not format this file: {why}")),
+    }
 }
 
 /// The single replacement from the buffer's text to `formatted`.

@@ -244,7 +244,11 @@ impl LanguageServer for Server {
         let Some(analysis) = self.documents.analysis(&params.text_document.uri).await? else { return Ok(None) };
         // The formatter parses, prints and re-checks the whole file: off the request thread.
         let job = tokio::task::spawn_blocking(move || formatting::formatting(&analysis));
-        job.await.map_err(|_| Error::internal_error())
+        job.await.map_err(|_| Error::internal_error())?.map_err(|message| {
+            let mut error = Error::internal_error();
+            error.message = message.into();
+            error
+        })
     }
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {

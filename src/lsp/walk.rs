@@ -52,6 +52,7 @@ fn policy(policy: &Policy, visit: &mut dyn FnMut(Node<'_>)) {
         match entry {
             DetailEntry::Property { value, .. } => expr(value, visit),
             DetailEntry::Roles { .. } => {}
+            DetailEntry::Raw(value) => expr(value, visit),
             DetailEntry::ExistenceCondition(inner) => condition(inner, visit),
             DetailEntry::Operation(operation) => {
                 field(&operation.field, visit);
@@ -97,6 +98,8 @@ pub fn condition(condition: &Condition, visit: &mut dyn FnMut(Node<'_>)) {
             }
             expr(rhs, visit);
         }
+        // Verbatim JSON: nothing inside has a meaning of its own.
+        Condition::Raw { .. } => {}
     }
 }
 

@@ -2,10 +2,12 @@
 //! are followed as `gavel build` follows them, but read through the caller first, so that an
 //! imported file open in the editor is seen with its unsaved changes.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use super::{Compilation, analyse_file_keeping_tree, find_root, finish, load};
+use super::{
+    Compilation, Options, analyse_file_keeping_tree, apply_lint_levels, find_root, finish, load, load_configs,
+};
 use crate::diag::{Code, Diagnostic};
 use crate::syntax::span::FileId;
 use crate::syntax::tree;
@@ -24,9 +26,13 @@ pub struct BufferCompilation {
 /// files are checked but, as in a build, only the buffer counts as an input.
 pub fn compile_buffer(path: &Path, text: &str, read: &dyn Fn(&Path) -> Option<String>) -> BufferCompilation {
     let mut compilation = Compilation::default();
-    let file = compilation.sources.add(path, text.to_string());
-    let (unit, tree) = analyse_file_keeping_tree(file, text, false, &mut compilation.diagnostics);
     let root = find_root(path);
+    // The project's `gavel.toml` (catalogs, lint levels) applies as in a build. Only catalogs
+    // named on a command line can fail a run, and a buffer has none.
+    let configs = load_configs(std::slice::from_ref(&root), &Options::default(), &mut compilation).unwrap_or_default();
+    let file = compilation.sources.add(path, text.to_string());
+    let mut file_roots = HashMap::from([(file, root.clone())]);
+    let (unit, tree) = analyse_file_keeping_tree(file, text, false, &mut compilation.diagnostics);
     let mut loaded: HashSet<PathBuf> = HashSet::from([canonical(path)]);
     let mut queue: Vec<PathBuf> = Vec::new();
     follow_imports(&mut compilation, &unit.module.imports, path, &root, &mut queue);
@@ -44,11 +50,13 @@ pub fn compile_buffer(path: &Path, text: &str, read: &dyn Fn(&Path) -> Option<St
             }
         };
         let file = compilation.sources.add(&import, text.clone());
+        file_roots.insert(file, root.clone());
         let (unit, _) = analyse_file_keeping_tree(file, &text, true, &mut compilation.diagnostics);
         follow_imports(&mut compilation, &unit.module.imports, &import, &root, &mut queue);
         compilation.units.push(unit);
     }
     finish(&mut compilation);
+    apply_lint_levels(&mut compilation, &configs, &file_roots);
     BufferCompilation { compilation, file, tree }
 }
 
@@ -99,7 +107,7 @@ mod tests {
     fn a_buffer_without_a_file_compiles_alone() {
         let compiled = compile_buffer(Path::new("untitled:1"), "policy p { when compute then deny }", &|_| None);
         assert!(!compiled.compilation.has_errors());
-        assert_eq!(compiled.file, FileId(0));
+        assert_eq!(compiled.compilation.sources.path(compiled.file), Path::new("untitled:1"));
         assert_eq!(compiled.tree.items.len(), 1);
     }
 }
