@@ -30,9 +30,11 @@ fn main() {
     client.initialize();
     client.open(URI, &document);
     let diagnostics = client.diagnostics(URI, 1);
-    assert!(diagnostics.is_empty(), "the document compiles cleanly: {diagnostics:?}");
+    let errors = diagnostics.iter().filter(|d| d["severity"] == 1).count();
+    assert_eq!(errors, 0, "the document compiles without errors: {diagnostics:?}");
+    println!("  ({} diagnostics: the library's hints and justified warnings)", diagnostics.len());
 
-    report("didChange → publishDiagnostics", &diagnostics_latency(&mut client, &lines));
+    report("didChange → publishDiagnostics", &diagnostics_latency(&mut client, &lines, diagnostics.len()));
     let in_block = positions(&lines, "when compute {", 1, 8);
     report("completion (fields of a kind block)", &request_latency(&mut client, "textDocument/completion", &in_block));
     let after_operator = positions(&lines, "computeType in", 0, 24);
@@ -91,7 +93,7 @@ fn positions(lines: &[&str], needle: &str, offset: usize, column: u32) -> Vec<(u
 }
 
 /// Typing a character in a description in the middle of the document, then deleting it.
-fn diagnostics_latency(client: &mut Client, lines: &[&str]) -> Vec<Duration> {
+fn diagnostics_latency(client: &mut Client, lines: &[&str], expected: usize) -> Vec<Duration> {
     let target = (lines.len() / 2..lines.len()).find(|&i| lines[i].contains("category")).unwrap_or(0) as u32;
     let column = lines[target as usize].find('"').map_or(0, |c| c + 1) as u32;
     let mut samples = Vec::new();
@@ -105,7 +107,7 @@ fn diagnostics_latency(client: &mut Client, lines: &[&str]) -> Vec<Duration> {
         }
         let diagnostics = client.diagnostics(URI, version);
         samples.push(started.elapsed());
-        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        assert_eq!(diagnostics.len(), expected, "{diagnostics:?}");
     }
     samples
 }
