@@ -468,3 +468,50 @@ fn formatting_gives_the_formatters_layout() {
     assert_eq!(broken, Value::Null);
     assert!(client.shutdown().success());
 }
+
+#[test]
+fn navigation_and_rename_follow_imports() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let shared_path = dir.path().join("shared.gavel");
+    let shared = "policy deny_ip {\n    param effect: effect = Deny in [Deny, Disabled]\n    when compute\n    then $effect\n}\n";
+    std::fs::write(&shared_path, shared).expect("writable");
+    let main_path = dir.path().join("main.gavel");
+    let main =
+        "import \"shared.gavel\"\ninitiative set {\n    policy deny_ip { parameters { effect: \"Disabled\" } }\n}\n";
+    std::fs::write(&main_path, main).expect("writable");
+    let (shared_uri, main_uri) = (file_uri(&shared_path), file_uri(&main_path));
+
+    let mut client = started();
+    client.open(&main_uri, main);
+    let diagnostics = client.diagnostics(&main_uri, 1);
+    assert!(diagnostics.iter().all(|d| d["severity"] != json!(1)), "{diagnostics:?}");
+    // The member names a policy of the imported file.
+    let (line, column) = find(main, "deny_ip", 0);
+    let definition = client.at("textDocument/definition", &main_uri, line, column + 2);
+    assert_eq!(definition["uri"], json!(shared_uri));
+    assert_eq!(definition["range"]["start"], json!({"line": 0, "character": 7}));
+    // `effect:` in the member sets the policy's parameter.
+    let (line, column) = find(main, "effect:", 0);
+    let parameter = client.at("textDocument/definition", &main_uri, line, column + 1);
+    assert_eq!(parameter["range"]["start"], json!({"line": 1, "character": 10}));
+    // Renaming the policy edits both files.
+    let mut params = position(&main_uri, find(main, "deny_ip", 0).0, find(main, "deny_ip", 0).1);
+    params["newName"] = json!("deny_public_ip");
+    let edit = client.request("textDocument/rename", params);
+    assert_eq!(edit["changes"][&shared_uri].as_array().map(Vec::len), Some(1));
+    assert_eq!(edit["changes"][&main_uri].as_array().map(Vec::len), Some(1));
+    // The import itself goes to the file.
+    let import = client.at("textDocument/definition", &main_uri, 0, 10);
+    assert_eq!(import["uri"], json!(shared_uri));
+    // An unsaved change to the imported file, open in the editor, reaches the initiative.
+    client.open(&shared_uri, shared);
+    client.diagnostics(&shared_uri, 1);
+    client.change(&shared_uri, 2, [0, 7, 0, 14], "renamed");
+    let diagnostics = client.wait_for(|m| {
+        m["method"] == json!("textDocument/publishDiagnostics")
+            && m["params"]["uri"] == json!(main_uri)
+            && m["params"]["diagnostics"].as_array().is_some_and(|d| d.iter().any(|d| d["code"] == json!("GV0120")))
+    });
+    assert!(diagnostics["params"]["diagnostics"][0]["message"].as_str().unwrap_or_default().contains("deny_ip"));
+    assert!(client.shutdown().success());
+}

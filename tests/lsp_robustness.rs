@@ -258,3 +258,51 @@ fn random_edits_with_requests_interleaved() {
     assert_eq!(symbols.as_array().map(Vec::len), Some(1));
     assert!(client.shutdown().success(), "the server exits cleanly");
 }
+
+/// A 10,000-line document and one nested as deeply as gavel accepts: every feature answers.
+#[test]
+fn large_and_deeply_nested_documents_are_served() {
+    let policy = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/stdlib/policies/vnet_audit.gavel"))
+        .expect("readable");
+    let mut large = String::new();
+    let mut copy = 0;
+    while large.lines().count() < 10_000 {
+        large.push_str(&policy.replacen("policy vnet_audit ", &format!("policy vnet_audit_{copy} "), 1));
+        copy += 1;
+    }
+    // 120 nested `any { … }` blocks (the limit is 128 levels of brackets and `not`s).
+    let depth = 120;
+    let nested = format!(
+        "policy deep {{\n    when compute {{\n{}computeType == \"AKS\"\n{}    }}\n    then deny\n}}\n",
+        "any {\n".repeat(depth),
+        "}\n".repeat(depth)
+    );
+    let mut client = Client::start(GAVEL);
+    client.initialize();
+    for (uri, text) in [("untitled:large.gavel", large.as_str()), ("untitled:deep.gavel", nested.as_str())] {
+        client.open(uri, text);
+        let diagnostics = client.diagnostics(uri, 1);
+        assert!(diagnostics.iter().all(|d| d["severity"] != json!(1)), "{uri}: {diagnostics:?}");
+        let document = json!({"uri": uri});
+        let lines = text.lines().count() as u32;
+        let middle = json!({"line": lines / 2, "character": 8});
+        let whole = json!({"start": {"line": 0, "character": 0}, "end": {"line": lines, "character": 0}});
+        for (method, params) in [
+            ("textDocument/semanticTokens/full", json!({"textDocument": document})),
+            ("textDocument/documentSymbol", json!({"textDocument": document})),
+            ("textDocument/foldingRange", json!({"textDocument": document})),
+            ("textDocument/inlayHint", json!({"textDocument": document, "range": whole})),
+            ("textDocument/completion", json!({"textDocument": document, "position": middle})),
+            ("textDocument/hover", json!({"textDocument": document, "position": middle})),
+            (
+                "textDocument/formatting",
+                json!({"textDocument": document, "options": {"tabSize": 4, "insertSpaces": true}}),
+            ),
+        ] {
+            let id = client.send_request(method, params);
+            let response = client.response(id);
+            assert!(response.get("result").is_some(), "{uri} {method}: {response}");
+        }
+    }
+    assert!(client.shutdown().success());
+}

@@ -54,10 +54,20 @@ impl SymbolIndex {
     pub fn build(compilation: &Compilation) -> SymbolIndex {
         let mut builder = Builder { compilation, index: SymbolIndex::default(), definitions: HashMap::new() };
         builder.declare_definitions();
-        for (unit, u) in compilation.units.iter().enumerate() {
-            for (index, definition) in u.module.definitions.iter().enumerate() {
-                builder.definition(DefinitionRef { unit, index }, definition);
+        // Every declaration first: a member of an initiative may name a parameter of a policy
+        // in a file that comes later.
+        let all = || {
+            compilation.units.iter().enumerate().flat_map(|(unit, u)| {
+                u.module.definitions.iter().enumerate().map(move |(index, d)| (DefinitionRef { unit, index }, d))
+            })
+        };
+        for (at, definition) in all() {
+            for parameter in &definition.header().parameters {
+                builder.push(SymbolKind::Parameter, &parameter.name, at);
             }
+        }
+        for (at, definition) in all() {
+            builder.definition(at, definition);
         }
         builder.index
     }
@@ -129,11 +139,13 @@ impl Builder<'_> {
         }
     }
 
+    /// The uses of a definition's parameters, and an initiative's groups and members.
     fn definition(&mut self, owner: DefinitionRef, definition: &Definition) {
         let mut parameters: HashMap<String, usize> = HashMap::new();
-        for parameter in &definition.header().parameters {
-            let id = self.push(SymbolKind::Parameter, &parameter.name, owner);
-            parameters.entry(parameter.name.value.to_ascii_lowercase()).or_insert(id);
+        for (id, symbol) in self.index.symbols.iter().enumerate() {
+            if symbol.kind == SymbolKind::Parameter && symbol.owner == owner {
+                parameters.entry(symbol.name.to_ascii_lowercase()).or_insert(id);
+            }
         }
         let mut uses: Vec<(usize, Span, String)> = Vec::new();
         walk::definition(definition, &mut |node| {
