@@ -515,3 +515,23 @@ fn navigation_and_rename_follow_imports() {
     assert!(diagnostics["params"]["diagnostics"][0]["message"].as_str().unwrap_or_default().contains("deny_ip"));
     assert!(client.shutdown().success());
 }
+
+#[test]
+fn the_project_file_applies_to_open_documents() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    std::fs::write(dir.path().join("gavel.toml"), "[lints]\nunknown-function = \"allow\"\nGV9999 = \"warn\"\n")
+        .expect("writable");
+    let path = dir.path().join("policy.gavel");
+    let text = POLICY.replace("enableNodePublicIP == true", "lenght($computeKinds) == 0");
+    std::fs::write(&path, &text).expect("writable");
+    let uri = file_uri(&path);
+    let mut client = started();
+    client.open(&uri, &text);
+    let diagnostics = client.diagnostics(&uri, 1);
+    let codes: Vec<&str> = diagnostics.iter().filter_map(|d| d["code"].as_str()).collect();
+    assert!(!codes.contains(&"GV0203"), "the project allows unknown functions: {diagnostics:?}");
+    let config = diagnostics.iter().find(|d| d["code"] == json!("GV0009")).cloned().unwrap_or_default();
+    assert!(config["message"].as_str().unwrap_or_default().starts_with("gavel.toml: "), "{config}");
+    assert_eq!(config["range"]["start"], json!({"line": 0, "character": 0}));
+    assert!(client.shutdown().success());
+}

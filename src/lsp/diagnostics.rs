@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use tower_lsp_server::ls_types::{
-    Diagnostic as LspDiagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, DiagnosticTag, NumberOrString,
+    Diagnostic as LspDiagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, DiagnosticTag, NumberOrString, Range,
 };
 
 use super::document::Analysis;
@@ -22,8 +22,32 @@ pub fn of(analysis: &Analysis) -> Vec<LspDiagnostic> {
     let diagnostics = &analysis.compiled.compilation.diagnostics;
     let mut published: Vec<LspDiagnostic> =
         diagnostics.iter().filter(|d| d.span.file == file).map(|d| convert(analysis, d)).collect();
+    published.extend(project_problems(analysis));
     published.extend(imported_problems(analysis));
     published
+}
+
+/// Problems of the project file (`gavel.toml`) concern every file of the project: they show at
+/// the top of the buffer, as Bicep shows problems of its configuration file.
+fn project_problems(analysis: &Analysis) -> Vec<LspDiagnostic> {
+    let compilation = &analysis.compiled.compilation;
+    let is_unit = |file| compilation.units.iter().any(|u| u.file == file);
+    compilation
+        .diagnostics
+        .iter()
+        .filter(|d| d.span.file != analysis.file() && !is_unit(d.span.file))
+        .map(|d| {
+            let mut shown = convert(analysis, d);
+            let name = compilation.sources.path(d.span.file).file_name().map(|n| n.to_string_lossy().into_owned());
+            shown.message = format!("{}: {}", name.unwrap_or_default(), shown.message);
+            shown.range = Range::default();
+            if let Some(location) = analysis.location(d.span) {
+                let message = "here".to_string();
+                shown.related_information = Some(vec![DiagnosticRelatedInformation { location, message }]);
+            }
+            shown
+        })
+        .collect()
 }
 
 /// One compiler diagnostic as an LSP diagnostic of the buffer.
@@ -91,7 +115,8 @@ fn imported_problems(analysis: &Analysis) -> Vec<LspDiagnostic> {
             .map_or(first.span, |import| import.span)
     };
     let mut per_import: Vec<(Span, FileId, usize, &Diagnostic)> = Vec::new();
-    for diagnostic in compilation.diagnostics.iter().filter(|d| d.is_error() && d.span.file != analysis.file()) {
+    let is_import = |file| file != analysis.file() && compilation.units.iter().any(|u| u.file == file);
+    for diagnostic in compilation.diagnostics.iter().filter(|d| d.is_error() && is_import(d.span.file)) {
         let span = import_of(diagnostic.span.file);
         match per_import.iter_mut().find(|(s, ..)| *s == span) {
             Some(entry) => entry.2 += 1,
