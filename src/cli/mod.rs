@@ -41,8 +41,6 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Print the long explanation of a diagnostic code (e.g. GV0105).
     Explain(explain::ExplainArgs),
-    /// Run the language server (LSP over stdio) for editors.
-    Lsp(lsp::LspArgs),
     /// Turn Azure Policy JSON (definitions, initiatives, ARM templates, az CLI files) into gavel.
     Decompile(decompile::DecompileArgs),
     /// Format .gavel files in the canonical layout (comments kept).
@@ -51,6 +49,8 @@ pub enum Command {
     Aliases(aliases::AliasesArgs),
     /// Manage the project's alias catalogs.
     Catalog(catalog::CatalogCommandArgs),
+    /// Run the language server (LSP over stdio) for editors.
+    Lsp(lsp::LspArgs),
 }
 
 /// Outcome of a subcommand, mapped to the process exit code.
@@ -98,11 +98,11 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Build(args) => build::run(args),
         Command::Check(args) => check::run(args),
         Command::Explain(args) => explain::run(args),
-        Command::Lsp(args) => lsp::run(args),
         Command::Decompile(args) => decompile::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Aliases(args) => aliases::run(args),
         Command::Catalog(args) => catalog::run(args),
+        Command::Lsp(args) => lsp::run(args),
     }
 }
 
