@@ -535,3 +535,80 @@ fn the_project_file_applies_to_open_documents() {
     assert_eq!(config["range"]["start"], json!({"line": 0, "character": 0}));
     assert!(client.shutdown().success());
 }
+
+/// The outline, folding, semantic tokens and inlay hints of one policy, rendered for review.
+#[test]
+fn document_features_snapshot() {
+    let mut client = started();
+    client.open(URI, POLICY);
+    let document = json!({"textDocument": {"uri": URI}});
+    let lines: Vec<&str> = POLICY.lines().collect();
+    let mut out = String::new();
+
+    out.push_str("# document symbols\n");
+    let symbols = client.request("textDocument/documentSymbol", document.clone());
+    fn outline(symbols: &Value, depth: usize, out: &mut String) {
+        for symbol in symbols.as_array().into_iter().flatten() {
+            let detail = symbol["detail"].as_str().map(|d| format!(" — {d}")).unwrap_or_default();
+            let line = symbol["selectionRange"]["start"]["line"].as_u64().unwrap_or(0);
+            out.push_str(&format!(
+                "{}{} [{}] line {line}{detail}\n",
+                "  ".repeat(depth),
+                symbol["name"].as_str().unwrap_or_default(),
+                symbol["kind"]
+            ));
+            outline(&symbol["children"], depth + 1, out);
+        }
+    }
+    outline(&symbols, 0, &mut out);
+
+    out.push_str("\n# folding ranges\n");
+    let folds = client.request("textDocument/foldingRange", document.clone());
+    for fold in folds.as_array().into_iter().flatten() {
+        let kind = fold["kind"].as_str().map(|k| format!(" ({k})")).unwrap_or_default();
+        out.push_str(&format!("{}..{}{kind}\n", fold["startLine"], fold["endLine"]));
+    }
+
+    out.push_str("\n# semantic tokens\n");
+    let result = client.request("textDocument/semanticTokens/full", document.clone());
+    // The legend `initialize` announced, in order.
+    let types = [
+        "namespace",
+        "type",
+        "class",
+        "enumMember",
+        "function",
+        "parameter",
+        "variable",
+        "property",
+        "keyword",
+        "comment",
+        "string",
+        "number",
+        "operator",
+    ];
+    let data: Vec<u64> = result["data"].as_array().into_iter().flatten().filter_map(Value::as_u64).collect();
+    let (mut line, mut column) = (0u64, 0u64);
+    for token in data.chunks(5) {
+        let [delta_line, delta_start, length, ty, modifiers] = token else { continue };
+        line += delta_line;
+        column = if *delta_line == 0 { column + delta_start } else { *delta_start };
+        let text: String = lines[line as usize].chars().skip(column as usize).take(*length as usize).collect();
+        let modifiers = if *modifiers == 0 { String::new() } else { format!(" +{modifiers}") };
+        out.push_str(&format!("{line}:{column} {} {text:?}{modifiers}\n", types[*ty as usize]));
+    }
+
+    out.push_str("\n# inlay hints\n");
+    let range = json!({"start": {"line": 0, "character": 0}, "end": {"line": lines.len(), "character": 0}});
+    let hints = client.request("textDocument/inlayHint", json!({"textDocument": {"uri": URI}, "range": range}));
+    for hint in hints.as_array().into_iter().flatten() {
+        out.push_str(&format!(
+            "{}:{} {}\n",
+            hint["position"]["line"],
+            hint["position"]["character"],
+            hint["label"].as_str().unwrap_or_default()
+        ));
+    }
+    insta::assert_snapshot!(out);
+    assert!(client.shutdown().success());
+}

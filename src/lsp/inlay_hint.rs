@@ -31,7 +31,10 @@ pub fn inlay_hints(analysis: &Analysis, range: Range) -> Option<Vec<InlayHint>> 
 }
 
 fn hint(analysis: &Analysis, at: usize, name: &str) -> InlayHint {
-    let tooltip = analysis.catalog().lookup(name).map(|alias| {
+    let alias = analysis.catalog().lookup(name);
+    // The catalog's spelling: the one gavel emits, whatever casing the author wrote.
+    let name = alias.map_or(name, |a| a.name());
+    let tooltip = alias.map(|alias| {
         InlayHintTooltip::MarkupContent(MarkupContent { kind: MarkupKind::Markdown, value: markup::alias(alias) })
     });
     InlayHint {

@@ -11,7 +11,7 @@ use tower_lsp_server::ls_types::{
 use super::document::Analysis;
 use super::tokens::{Tok, TokKind};
 use super::walk::{self, Node};
-use crate::ast::{Definition, Expr, MemberTarget};
+use crate::ast::{Definition, EffectKind, Expr, MemberTarget, ParamType};
 use crate::catalog::kinds::kind_by_name;
 use crate::syntax::span::Span;
 
@@ -138,6 +138,14 @@ fn by_token(analysis: &Analysis, i: usize, token: &Tok) -> Option<Piece> {
         TokKind::Ident if kind_by_name(text).is_some() => Type::Kind,
         TokKind::Ident if next.is_some_and(|n| n.is_punct('(')) => Type::Function,
         TokKind::Ident if previous.is_some_and(|p| analysis.token_text(p) == "then") => Type::Effect,
+        // `param effect: effect = Audit in [Audit, Disabled]`: the type, then effect names.
+        TokKind::Ident if previous.is_some_and(|p| p.is_punct(':')) && ParamType::parse(text).is_some() => Type::Kind,
+        TokKind::Ident
+            if EffectKind::parse(text).is_some()
+                && previous.is_some_and(|p| p.is_punct('=') || p.is_punct('[') || p.is_punct(',')) =>
+        {
+            Type::Effect
+        }
         TokKind::Ident | TokKind::RawJson | TokKind::Punct(_) => return None,
     };
     let modifiers = if ty == Type::Function { DEFAULT_LIBRARY } else { 0 };
