@@ -190,10 +190,23 @@ fn token(analysis: &Analysis, offset: usize) -> Option<(String, Span)> {
         let id = role_definition_id(role.guid);
         return Some((format!("**{}** (role)\n\n`{id}`", role.display_name), span));
     }
-    if token.is(TokKind::Keyword) {
-        return docs::keyword(word).map(|doc| (markup::keyword(word, doc), span));
+    if let Some(doc) = docs::keyword(word).filter(|_| token.is(TokKind::Keyword)).or_else(|| property(analysis, i)) {
+        return Some((markup::keyword(word, doc), span));
     }
     None
+}
+
+/// A property key at the start of its line (`conflictEffect audit`, `strongType "location"`).
+fn property(analysis: &Analysis, i: usize) -> Option<&'static str> {
+    let token = analysis.tokens.get(i)?;
+    let line_start = analysis.text.get(..token.start)?.rfind('\n').map_or(0, |n| n + 1);
+    if !analysis.text.get(line_start..token.start)?.trim().is_empty() {
+        return None;
+    }
+    let word = analysis.token_text(token);
+    let effects = docs::EFFECTS.iter().flat_map(|(effect, _)| docs::detail_keys(effect).iter());
+    let mut keys = effects.chain(docs::PARAMETER_ATTRIBUTES).chain(docs::MEMBER_PROPERTIES).chain(docs::GROUP_PROPERTIES);
+    keys.find(|(key, _)| *key == word).map(|(_, doc)| *doc)
 }
 
 /// The token at `i` is inside `roles [ … ]`.
