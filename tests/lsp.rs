@@ -612,3 +612,36 @@ fn document_features_snapshot() {
     insta::assert_snapshot!(out);
     assert!(client.shutdown().success());
 }
+
+#[test]
+fn rename_and_references_reach_the_files_that_import_the_document() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let shared_path = dir.path().join("shared.gavel");
+    let shared = "policy deny_ip {\n    param effect: effect = Deny in [Deny, Disabled]\n    when compute\n    then $effect\n}\n";
+    std::fs::write(&shared_path, shared).expect("writable");
+    let main =
+        "import \"shared.gavel\"\ninitiative set {\n    policy deny_ip { parameters { effect: \"Disabled\" } }\n}\n";
+    std::fs::write(dir.path().join("main.gavel"), main).expect("writable");
+    std::fs::write(dir.path().join("other.gavel"), "policy unrelated { when workspace then audit }\n")
+        .expect("writable");
+    let shared_uri = file_uri(&shared_path);
+    let main_uri = file_uri(&dir.path().join("main.gavel"));
+
+    let mut client = started();
+    client.open(&shared_uri, shared);
+    client.diagnostics(&shared_uri, 1);
+    let mut params = position(&shared_uri, 0, 9);
+    params["newName"] = json!("deny_public_ip");
+    let edit = client.request("textDocument/rename", params);
+    assert_eq!(edit["changes"][&shared_uri].as_array().map(Vec::len), Some(1), "{edit}");
+    let in_main = edit["changes"][&main_uri].as_array().cloned().unwrap_or_default();
+    assert_eq!(in_main.len(), 1, "the member of the initiative that imports the file: {edit}");
+    assert_eq!(in_main[0]["range"]["start"], json!({"line": 2, "character": 11}));
+    // The parameter is set by the member, in the other file.
+    let mut params = position(&shared_uri, 1, 12);
+    params["context"] = json!({"includeDeclaration": false});
+    let references = client.request("textDocument/references", params);
+    let uris: Vec<&str> = references.as_array().into_iter().flatten().filter_map(|l| l["uri"].as_str()).collect();
+    assert_eq!(uris, [shared_uri.as_str(), main_uri.as_str()], "`then $effect` and `effect:` in main.gavel");
+    assert!(client.shutdown().success());
+}

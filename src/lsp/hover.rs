@@ -205,7 +205,8 @@ fn property(analysis: &Analysis, i: usize) -> Option<&'static str> {
     }
     let word = analysis.token_text(token);
     let effects = docs::EFFECTS.iter().flat_map(|(effect, _)| docs::detail_keys(effect).iter());
-    let mut keys = effects.chain(docs::PARAMETER_ATTRIBUTES).chain(docs::MEMBER_PROPERTIES).chain(docs::GROUP_PROPERTIES);
+    let mut keys =
+        effects.chain(docs::PARAMETER_ATTRIBUTES).chain(docs::MEMBER_PROPERTIES).chain(docs::GROUP_PROPERTIES);
     keys.find(|(key, _)| *key == word).map(|(_, doc)| *doc)
 }
 

@@ -24,6 +24,7 @@ mod documents;
 mod folding_range;
 mod formatting;
 mod hover;
+mod importers;
 mod inlay_hint;
 pub mod lines;
 mod markup;

@@ -1,10 +1,11 @@
-//! Rename: a parameter, policy, initiative or group, with every use (in the buffer and the
-//! files it imports; for a policy parameter also the initiative members that set it).
+//! Rename: a parameter, policy, initiative or group, with every use (in the buffer, the files
+//! it imports and the project files that import it; for a policy parameter also the
+//! initiative members that set it).
 
 use std::collections::HashMap;
 
 use tower_lsp_server::jsonrpc::{Error, Result};
-use tower_lsp_server::ls_types::{Position, PrepareRenameResponse, TextEdit, Uri, WorkspaceEdit};
+use tower_lsp_server::ls_types::{Location, Position, PrepareRenameResponse, TextEdit, Uri, WorkspaceEdit};
 
 use super::document::Analysis;
 use super::symbols::{Symbol, SymbolKind};
@@ -15,7 +16,12 @@ pub fn prepare(analysis: &Analysis, position: Position) -> Option<PrepareRenameR
     Some(PrepareRenameResponse::RangeWithPlaceholder { range: analysis.range(span), placeholder: symbol.name.clone() })
 }
 
-pub fn rename(analysis: &Analysis, position: Position, new_name: &str) -> Result<Option<WorkspaceEdit>> {
+pub fn rename(
+    analysis: &Analysis,
+    position: Position,
+    new_name: &str,
+    importers: &[Location],
+) -> Result<Option<WorkspaceEdit>> {
     let offset = analysis.offset(position);
     let Some((symbol, _)) = analysis.symbols.at(analysis.file(), offset) else { return Ok(None) };
     let new_name = match symbol.kind {
@@ -25,8 +31,8 @@ pub fn rename(analysis: &Analysis, position: Position, new_name: &str) -> Result
     check_name(symbol, new_name)?;
     check_unique(analysis, symbol, new_name)?;
     let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
-    for span in symbol.occurrences() {
-        let Some(location) = analysis.location(span) else { continue };
+    let locations = symbol.occurrences().filter_map(|span| analysis.location(span));
+    for location in locations.chain(importers.iter().cloned()) {
         changes.entry(location.uri).or_default().push(TextEdit { range: location.range, new_text: new_name.into() });
     }
     Ok(Some(WorkspaceEdit { changes: Some(changes), ..WorkspaceEdit::default() }))

@@ -18,7 +18,7 @@ use super::documents::{Documents, spawn_analysis};
 use super::lines::Encoding;
 use super::{
     capabilities, code_action, code_lens, commands, completion, definition, document_highlight, document_symbol,
-    folding_range, formatting, hover, inlay_hint, references, rename, semantic_tokens, signature_help,
+    folding_range, formatting, hover, importers, inlay_hint, references, rename, semantic_tokens, signature_help,
 };
 
 /// What the client told us it can do.
@@ -73,6 +73,16 @@ impl Server {
                 self.analyse(&dependent);
             }
         }
+    }
+
+    /// Uses of the symbol at `position` in project files that import the document: each such
+    /// file is compiled, so this runs on the blocking pool.
+    async fn importers(&self, analysis: &Arc<Analysis>, position: Position) -> Vec<Location> {
+        let (analysis, documents) = (analysis.clone(), self.documents.clone());
+        let job = tokio::task::spawn_blocking(move || {
+            importers::references(&analysis, position, &|path: &std::path::Path| documents.text_of(path))
+        });
+        job.await.unwrap_or_default()
     }
 
     /// Runs `feature` on the current analysis of `uri` (`None` when the document is not open).
@@ -190,7 +200,9 @@ impl LanguageServer for Server {
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
         let at = params.text_document_position;
         let declaration = params.context.include_declaration;
-        self.answer(&at.text_document.uri, |a, _| references::references(a, at.position, declaration)).await
+        let Some(analysis) = self.documents.analysis(&at.text_document.uri).await? else { return Ok(None) };
+        let importers = self.importers(&analysis, at.position).await;
+        guarded(|| references::references(&analysis, at.position, declaration, &importers))
     }
 
     async fn document_highlight(&self, params: DocumentHighlightParams) -> Result<Option<Vec<DocumentHighlight>>> {
@@ -205,7 +217,8 @@ impl LanguageServer for Server {
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
         let at = params.text_document_position;
         let Some(analysis) = self.documents.analysis(&at.text_document.uri).await? else { return Ok(None) };
-        guarded(|| rename::rename(&analysis, at.position, &params.new_name))?
+        let importers = self.importers(&analysis, at.position).await;
+        guarded(|| rename::rename(&analysis, at.position, &params.new_name, &importers))?
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
