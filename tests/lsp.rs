@@ -86,6 +86,7 @@ fn initialize_advertises_the_features() {
         "signatureHelpProvider",
         "documentFormattingProvider",
         "inlayHintProvider",
+        "workspaceSymbolProvider",
         "codeLensProvider",
         "executeCommandProvider",
     ] {
@@ -643,5 +644,13 @@ fn rename_and_references_reach_the_files_that_import_the_document() {
     let references = client.request("textDocument/references", params);
     let uris: Vec<&str> = references.as_array().into_iter().flatten().filter_map(|l| l["uri"].as_str()).collect();
     assert_eq!(uris, [shared_uri.as_str(), main_uri.as_str()], "`then $effect` and `effect:` in main.gavel");
+    // Every file of the project is searched for symbols.
+    let symbols = client.request("workspace/symbol", json!({"query": "unrel"}));
+    let names: Vec<&str> = symbols.as_array().into_iter().flatten().filter_map(|s| s["name"].as_str()).collect();
+    assert_eq!(names, ["unrelated"]);
+    let symbols = client.request("workspace/symbol", json!({"query": "effect"}));
+    let containers: Vec<&str> =
+        symbols.as_array().into_iter().flatten().filter_map(|s| s["containerName"].as_str()).collect();
+    assert_eq!(containers, ["deny_ip"]);
     assert!(client.shutdown().success());
 }

@@ -27,6 +27,13 @@ pub fn settings(client: &ClientCapabilities) -> Settings {
     Settings { encoding: Encoding::negotiate(offered), snippets, hierarchical_symbols, resolve_documentation }
 }
 
+/// The folders the client opened (workspace folders, or the older root URI).
+#[allow(deprecated)] // `root_uri` is how older clients name the workspace.
+pub fn folders(params: &InitializeParams) -> Vec<std::path::PathBuf> {
+    let folders = params.workspace_folders.iter().flatten().map(|f| &f.uri);
+    folders.chain(params.root_uri.iter()).filter_map(|uri| uri.to_file_path()).map(|p| p.into_owned()).collect()
+}
+
 pub fn result(settings: Settings) -> InitializeResult {
     InitializeResult {
         capabilities: capabilities(settings),
@@ -58,6 +65,7 @@ fn capabilities(settings: Settings) -> ServerCapabilities {
         references_provider: Some(OneOf::Left(true)),
         document_highlight_provider: Some(OneOf::Left(true)),
         document_symbol_provider: Some(OneOf::Left(true)),
+        workspace_symbol_provider: Some(OneOf::Left(true)),
         code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
             code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
             ..CodeActionOptions::default()

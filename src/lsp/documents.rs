@@ -129,6 +129,11 @@ impl Documents {
         Some(entry.document.text.clone())
     }
 
+    /// The paths of the open documents.
+    pub fn paths(&self) -> Vec<PathBuf> {
+        self.entries().values().map(|e| e.path.clone()).filter(|p| p.is_absolute()).collect()
+    }
+
     pub fn path_of(&self, uri: &Uri) -> Option<PathBuf> {
         self.entries().get(uri).map(|e| e.path.clone())
     }

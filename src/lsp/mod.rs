@@ -38,6 +38,7 @@ mod symbols;
 mod tokens;
 mod transport;
 mod walk;
+mod workspace_symbol;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -5,6 +5,7 @@
 //! internal error instead of taking the server down.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 
@@ -19,6 +20,7 @@ use super::lines::Encoding;
 use super::{
     capabilities, code_action, code_lens, commands, completion, definition, document_highlight, document_symbol,
     folding_range, formatting, hover, importers, inlay_hint, references, rename, semantic_tokens, signature_help,
+    workspace_symbol,
 };
 
 /// What the client told us it can do.
@@ -45,12 +47,15 @@ pub struct Server {
     settings: OnceLock<Settings>,
     shut_down: Arc<AtomicBool>,
     last_completion: Mutex<LastCompletion>,
+    /// The workspace folders the client opened.
+    folders: OnceLock<Vec<PathBuf>>,
 }
 
 impl Server {
     pub fn new(client: Client, shut_down: Arc<AtomicBool>) -> Server {
         let last_completion = Mutex::default();
-        Server { client, documents: Arc::default(), settings: OnceLock::new(), shut_down, last_completion }
+        let folders = OnceLock::new();
+        Server { client, documents: Arc::default(), settings: OnceLock::new(), shut_down, last_completion, folders }
     }
 
     fn last_completion(&self) -> MutexGuard<'_, LastCompletion> {
@@ -106,6 +111,7 @@ impl LanguageServer for Server {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
         let settings = capabilities::settings(&params.capabilities);
         let _ = self.settings.set(settings);
+        let _ = self.folders.set(capabilities::folders(&params));
         Ok(capabilities::result(settings))
     }
 
@@ -262,6 +268,21 @@ impl LanguageServer for Server {
             error.message = message.into();
             error
         })
+    }
+
+    async fn symbol(&self, params: WorkspaceSymbolParams) -> Result<Option<WorkspaceSymbolResponse>> {
+        // The workspace folders, and the projects of open documents outside them.
+        let mut folders = self.folders.get().cloned().unwrap_or_default();
+        folders.extend(self.documents.paths().iter().map(|p| crate::project::find_root(p)));
+        folders.sort();
+        folders.dedup();
+        let (documents, encoding) = (self.documents.clone(), self.settings().encoding);
+        let job = tokio::task::spawn_blocking(move || {
+            let read = |path: &std::path::Path| documents.text_of(path);
+            workspace_symbol::workspace_symbols(&folders, &params.query, &read, encoding)
+        });
+        let symbols = job.await.map_err(|_| Error::internal_error())?;
+        Ok(Some(WorkspaceSymbolResponse::Flat(symbols)))
     }
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
