@@ -42,7 +42,7 @@ vim.lsp.commands["gavel.compiledJson"] = function(command, ctx)
     return
   end
   local params = { command = command.command, arguments = command.arguments }
-  client.request("workspace/executeCommand", params, function(err, result)
+  local function show(err, result)
     if err then
       vim.notify("gavel: " .. err.message, vim.log.levels.ERROR)
       return
@@ -52,7 +52,12 @@ vim.lsp.commands["gavel.compiledJson"] = function(command, ctx)
     vim.api.nvim_buf_set_lines(buf, 0, -1, false, vim.split(result or "", "\n"))
     vim.bo[buf].buftype = "nofile"
     vim.bo[buf].filetype = "json"
-  end, ctx.bufnr)
+  end
+  if vim.fn.has("nvim-0.11") == 1 then
+    client:request("workspace/executeCommand", params, show, ctx.bufnr)
+  else
+    client.request("workspace/executeCommand", params, show, ctx.bufnr)
+  end
 end
 
 -- Refresh code lenses and show inlay hints (the full alias behind each short name) in gavel
