@@ -110,6 +110,7 @@ fn guarded<T>(feature: impl FnOnce() -> T) -> Result<T> {
 impl LanguageServer for Server {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
         let settings = capabilities::settings(&params.capabilities);
+        // `initialize` runs once (the protocol layer refuses a second one), so these are empty.
         let _ = self.settings.set(settings);
         let _ = self.folders.set(capabilities::folders(&params));
         Ok(capabilities::result(settings))

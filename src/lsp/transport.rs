@@ -60,6 +60,7 @@ async fn read_client(
     while let Some(frame) = read_frame(&mut input).await {
         let result = match frame {
             Frame::Body(body) if is_message(&body) => write_frame(&mut server, &body).await,
+            // A send fails only once the writer has stopped: the client is gone.
             Frame::Body(body) => {
                 let _ = outgoing.send(framed(&refusal(&body)));
                 Ok(())
