@@ -12,3 +12,4 @@ pub mod diag;
 pub mod emit;
 pub mod project;
 pub mod syntax;
+pub mod test_runner;

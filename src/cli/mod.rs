@@ -4,8 +4,10 @@
 
 mod build;
 mod check;
+mod eval;
 mod explain;
 mod output;
+mod test;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -36,6 +38,10 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Print the long explanation of a diagnostic code (e.g. GV0105).
     Explain(explain::ExplainArgs),
+    /// Run the cases of *.test.yaml files: policies evaluated against example resources.
+    Test(test::TestArgs),
+    /// Evaluate one policy against one resource and say why.
+    Eval(eval::EvalArgs),
 }
 
 /// Outcome of a subcommand, mapped to the process exit code.
@@ -83,6 +89,8 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Build(args) => build::run(args),
         Command::Check(args) => check::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Test(args) => test::run(args),
+        Command::Eval(args) => eval::run(args),
     }
 }
 

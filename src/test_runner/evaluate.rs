@@ -1,0 +1,105 @@
+//! One policy against one resource: the engine's verdict, whether the policy applies at all,
+//! and what the engine could not model about it.
+
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::engine::{CompiledPolicy, Engine, EngineError, Lookup, Prepared};
+use super::policy::PolicyUnderTest;
+
+/// What evaluating a policy gave.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    /// The effect the engine returned; `None` when compliant or not applicable.
+    pub effect: Option<String>,
+    /// Whether the policy's `if` matches the resource.
+    pub applicable: bool,
+    /// The effect's details as the engine reports them.
+    pub details: Option<Value>,
+    /// The existence checks the engine made.
+    pub lookups: Vec<Lookup>,
+}
+
+impl Outcome {
+    /// The outcome as reports write it: the effect, `compliant` or `not applicable`.
+    pub fn label(&self) -> String {
+        match (&self.effect, self.applicable) {
+            (Some(effect), _) => effect.clone(),
+            (None, true) => "compliant".into(),
+            (None, false) => "not applicable".into(),
+        }
+    }
+}
+
+/// A policy compiled by an engine: the definition itself, and a copy whose only effect is
+/// `audit`, which tells whether the `if` matches whatever the real effect does with it.
+#[derive(Debug, Clone)]
+pub struct CompiledUnderTest {
+    pub policy: Arc<PolicyUnderTest>,
+    program: CompiledPolicy,
+    applicability: CompiledPolicy,
+}
+
+impl CompiledUnderTest {
+    pub fn new(engine: &Engine, policy: Arc<PolicyUnderTest>) -> Result<CompiledUnderTest, EngineError> {
+        let program = engine.compile(&policy.definition)?;
+        let applicability = engine.compile(&with_rule(&policy.definition, &policy.rule.json, "audit"))?;
+        Ok(CompiledUnderTest { policy, program, applicability })
+    }
+
+    pub fn evaluate(&self, prepared: &Prepared) -> Result<Outcome, EngineError> {
+        let verdict = self.program.evaluate(prepared)?;
+        let applicable = verdict.effect.is_some() || self.applicability.evaluate(prepared)?.effect.is_some();
+        Ok(Outcome { effect: verdict.effect, applicable, details: verdict.details, lookups: verdict.lookups })
+    }
+
+    /// The compiled definition alone, for callers that only want the verdict.
+    pub fn program(&self) -> &CompiledPolicy {
+        &self.program
+    }
+}
+
+/// The definition with its `policyRule` replaced by `{"if": condition, "then": {"effect"}}`:
+/// parameters and mode stay, so the engine reads the condition as in the policy.
+pub fn with_rule(definition: &Value, condition: &Value, effect: &str) -> Value {
+    let mut definition = definition.clone();
+    let rule = serde_json::json!({ "if": condition, "then": { "effect": effect } });
+    if let Some(properties) = definition.get_mut("properties").and_then(Value::as_object_mut) {
+        properties.insert("policyRule".into(), rule);
+    }
+    definition
+}
+
+/// What the engine does not model about this policy and outcome, said plainly so that nobody
+/// mistakes the engine's answer for Azure's on those points.
+pub fn engine_notes(policy: &PolicyUnderTest, outcome: &Outcome) -> Vec<String> {
+    let mut notes = Vec::new();
+    let mode = policy.definition.pointer("/properties/mode").and_then(Value::as_str).unwrap_or("All");
+    if mode.to_ascii_lowercase().ends_with(".data") {
+        notes.push(format!(
+            "mode `{mode}` is a resource-provider mode: the engine evaluates the rule against the resource given, \
+             but does not model which data-plane requests Azure sends to the policy"
+        ));
+    }
+    let effect = outcome.effect.as_deref().unwrap_or_default();
+    if effect.eq_ignore_ascii_case("enforceSetting") {
+        notes.push("the engine returns `enforceSetting` without its `setting`: the setting's value is not evaluated".into());
+    }
+    if effect.eq_ignore_ascii_case("denyAction") {
+        notes.push("the engine does not model the request's action: `denyAction` applies only to the actions in `actionNames`".into());
+    }
+    let conditional = outcome
+        .details
+        .as_ref()
+        .and_then(|d| d.get("operations"))
+        .and_then(Value::as_array)
+        .is_some_and(|ops| ops.iter().any(|op| op.get("condition").is_some()));
+    if conditional {
+        notes.push(
+            "the engine does not evaluate a Modify operation's `condition`: it reports the operation with its condition as written"
+                .into(),
+        );
+    }
+    notes
+}

@@ -1,0 +1,160 @@
+//! Why the engine decided as it did: every condition of the rule is evaluated on its own by the
+//! engine (a copy of the definition whose `if` is that condition), and the conditions that
+//! decided the outcome are reported with where they were written and the values the engine
+//! saw. gavel computes no condition itself.
+
+use serde_json::Value;
+
+use super::engine::{Engine, Request};
+use super::evaluate::{Outcome, with_rule};
+use super::policy::{ConditionKind, ConditionNode, Origin, PolicyUnderTest};
+
+/// The reasons behind an outcome.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Explanation {
+    /// The `if`, with the conditions that decided it.
+    pub rule: Evaluated,
+    /// For auditIfNotExists/deployIfNotExists: what each existence check found.
+    pub existence: Vec<ExistenceCheck>,
+}
+
+/// A condition with the engine's verdict on it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evaluated {
+    pub text: String,
+    pub origin: Origin,
+    /// `Err` holds the engine's message when it could not evaluate the condition alone.
+    pub result: Result<bool, String>,
+    /// For a field or value condition: what it reads, and the value the engine saw there
+    /// (`None`: the field does not exist on the resource).
+    pub observed: Option<(String, Option<Value>)>,
+    /// The conditions inside that decided this one.
+    pub children: Vec<Evaluated>,
+}
+
+/// One existence check of an auditIfNotExists/deployIfNotExists policy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExistenceCheck {
+    /// What the policy looked for: `type` and, when given, `name`.
+    pub wanted: String,
+    /// The related resource found (its name), and the existence condition on it.
+    pub found: Option<(String, Option<Evaluated>)>,
+}
+
+/// Explains `outcome` of `policy` on `request`.
+pub fn explain(engine: &Engine, policy: &PolicyUnderTest, request: &Request, outcome: &Outcome) -> Explanation {
+    let prepared = engine.prepare(request);
+    let probe = Probe { engine, definition: &policy.definition, prepared: &prepared };
+    let rule = probe.evaluate(&policy.rule);
+    let existence = outcome
+        .lookups
+        .iter()
+        .map(|lookup| {
+            let found = lookup.found.as_ref().map(|related| {
+                let related_request = Request { resource: related.clone(), ..request.clone() };
+                let prepared = engine.prepare(&related_request);
+                let probe = Probe { engine, definition: &policy.definition, prepared: &prepared };
+                (resource_label(related), policy.existence.as_ref().map(|c| probe.evaluate(c)))
+            });
+            ExistenceCheck { wanted: wanted_label(&lookup.request), found }
+        })
+        .collect();
+    Explanation { rule, existence }
+}
+
+struct Probe<'a> {
+    engine: &'a Engine,
+    definition: &'a Value,
+    prepared: &'a super::engine::Prepared,
+}
+
+impl Probe<'_> {
+    fn evaluate(&self, node: &ConditionNode) -> Evaluated {
+        let result = self.holds(&node.json);
+        let children: Vec<Evaluated> = node.children.iter().map(|c| self.evaluate(c)).collect();
+        let deciding = match (&result, node.kind) {
+            // A false allOf is decided by its false members, a true anyOf by its true ones;
+            // otherwise every member counts.
+            (Ok(false), ConditionKind::AllOf) => keep(children, false),
+            (Ok(true), ConditionKind::AnyOf) => keep(children, true),
+            _ => children,
+        };
+        let observed = if node.kind == ConditionKind::Leaf { self.observe(node) } else { None };
+        Evaluated { text: node.text.clone(), origin: node.origin.clone(), result, observed, children: deciding }
+    }
+
+    /// Whether the condition holds: the engine evaluates a definition with this `if`.
+    fn holds(&self, condition: &Value) -> Result<bool, String> {
+        let definition = with_rule(self.definition, condition, "audit");
+        let compiled = self.engine.compile(&definition).map_err(|e| e.message)?;
+        Ok(compiled.evaluate(self.prepared).map_err(|e| e.message)?.effect.is_some())
+    }
+
+    /// The value a field or value condition reads, as the engine sees it: a definition whose
+    /// effect is that expression returns it.
+    fn observe(&self, node: &ConditionNode) -> Option<(String, Option<Value>)> {
+        let condition = &node.json;
+        let (subject, expression) = if let Some(field) = condition.get("field").and_then(Value::as_str) {
+            if field.starts_with('[') {
+                return None;
+            }
+            (short_field(field).to_string(), format!("[field('{}')]", field.replace('\'', "''")))
+        } else {
+            let value = condition.get("value")?.as_str()?;
+            let inner = value.strip_prefix('[')?.strip_suffix(']')?;
+            if inner.starts_with('[') {
+                return None;
+            }
+            (inner.to_string(), value.to_string())
+        };
+        let always = serde_json::json!({"value": true, "equals": true});
+        let definition = with_rule(self.definition, &always, &expression);
+        let compiled = self.engine.compile(&definition).ok()?;
+        let value = compiled.effect_value(self.prepared).ok()?;
+        Some((node.subject.clone().unwrap_or(subject), value))
+    }
+}
+
+fn keep(children: Vec<Evaluated>, wanted: bool) -> Vec<Evaluated> {
+    children.into_iter().filter(|c| c.result.as_ref().is_ok_and(|r| *r == wanted)).collect()
+}
+
+/// `Microsoft.MachineLearningServices/workspaces/computes/disableLocalAuth` → `disableLocalAuth`;
+/// top-level fields stay as they are.
+fn short_field(field: &str) -> &str {
+    let path_start = field.find('[').unwrap_or(field.len());
+    match field[..path_start].rfind('/') {
+        Some(slash) => &field[slash + 1..],
+        None => field,
+    }
+}
+
+fn wanted_label(request: &Value) -> String {
+    let get = |key: &str| request.get(key).and_then(Value::as_str);
+    match (get("type"), get("name")) {
+        (Some(ty), Some(name)) => format!("{ty} named `{name}`"),
+        (Some(ty), None) => ty.to_string(),
+        _ => request.to_string(),
+    }
+}
+
+fn resource_label(resource: &Value) -> String {
+    let name = super::resource::member(resource, "name").and_then(Value::as_str).unwrap_or("(no name)");
+    format!("`{name}`")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_shown_by_their_short_name() {
+        assert_eq!(short_field("Microsoft.MachineLearningServices/workspaces/computes/disableLocalAuth"), "disableLocalAuth");
+        assert_eq!(
+            short_field("Microsoft.MachineLearningServices/workspaces/privateEndpointConnections[*].status"),
+            "privateEndpointConnections[*].status"
+        );
+        assert_eq!(short_field("type"), "type");
+        assert_eq!(short_field("tags['a/b']"), "tags['a/b']");
+    }
+}
