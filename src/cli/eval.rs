@@ -99,7 +99,7 @@ fn evaluate(args: &EvalArgs, compilation: &mut Compilation) -> Result<String, St
     })?;
     let outcome = compiled.evaluate(&engine.prepare(&request)).map_err(|e| Stop::Usage(e.to_string()))?;
     let explanation = explain(&engine, &policy, &request, &outcome);
-    let notes = engine_notes(&policy, &outcome);
+    let notes = engine_notes(&engine, &policy, &outcome);
     Ok(match args.format {
         ReportFormat::Human => {
             let mut out = format!("effect: {}\npolicy: {}\n", outcome.label(), policy.label);

@@ -73,6 +73,8 @@ fn engine_error(stage: Stage, error: impl std::fmt::Display) -> EngineError {
 #[derive(Clone)]
 pub struct Engine {
     registry: Arc<AliasRegistry>,
+    /// The catalog the registry was loaded from, for what gavel says about aliases.
+    catalog: Arc<Catalog>,
     /// The catalog's property-name spellings, by resource type (see [`super::resource`]).
     keys: Arc<HashMap<String, KeyTree>>,
 }
@@ -92,8 +94,9 @@ impl Engine {
             .get_or_init(|| {
                 let mut registry = AliasRegistry::new();
                 registry.load_from_json(BUILTIN_CATALOG).map_err(|e| engine_error(Stage::Catalog, e))?;
-                let keys = resource::key_trees(Catalog::builtin());
-                Ok(Engine { registry: Arc::new(registry), keys: Arc::new(keys) })
+                let catalog = Catalog::builtin().clone();
+                let keys = resource::key_trees(&catalog);
+                Ok(Engine { registry: Arc::new(registry), catalog: Arc::new(catalog), keys: Arc::new(keys) })
             })
             .clone()
     }
@@ -109,8 +112,14 @@ impl Engine {
             let json = provider_json(catalog).to_string();
             registry.load_from_json(&json).map_err(|e| engine_error(Stage::Catalog, e))?;
         }
-        let keys = resource::key_trees(&Catalog::with_imports(imports.iter().cloned()));
-        Ok(Engine { registry: Arc::new(registry), keys: Arc::new(keys) })
+        let catalog = Catalog::with_imports(imports.iter().cloned());
+        let keys = resource::key_trees(&catalog);
+        Ok(Engine { registry: Arc::new(registry), catalog: Arc::new(catalog), keys: Arc::new(keys) })
+    }
+
+    /// The aliases the engine knows: the built-in catalog and the imported ones.
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
     }
 
     /// Parses and compiles a definition (`{"name", "properties": {…}}` or bare properties).

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::engine::{CompiledPolicy, Engine, EngineError, Lookup, Prepared};
+use crate::catalog::aliases::Catalog;
 use super::policy::PolicyUnderTest;
 
 /// What evaluating a policy gave.
@@ -73,13 +74,26 @@ pub fn with_rule(definition: &Value, condition: &Value, effect: &str) -> Value {
 
 /// What the engine does not model about this policy and outcome, said plainly so that nobody
 /// mistakes the engine's answer for Azure's on those points.
-pub fn engine_notes(policy: &PolicyUnderTest, outcome: &Outcome) -> Vec<String> {
+pub fn engine_notes(engine: &Engine, policy: &PolicyUnderTest, outcome: &Outcome) -> Vec<String> {
     let mut notes = Vec::new();
+    for alias in legacy_array_aliases(engine.catalog(), &policy.definition) {
+        notes.push(format!(
+            "`{alias}` names no `[*]` but its path (`{}`) runs through an array: outside a `count` over \
+             that array the engine reads `null` for such legacy aliases, where Azure reads the array members",
+            engine.catalog().lookup(&alias).map_or("", |a| a.default_path())
+        ));
+    }
     let mode = policy.definition.pointer("/properties/mode").and_then(Value::as_str).unwrap_or("All");
     if mode.to_ascii_lowercase().ends_with(".data") {
         notes.push(format!(
             "mode `{mode}` is a resource-provider mode: the engine evaluates the rule against the resource given, \
              but does not model which data-plane requests Azure sends to the policy"
+        ));
+    }
+    for alias in padded_integers(engine.catalog(), &policy.definition) {
+        notes.push(format!(
+            "`padLeft` is given the integer alias `{alias}`: the engine's `padLeft` returns nothing for an integer, \
+             where ARM pads its digits"
         ));
     }
     let effect = outcome.effect.as_deref().unwrap_or_default();
@@ -102,4 +116,60 @@ pub fn engine_notes(policy: &PolicyUnderTest, outcome: &Outcome) -> Vec<String> 
         );
     }
     notes
+}
+
+/// The aliases a definition reads whose name has no `[*]` although their default path has
+/// (`Microsoft.Insights/diagnosticSettings/logs.enabled` → `properties.logs[*].enabled`), in
+/// the order they first appear.
+fn legacy_array_aliases(catalog: &Catalog, definition: &Value) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    let mut visit = |text: &str| {
+        let called = text.split("field('").skip(1).filter_map(|rest| rest.split_once("')").map(|(name, _)| name));
+        for candidate in std::iter::once(text).chain(called) {
+            if let Some(alias) = catalog.lookup(candidate)
+                && !alias.name().contains("[*]")
+                && alias.default_path().contains("[*]")
+                && !found.iter().any(|f| f == alias.name())
+            {
+                found.push(alias.name().to_string());
+            }
+        }
+    };
+    if let Some(rule) = definition.pointer("/properties/policyRule") {
+        visit_strings(rule, &mut visit);
+    }
+    found
+}
+
+/// Integer aliases passed straight to `padLeft(…)` through `field('…')` or `current('…')`.
+fn padded_integers(catalog: &Catalog, definition: &Value) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    let mut visit = |text: &str| {
+        for rest in text.split("padLeft(").skip(1) {
+            let argument = rest.split(',').next().unwrap_or_default();
+            let name = ["field('", "current('"]
+                .iter()
+                .find_map(|call| argument.trim().strip_prefix(call))
+                .and_then(|rest| rest.split_once('\'').map(|(name, _)| name));
+            if let Some(alias) = name.and_then(|n| catalog.lookup(n))
+                && alias.value_type().is_numeric()
+                && !found.iter().any(|f| f == alias.name())
+            {
+                found.push(alias.name().to_string());
+            }
+        }
+    };
+    if let Some(rule) = definition.pointer("/properties/policyRule") {
+        visit_strings(rule, &mut visit);
+    }
+    found
+}
+
+fn visit_strings(value: &Value, visit: &mut impl FnMut(&str)) {
+    match value {
+        Value::String(text) => visit(text),
+        Value::Array(items) => items.iter().for_each(|item| visit_strings(item, visit)),
+        Value::Object(map) => map.values().for_each(|item| visit_strings(item, visit)),
+        _ => {}
+    }
 }

@@ -184,7 +184,7 @@ impl Session {
                 return report;
             }
         };
-        report.notes = engine_notes(&compiled.policy, &outcome);
+        report.notes = engine_notes(&engine, &compiled.policy, &outcome);
         report.mismatch = compare(&case.expect.value, &outcome);
         report.status = if report.mismatch.is_some() { Status::Failed } else { Status::Passed };
         if report.status == Status::Failed {
