@@ -102,7 +102,12 @@ fn evaluate(args: &EvalArgs, compilation: &mut Compilation) -> Result<String, St
     let notes = engine_notes(&engine, &policy, &outcome);
     Ok(match args.format {
         ReportFormat::Human => {
-            let mut out = format!("effect: {}\npolicy: {}\n", outcome.label(), policy.label);
+            let effect = match (&outcome.effect, outcome.applicable) {
+                (Some(effect), _) => effect.clone(),
+                (None, true) => "none (compliant)".into(),
+                (None, false) => "none (not applicable)".into(),
+            };
+            let mut out = format!("effect:   {effect}\npolicy:   {}\nresource: {}\n", policy.label, resource_label(&request.resource));
             report::why(&mut out, &explanation, &outcome, &compilation.sources);
             notes.iter().for_each(|n| out.push_str(&format!("note: {n}\n")));
             out
@@ -117,6 +122,12 @@ fn evaluate(args: &EvalArgs, compilation: &mut Compilation) -> Result<String, St
             super::output::to_pretty_json(&document)
         }
     })
+}
+
+/// `type `name`` of a resource.
+fn resource_label(resource: &Value) -> String {
+    let get = |key: &str| crate::test_runner::resource::member(resource, key).and_then(Value::as_str);
+    format!("{} `{}`", get("type").unwrap_or("?"), get("name").unwrap_or("(no name)"))
 }
 
 /// The policy: a JSON definition, or the (named, or only) policy of a gavel file.

@@ -56,7 +56,8 @@ pub fn run(args: TestArgs) -> Outcome {
         Err(outcome) => return outcome,
     };
     let mut session = Session::new(compilation, catalogs, args.filter);
-    let reports: Vec<_> = tests.iter().filter_map(|path| session.run_file(path)).collect();
+    let reports: Vec<_> = tests.iter().map(|path| session.run_file(path)).collect();
+    session.diagnostics.sort();
     let diagnostics = std::mem::take(&mut session.diagnostics).into_vec();
     let sources = shown_sources(&session.compilation);
     match args.format {

@@ -111,7 +111,9 @@ impl Probe<'_> {
         let definition = with_rule(self.definition, &always, &expression);
         let compiled = self.engine.compile(&definition).ok()?;
         let value = compiled.effect_value(self.prepared).ok()?;
-        Some((node.subject.clone().unwrap_or(subject), value))
+        // A kind (`compute`) stands for a `type` condition: name the field it reads.
+        let subject = if subject == "type" { subject } else { node.subject.clone().unwrap_or(subject) };
+        Some((subject, value))
     }
 }
 

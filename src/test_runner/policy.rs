@@ -148,9 +148,10 @@ fn gavel_node(condition: &Condition, sources: &SourceMap) -> ConditionNode {
         Condition::Value { value, .. } => source_text(value.span()),
         _ => None,
     };
+    let text = source_text(span).map_or_else(|| compact_json(&json), |text| block_head(kind, text));
     ConditionNode {
         kind,
-        text: source_text(span).unwrap_or_else(|| compact_json(&json)),
+        text,
         json,
         origin: Origin::Source(span),
         subject,
@@ -180,6 +181,16 @@ fn json_node(condition: &Value, pointer: String) -> ConditionNode {
         ConditionKind::Leaf => compact_json(condition),
     };
     ConditionNode { kind, json: condition.clone(), text, origin: Origin::Pointer(pointer), subject: None, children }
+}
+
+/// A block shows only its head (`compute { … }`): its members are shown on their own.
+fn block_head(kind: ConditionKind, text: String) -> String {
+    match (kind, text.split_once('{')) {
+        (ConditionKind::AllOf | ConditionKind::AnyOf, Some((head, _))) if text.ends_with('}') => {
+            format!("{} {{ … }}", head.trim_end()).trim_start().to_string()
+        }
+        _ => text,
+    }
 }
 
 /// Source text on one line: runs of whitespace (line breaks, indentation) become one space.

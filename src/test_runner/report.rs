@@ -24,6 +24,7 @@ pub struct Summary {
 impl Summary {
     pub fn of(files: &[FileReport]) -> Summary {
         let mut summary = Summary::default();
+        summary.errors = files.iter().filter(|f| f.unreadable).count();
         for case in files.iter().flat_map(|f| f.cases.iter()) {
             match case.status {
                 Status::Passed => summary.passed += 1,
@@ -48,6 +49,9 @@ pub fn human(files: &[FileReport], sources: &SourceMap, elapsed: Option<Duration
     let _ = writeln!(out, "running {total} {} from {} {}", plural(total, "case", "cases"), files.len(), plural(files.len(), "file", "files"));
     for file in files {
         let _ = writeln!(out, "\n{}", shown_path(&file.path));
+        if file.unreadable {
+            let _ = writeln!(out, "  {:<8} the file could not be read: see the errors above", "error");
+        }
         for case in &file.cases {
             let _ = writeln!(out, "  {:<8} {}{}", status_word(case.status), case.name, case_suffix(case));
         }
@@ -217,6 +221,7 @@ pub fn json(files: &[FileReport], sources: &SourceMap, diagnostics: &Value) -> V
         "version": 1,
         "files": files.iter().map(|f| json!({
             "file": shown_path(&f.path),
+            "readable": !f.unreadable,
             "cases": f.cases.iter().map(|c| case_json(c, sources)).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
         "diagnostics": diagnostics,
@@ -235,7 +240,7 @@ fn case_json(case: &CaseReport, sources: &SourceMap) -> Value {
         "location": location(sources, case.span),
         "status": case.status.as_str(),
         "policy": case.policy,
-        "expected": expectation_json(&case.expected),
+        "expected": case.expected.as_ref().map(expectation_json),
         "actual": case.outcome.as_ref().map(outcome_json),
     });
     if let Some(map) = out.as_object_mut() {

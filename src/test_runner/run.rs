@@ -48,7 +48,8 @@ pub struct CaseReport {
     pub status: Status,
     /// The policy's label.
     pub policy: String,
-    pub expected: Expectation,
+    /// `None` for a case that could not be read.
+    pub expected: Option<Expectation>,
     pub outcome: Option<Outcome>,
     /// Why it failed: a one-line summary and, for operations or details, a diff.
     pub mismatch: Option<Mismatch>,
@@ -65,11 +66,31 @@ pub struct Mismatch {
     pub diff: Option<String>,
 }
 
+impl CaseReport {
+    /// A case that has not run yet: an error until it does.
+    fn new(name: String, span: Span, policy: String, expected: Option<Expectation>) -> CaseReport {
+        CaseReport {
+            name,
+            span,
+            status: Status::Error,
+            policy,
+            expected,
+            outcome: None,
+            mismatch: None,
+            explanation: None,
+            notes: Vec::new(),
+            skip_reason: None,
+        }
+    }
+}
+
 /// The results of one test file.
 #[derive(Debug, Clone)]
 pub struct FileReport {
     pub path: PathBuf,
     pub cases: Vec<CaseReport>,
+    /// The file itself could not be read (its diagnostics say why).
+    pub unreadable: bool,
 }
 
 /// Everything a run needs across files: the compiled gavel sources, the engines (one per set of
@@ -97,18 +118,22 @@ impl Session {
         }
     }
 
-    /// Reads and runs one test file. `None` when the file could not be read at all.
-    pub fn run_file(&mut self, path: &Path) -> Option<FileReport> {
-        let file = super::spec::read_test_file(path, &mut self.compilation.sources, &mut self.diagnostics)?;
+    /// Reads and runs one test file.
+    pub fn run_file(&mut self, path: &Path) -> FileReport {
+        let Some(file) = super::spec::read_test_file(path, &mut self.compilation.sources, &mut self.diagnostics) else {
+            return FileReport { path: path.to_path_buf(), cases: Vec::new(), unreadable: true };
+        };
         let key = self.engine_key(&file);
         let filter = self.filter.clone();
-        let cases = file
-            .cases
-            .iter()
-            .filter(|case| filter.as_ref().is_none_or(|f| case.name.contains(f.as_str())))
-            .map(|case| self.run_case(&key, case))
-            .collect();
-        Some(FileReport { path: file.path.clone(), cases })
+        let selected = |name: &str| filter.as_ref().is_none_or(|f| name.contains(f.as_str()));
+        let mut cases: Vec<CaseReport> =
+            file.cases.iter().filter(|case| selected(&case.name)).map(|case| self.run_case(&key, case)).collect();
+        // Cases that could not be read are reported where they are written, as errors.
+        for (name, span) in file.broken.iter().filter(|(name, _)| selected(name)) {
+            let at = cases.iter().position(|c| c.span > *span).unwrap_or(cases.len());
+            cases.insert(at, CaseReport::new(name.clone(), *span, String::new(), None));
+        }
+        FileReport { path: file.path.clone(), cases, unreadable: false }
     }
 
     /// The catalogs of a file, loaded once per distinct set.
@@ -149,18 +174,12 @@ impl Session {
     }
 
     fn run_case(&mut self, key: &[PathBuf], case: &Case) -> CaseReport {
-        let mut report = CaseReport {
-            name: case.name.clone(),
-            span: case.span,
-            status: Status::Error,
-            policy: policy_label(&case.policy.value),
-            expected: case.expect.value.clone(),
-            outcome: None,
-            mismatch: None,
-            explanation: None,
-            notes: Vec::new(),
-            skip_reason: None,
-        };
+        let mut report = CaseReport::new(
+            case.name.clone(),
+            case.span,
+            policy_label(&case.policy.value),
+            Some(case.expect.value.clone()),
+        );
         if let Some(reason) = &case.skip {
             report.status = Status::Skipped;
             report.skip_reason = Some(reason.clone());
@@ -366,6 +385,18 @@ pub fn compare(expected: &Expectation, outcome: &Outcome) -> Option<Mismatch> {
     None
 }
 
+fn sorted_keys(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            entries.sort_by_key(|(k, _)| k.to_ascii_lowercase());
+            Value::Object(entries.into_iter().map(|(k, v)| (k.clone(), sorted_keys(v))).collect())
+        }
+        Value::Array(items) => Value::Array(items.iter().map(sorted_keys).collect()),
+        other => other.clone(),
+    }
+}
+
 fn member<'a>(value: &'a Value, key: &str) -> Option<&'a Value> {
     value.as_object()?.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v)
 }
@@ -393,10 +424,11 @@ fn comparable(value: &Value) -> Value {
     }
 }
 
-/// A line diff of the two values, pretty-printed: `-` expected, `+` actual.
+/// A line diff of the two values, pretty-printed with keys in one order: `-` expected,
+/// `+` actual.
 fn diff(expected: &Value, actual: &Value) -> String {
-    let expected = serde_json::to_string_pretty(expected).unwrap_or_default();
-    let actual = serde_json::to_string_pretty(actual).unwrap_or_default();
+    let expected = serde_json::to_string_pretty(&sorted_keys(expected)).unwrap_or_default();
+    let actual = serde_json::to_string_pretty(&sorted_keys(actual)).unwrap_or_default();
     let mut out = String::new();
     for change in similar::TextDiff::from_lines(&expected, &actual).iter_all_changes() {
         let sign = match change.tag() {

@@ -55,6 +55,8 @@ pub struct TestFile {
     /// Alias exports the engine loads for this file's cases.
     pub catalogs: Vec<Located<PathBuf>>,
     pub cases: Vec<Case>,
+    /// Cases that could not be read (their diagnostics say why): name and place.
+    pub broken: Vec<(String, Span)>,
 }
 
 /// Which policy a case evaluates.
@@ -157,12 +159,15 @@ pub fn read_test_file(path: &Path, sources: &mut SourceMap, diagnostics: &mut Di
         None => sibling_policy(path).map(|name| Located::new(PolicyRef::Gavel(name), Span::new(file, 0, 0))),
     };
     let catalogs = raw.catalogs.iter().map(|c| Located::new(reader.dir.join(&c.value), reader.span(c))).collect();
-    let cases = raw
-        .cases
-        .iter()
-        .filter_map(|case| reader.case(&case.value, default_policy.as_ref(), raw.parameters.as_ref()))
-        .collect();
-    Some(TestFile { path: path.to_path_buf(), file, catalogs, cases })
+    let mut cases = Vec::new();
+    let mut broken = Vec::new();
+    for raw_case in &raw.cases {
+        match reader.case(&raw_case.value, default_policy.as_ref(), raw.parameters.as_ref()) {
+            Some(case) => cases.push(case),
+            None => broken.push((raw_case.value.name.value.clone(), reader.span(&raw_case.value.name))),
+        }
+    }
+    Some(TestFile { path: path.to_path_buf(), file, catalogs, cases, broken })
 }
 
 /// `x.test.yaml` next to `x.gavel` tests the policy of that name when it names none.
@@ -179,6 +184,8 @@ fn yaml_error(file: FileId, text: &str, error: &serde_saphyr::Error) -> Diagnost
     });
     // The plain rendering ends with the position, which the diagnostic shows anyway.
     let message = plain.rsplit_once(" at line ").map_or(plain.as_str(), |(m, _)| m).to_string();
+    let help = unknown_key_suggestion(&message)
+        .unwrap_or_else(|| "a test file is a mapping with `cases:` (see docs/testing.md or `gavel explain GV0600`)".into());
     let start = error
         .location()
         .and_then(|l| l.span().byte_offset())
@@ -186,8 +193,16 @@ fn yaml_error(file: FileId, text: &str, error: &serde_saphyr::Error) -> Diagnost
         .unwrap_or(0)
         .min(text.len());
     let end = text[start..].find('\n').map_or(text.len(), |n| start + n).max(start);
-    Diagnostic::new(Code::InvalidTestFile, Span::new(file, start, end), message)
-        .with_help("a test file is a mapping with `cases:` (see docs/testing.md or `gavel explain GV0600`)")
+    Diagnostic::new(Code::InvalidTestFile, Span::new(file, start, end), message).with_help(help)
+}
+
+/// "did you mean `expect`?" for serde's "unknown field `expected`, expected one of …".
+fn unknown_key_suggestion(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (key, rest) = rest.split_once('`')?;
+    let candidates = rest.split_once("expected one of ")?.1;
+    let names: Vec<&str> = candidates.split(", ").map(|c| c.trim_matches('`')).collect();
+    crate::diag::did_you_mean(key, names.iter().copied()).map(|s| format!("did you mean `{s}`?"))
 }
 
 struct Reader<'a> {
@@ -406,6 +421,10 @@ mod tests {
         assert_eq!(parse_outcome("Not Applicable"), Ok(Expected::NotApplicable));
         assert_eq!(parse_outcome("not-applicable"), Ok(Expected::NotApplicable));
         assert_eq!(parse_outcome("compliant"), Ok(Expected::Compliant));
+        assert_eq!(
+            unknown_key_suggestion("unknown field `expected`, expected one of name, expect, skip"),
+            Some("did you mean `expect`?".into())
+        );
         let (message, help) = parse_outcome("audt").unwrap_err();
         assert_eq!(message, "`audt` is not an effect or outcome");
         assert_eq!(help, "did you mean `audit`?");
