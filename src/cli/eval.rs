@@ -79,12 +79,14 @@ pub fn run(args: EvalArgs) -> Outcome {
 
 /// Everything but printing: the text to print, or why there is none.
 fn evaluate(args: &EvalArgs, compilation: &mut Compilation) -> Result<String, Stop> {
-    let catalogs = load_catalogs(&args.catalogs).ok_or_else(|| Stop::Usage("an alias catalog could not be read".into()))?;
+    let catalogs =
+        load_catalogs(&args.catalogs).ok_or_else(|| Stop::Usage("an alias catalog could not be read".into()))?;
     let engine = Engine::with_imports(&catalogs).map_err(|e| Stop::Usage(e.to_string()))?;
     let policy = Arc::new(load_policy(args, compilation)?);
     let sources = &mut compilation.sources;
     let resource = read_resource(&args.resource, sources, "resource")?;
-    let related = args.related.iter().map(|p| read_resource(p, sources, "related resource")).collect::<Result<Vec<_>, _>>()?;
+    let related =
+        args.related.iter().map(|p| read_resource(p, sources, "related resource")).collect::<Result<Vec<_>, _>>()?;
     let given = json_option(args.parameters.as_deref(), "--parameters", sources)?;
     let missing_at = given.as_ref().map_or(Span::default(), |g| g.1);
     let located: BTreeMap<String, Located<Value>> = given
@@ -107,7 +109,11 @@ fn evaluate(args: &EvalArgs, compilation: &mut Compilation) -> Result<String, St
                 (None, true) => "none (compliant)".into(),
                 (None, false) => "none (not applicable)".into(),
             };
-            let mut out = format!("effect:   {effect}\npolicy:   {}\nresource: {}\n", policy.label, resource_label(&request.resource));
+            let mut out = format!(
+                "effect:   {effect}\npolicy:   {}\nresource: {}\n",
+                policy.label,
+                resource_label(&request.resource)
+            );
             report::why(&mut out, &explanation, &outcome, &compilation.sources);
             notes.iter().for_each(|n| out.push_str(&format!("note: {n}\n")));
             out
@@ -164,7 +170,9 @@ fn load_policy(args: &EvalArgs, compilation: &mut Compilation) -> Result<PolicyU
         }
     };
     PolicyUnderTest::from_gavel(compilation, &name, Span::default()).map_err(|d| match d.code {
-        Code::UnknownTestPolicy => Stop::Usage(format!("{}{}", d.message, d.help.map(|h| format!("; {h}")).unwrap_or_default())),
+        Code::UnknownTestPolicy => {
+            Stop::Usage(format!("{}{}", d.message, d.help.map(|h| format!("; {h}")).unwrap_or_default()))
+        }
         _ => Stop::Input(vec![d]),
     })
 }
@@ -173,7 +181,9 @@ fn load_policy(args: &EvalArgs, compilation: &mut Compilation) -> Result<PolicyU
 fn read_resource(path: &Path, sources: &mut SourceMap, what: &str) -> Result<Value, Stop> {
     let located = if path == Path::new("-") {
         let mut text = String::new();
-        std::io::stdin().read_to_string(&mut text).map_err(|e| Stop::Usage(format!("cannot read standard input: {e}")))?;
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| Stop::Usage(format!("cannot read standard input: {e}")))?;
         let file = sources.add("<stdin>", text.clone());
         let value = serde_json::from_str(&text).map_err(|e| {
             Stop::Input(vec![Diagnostic::new(
@@ -200,11 +210,16 @@ fn read_resource(path: &Path, sources: &mut SourceMap, what: &str) -> Result<Val
 
 /// A JSON object given on the command line (or `@FILE`), kept in the source map under `flag`
 /// so that problems with its values can point at it.
-fn json_option(text: Option<&str>, flag: &str, sources: &mut SourceMap) -> Result<Option<(Map<String, Value>, Span)>, Stop> {
+fn json_option(
+    text: Option<&str>,
+    flag: &str,
+    sources: &mut SourceMap,
+) -> Result<Option<(Map<String, Value>, Span)>, Stop> {
     let Some(text) = text else { return Ok(None) };
     let (name, text) = match text.strip_prefix('@') {
         Some(file) => {
-            let text = std::fs::read_to_string(file).map_err(|e| Stop::Usage(format!("{flag}: cannot read `{file}`: {e}")))?;
+            let text =
+                std::fs::read_to_string(file).map_err(|e| Stop::Usage(format!("{flag}: cannot read `{file}`: {e}")))?;
             (file.to_string(), text)
         }
         None => (flag.to_string(), text.to_string()),

@@ -158,5 +158,8 @@ fn walk(dir: &Path, tests: &mut Vec<PathBuf>, gavel: &mut Vec<PathBuf>) -> Resul
 }
 
 fn gavel_files_in(dir: &Path) -> Result<Vec<PathBuf>, String> {
-    Ok(sorted_entries(dir)?.into_iter().filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "gavel")).collect())
+    Ok(sorted_entries(dir)?
+        .into_iter()
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "gavel"))
+        .collect())
 }

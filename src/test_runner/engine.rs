@@ -239,7 +239,11 @@ impl CompiledPolicy {
 
     /// One run of the program; the existence check, if any, gets the `candidate`-th match.
     /// Also says whether another match is left.
-    fn run(&self, prepared: &Prepared, candidate: usize) -> Result<(regorus::Value, Option<Lookup>, bool), EngineError> {
+    fn run(
+        &self,
+        prepared: &Prepared,
+        candidate: usize,
+    ) -> Result<(regorus::Value, Option<Lookup>, bool), EngineError> {
         let mut vm = RegoVM::new();
         vm.load_program(Arc::clone(&self.program));
         vm.set_input(prepared.input.clone());
@@ -274,11 +278,16 @@ impl CompiledPolicy {
 fn matching_related<'a>(related: &'a [(Value, regorus::Value)], request: &Value) -> Vec<&'a (Value, regorus::Value)> {
     let wanted = |key: &str| request.get(key).and_then(Value::as_str);
     let has = |resource: &Value, key: &str, compare: fn(&str, &str) -> bool| {
-        wanted(key).is_none_or(|want| resource::member(resource, key).and_then(Value::as_str).is_some_and(|v| compare(v, want)))
+        wanted(key).is_none_or(|want| {
+            resource::member(resource, key).and_then(Value::as_str).is_some_and(|v| compare(v, want))
+        })
     };
     let same_type = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
     let same_name = |a: &str, b: &str| leaf(a).eq_ignore_ascii_case(leaf(b));
-    related.iter().filter(|(resource, _)| has(resource, "type", same_type) && has(resource, "name", same_name)).collect()
+    related
+        .iter()
+        .filter(|(resource, _)| has(resource, "type", same_type) && has(resource, "name", same_name))
+        .collect()
 }
 
 /// The last segment of a name (`ws/default` → `default`); child names come either way.

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::engine::{CompiledPolicy, Engine, EngineError, Lookup, Prepared};
-use crate::catalog::aliases::Catalog;
 use super::policy::PolicyUnderTest;
+use crate::catalog::aliases::Catalog;
 
 /// What evaluating a policy gave.
 #[derive(Debug, Clone, PartialEq)]
@@ -98,10 +98,15 @@ pub fn engine_notes(engine: &Engine, policy: &PolicyUnderTest, outcome: &Outcome
     }
     let effect = outcome.effect.as_deref().unwrap_or_default();
     if effect.eq_ignore_ascii_case("enforceSetting") {
-        notes.push("the engine returns `enforceSetting` without its `setting`: the setting's value is not evaluated".into());
+        notes.push(
+            "the engine returns `enforceSetting` without its `setting`: the setting's value is not evaluated".into(),
+        );
     }
     if effect.eq_ignore_ascii_case("denyAction") {
-        notes.push("the engine does not model the request's action: `denyAction` applies only to the actions in `actionNames`".into());
+        notes.push(
+            "the engine does not model the request's action: `denyAction` applies only to the actions in `actionNames`"
+                .into(),
+        );
     }
     let conditional = outcome
         .details

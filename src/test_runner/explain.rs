@@ -12,6 +12,9 @@ use super::policy::{ConditionKind, ConditionNode, Origin, PolicyUnderTest};
 /// The reasons behind an outcome.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Explanation {
+    /// Where the effect comes from when a parameter chooses it: ``the effect is parameter
+    /// `effect`, "Audit" by default``.
+    pub effect_source: Option<String>,
     /// The `if`, with the conditions that decided it.
     pub rule: Evaluated,
     /// For auditIfNotExists/deployIfNotExists: what each existence check found.
@@ -59,7 +62,20 @@ pub fn explain(engine: &Engine, policy: &PolicyUnderTest, request: &Request, out
             ExistenceCheck { wanted: wanted_label(&lookup.request), found }
         })
         .collect();
-    Explanation { rule, existence }
+    Explanation { effect_source: effect_source(policy, request), rule, existence }
+}
+
+/// The parameter that chooses the effect, and its value in this evaluation.
+fn effect_source(policy: &PolicyUnderTest, request: &Request) -> Option<String> {
+    let effect = policy.definition.pointer("/properties/policyRule/then/effect")?.as_str()?;
+    let name = effect.strip_prefix("[parameters('")?.strip_suffix("')]")?;
+    if let Some(value) = request.parameters.get(name) {
+        return Some(format!("the effect is parameter `{name}`, given as {value}"));
+    }
+    let default = policy
+        .definition
+        .pointer(&format!("/properties/parameters/{}/defaultValue", name.replace('~', "~0").replace('/', "~1")))?;
+    Some(format!("the effect is parameter `{name}`, {default} by default"))
 }
 
 struct Probe<'a> {
@@ -94,25 +110,31 @@ impl Probe<'_> {
     /// effect is that expression returns it.
     fn observe(&self, node: &ConditionNode) -> Option<(String, Option<Value>)> {
         let condition = &node.json;
-        let (subject, expression) = if let Some(field) = condition.get("field").and_then(Value::as_str) {
+        let (subject, expression, field) = if let Some(field) = condition.get("field").and_then(Value::as_str) {
             if field.starts_with('[') {
                 return None;
             }
-            (short_field(field).to_string(), format!("[field('{}')]", field.replace('\'', "''")))
+            (short_field(field).to_string(), format!("[field('{}')]", field.replace('\'', "''")), Some(field))
         } else {
             let value = condition.get("value")?.as_str()?;
             let inner = value.strip_prefix('[')?.strip_suffix(']')?;
             if inner.starts_with('[') {
                 return None;
             }
-            (inner.to_string(), value.to_string())
+            (inner.to_string(), value.to_string(), None)
         };
+        // A kind (`compute`) stands for a `type` condition: name the field it reads.
+        let subject = if subject == "type" { subject } else { node.subject.clone().unwrap_or(subject) };
+        // The engine reads a missing field as null in an expression; its `exists` tells them apart.
+        if let Some(field) = field
+            && self.holds(&serde_json::json!({"field": field, "exists": true})) == Ok(false)
+        {
+            return Some((subject, None));
+        }
         let always = serde_json::json!({"value": true, "equals": true});
         let definition = with_rule(self.definition, &always, &expression);
         let compiled = self.engine.compile(&definition).ok()?;
         let value = compiled.effect_value(self.prepared).ok()?;
-        // A kind (`compute`) stands for a `type` condition: name the field it reads.
-        let subject = if subject == "type" { subject } else { node.subject.clone().unwrap_or(subject) };
         Some((subject, value))
     }
 }
@@ -151,7 +173,10 @@ mod tests {
 
     #[test]
     fn fields_are_shown_by_their_short_name() {
-        assert_eq!(short_field("Microsoft.MachineLearningServices/workspaces/computes/disableLocalAuth"), "disableLocalAuth");
+        assert_eq!(
+            short_field("Microsoft.MachineLearningServices/workspaces/computes/disableLocalAuth"),
+            "disableLocalAuth"
+        );
         assert_eq!(
             short_field("Microsoft.MachineLearningServices/workspaces/privateEndpointConnections[*].status"),
             "privateEndpointConnections[*].status"

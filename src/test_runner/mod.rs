@@ -2,11 +2,11 @@
 //! Azure Policy engine.
 
 pub mod engine;
-pub mod resource;
-pub mod source;
-pub mod spec;
-pub mod policy;
 pub mod evaluate;
 pub mod explain;
-pub mod run;
+pub mod policy;
 pub mod report;
+pub mod resource;
+pub mod run;
+pub mod source;
+pub mod spec;

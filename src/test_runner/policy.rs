@@ -82,18 +82,24 @@ impl PolicyUnderTest {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => "name a policy of the .gavel files under the paths given (or in the test file's folder), or a .json definition file".into(),
                 };
-                Err(Diagnostic::new(Code::UnknownTestPolicy, reference, format!("no policy named `{name}`")).with_help(help))
+                Err(Diagnostic::new(Code::UnknownTestPolicy, reference, format!("no policy named `{name}`"))
+                    .with_help(help))
             }
         }
     }
 
     /// A JSON definition file: `{"properties": {"policyRule": …}}` or the bare properties.
-    pub fn from_json_file(path: &Path, sources: &mut SourceMap, reference: Span) -> Result<PolicyUnderTest, Diagnostic> {
+    pub fn from_json_file(
+        path: &Path,
+        sources: &mut SourceMap,
+        reference: Span,
+    ) -> Result<PolicyUnderTest, Diagnostic> {
         let Located { value, span } = read_json_file(path, sources, Code::InvalidDefinitionFile, reference)?;
         let label = crate::project::display_path(path).display().to_string();
         from_json(label, value).map_err(|message| {
-            Diagnostic::new(Code::InvalidDefinitionFile, span, message)
-                .with_help("a definition has `properties.policyRule` with `if` and `then` (the shape `gavel build` writes)")
+            Diagnostic::new(Code::InvalidDefinitionFile, span, message).with_help(
+                "a definition has `properties.policyRule` with `if` and `then` (the shape `gavel build` writes)",
+            )
         })
     }
 }
@@ -161,7 +167,10 @@ fn gavel_node(condition: &Condition, sources: &SourceMap) -> ConditionNode {
 
 fn json_node(condition: &Value, pointer: String) -> ConditionNode {
     let member = |key: &str| {
-        condition.as_object().and_then(|m| m.iter().find(|(k, _)| k.eq_ignore_ascii_case(key))).map(|(k, v)| (k.clone(), v))
+        condition
+            .as_object()
+            .and_then(|m| m.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)))
+            .map(|(k, v)| (k.clone(), v))
     };
     let (kind, children) = if let Some((key, Value::Array(items))) = member("allOf") {
         let children = items.iter().enumerate().map(|(i, c)| json_node(c, format!("{pointer}/{key}/{i}"))).collect();
@@ -212,11 +221,8 @@ pub struct ParameterInfo {
 
 /// The parameters a definition declares.
 pub fn parameters(definition: &Value) -> Vec<ParameterInfo> {
-    let declared = definition
-        .pointer("/properties/parameters")
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_else(Map::new);
+    let declared =
+        definition.pointer("/properties/parameters").and_then(Value::as_object).cloned().unwrap_or_else(Map::new);
     declared
         .into_iter()
         .map(|(name, spec)| ParameterInfo {

@@ -46,7 +46,13 @@ impl Summary {
 pub fn human(files: &[FileReport], sources: &SourceMap, elapsed: Option<Duration>) -> String {
     let mut out = String::new();
     let total: usize = files.iter().map(|f| f.cases.len()).sum();
-    let _ = writeln!(out, "running {total} {} from {} {}", plural(total, "case", "cases"), files.len(), plural(files.len(), "file", "files"));
+    let _ = writeln!(
+        out,
+        "running {total} {} from {} {}",
+        plural(total, "case", "cases"),
+        files.len(),
+        plural(files.len(), "file", "files")
+    );
     for file in files {
         let _ = writeln!(out, "\n{}", shown_path(&file.path));
         if file.unreadable {
@@ -132,12 +138,19 @@ pub fn why(out: &mut String, explanation: &Explanation, outcome: &Outcome, sourc
         Ok(false) => "the policy's `if` does not match the resource",
         Err(_) => "the engine could not evaluate the policy's `if` on its own",
     };
+    if let Some(source) = &explanation.effect_source {
+        let _ = writeln!(out, "{source}");
+    }
     let _ = writeln!(out, "why: {verdict}:");
     tree(out, &explanation.rule, 1, sources);
     for check in &explanation.existence {
         match &check.found {
             None => {
-                let _ = writeln!(out, "existence check: looked for {}; none was given under `related:`, so none exists", check.wanted);
+                let _ = writeln!(
+                    out,
+                    "existence check: looked for {}; none was given under `related:`, so none exists",
+                    check.wanted
+                );
             }
             Some((name, condition)) => {
                 let _ = writeln!(out, "existence check: looked for {}; found {name}", check.wanted);
@@ -148,7 +161,8 @@ pub fn why(out: &mut String, explanation: &Explanation, outcome: &Outcome, sourc
         }
     }
     if outcome.effect.is_none() && outcome.applicable && explanation.existence.is_empty() {
-        let _ = writeln!(out, "the effect itself gave no result (it is `Disabled`, or the engine returned nothing for it)");
+        let _ =
+            writeln!(out, "the effect itself gave no result (it is `Disabled`, or the engine returned nothing for it)");
     }
 }
 
@@ -279,6 +293,7 @@ pub fn outcome_json(outcome: &Outcome) -> Value {
 
 pub fn explanation_json(explanation: &Explanation, sources: &SourceMap) -> Value {
     json!({
+        "effectSource": explanation.effect_source,
         "rule": evaluated_json(&explanation.rule, sources),
         "existence": explanation.existence.iter().map(|check| json!({
             "wanted": check.wanted,

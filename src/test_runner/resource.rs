@@ -28,7 +28,10 @@ impl KeyTree {
         for segment in path.split('.') {
             let (key, arrays) = split_array_suffix(segment);
             if !key.is_empty() {
-                let entry = node.children.entry(key.to_ascii_lowercase()).or_insert_with(|| (key.to_string(), KeyTree::default()));
+                let entry = node
+                    .children
+                    .entry(key.to_ascii_lowercase())
+                    .or_insert_with(|| (key.to_string(), KeyTree::default()));
                 node = &mut entry.1;
             }
             for _ in 0..arrays {

@@ -305,8 +305,12 @@ pub fn assignment(
                 None => format!("its parameters are: {}", names(&declared)),
             };
             errors.push(
-                Diagnostic::new(Code::InvalidTestParameters, value.span, format!("`{}` has no parameter `{name}`", policy.label))
-                    .with_help(help),
+                Diagnostic::new(
+                    Code::InvalidTestParameters,
+                    value.span,
+                    format!("`{}` has no parameter `{name}`", policy.label),
+                )
+                .with_help(help),
             );
             continue;
         };
@@ -314,8 +318,12 @@ pub fn assignment(
             && !allowed.iter().any(|a| same_value(a, &value.value))
         {
             errors.push(
-                Diagnostic::new(Code::InvalidTestParameters, value.span, format!("{} is not an allowed value of `{}`", value.value, param.name))
-                    .with_help(format!("allowed: {}", allowed.iter().map(Value::to_string).collect::<Vec<_>>().join(", "))),
+                Diagnostic::new(
+                    Code::InvalidTestParameters,
+                    value.span,
+                    format!("{} is not an allowed value of `{}`", value.value, param.name),
+                )
+                .with_help(format!("allowed: {}", allowed.iter().map(Value::to_string).collect::<Vec<_>>().join(", "))),
             );
         }
         values.insert(param.name.clone(), value.value.clone());
@@ -323,9 +331,12 @@ pub fn assignment(
     for param in declared.iter().filter(|p| p.default.is_none() && !values.contains_key(&p.name)) {
         let declared_at = policy.parameter_spans.iter().find(|(n, _)| *n == param.name).map(|(_, s)| *s);
         let at = if missing_at == Span::default() { declared_at.unwrap_or(missing_at) } else { missing_at };
-        let mut diagnostic =
-            Diagnostic::new(Code::InvalidTestParameters, at, format!("parameter `{}` has no default and no value", param.name))
-                .with_help(format!("give it a value, e.g. `{}: …` under `parameters:`", param.name));
+        let mut diagnostic = Diagnostic::new(
+            Code::InvalidTestParameters,
+            at,
+            format!("parameter `{}` has no default and no value", param.name),
+        )
+        .with_help(format!("give it a value, e.g. `{}: …` under `parameters:`", param.name));
         if let Some(declared_at) = declared_at.filter(|d| *d != at) {
             diagnostic = diagnostic.with_label(declared_at, "declared here without a default");
         }
@@ -371,10 +382,8 @@ pub fn compare(expected: &Expectation, outcome: &Outcome) -> Option<Mismatch> {
         }
     }
     if let Some(wanted) = &expected.details {
-        let actual: Map<String, Value> = wanted
-            .keys()
-            .filter_map(|k| details.and_then(|d| member(d, k)).map(|v| (k.clone(), v.clone())))
-            .collect();
+        let actual: Map<String, Value> =
+            wanted.keys().filter_map(|k| details.and_then(|d| member(d, k)).map(|v| (k.clone(), v.clone()))).collect();
         if comparable(&Value::Object(wanted.clone())) != comparable(&Value::Object(actual.clone())) {
             return Some(Mismatch {
                 summary: "the details differ".into(),

@@ -24,7 +24,12 @@ impl<T> Located<T> {
 
 /// Reads a JSON file. An unreadable file is reported at `reference` (where it was named);
 /// malformed JSON is reported in the file itself. The value's span is its first character.
-pub fn read_json_file(path: &Path, sources: &mut SourceMap, code: Code, reference: Span) -> Result<Located<Value>, Diagnostic> {
+pub fn read_json_file(
+    path: &Path,
+    sources: &mut SourceMap,
+    code: Code,
+    reference: Span,
+) -> Result<Located<Value>, Diagnostic> {
     let text = match crate::project::read_source(path) {
         Ok(text) => text,
         Err(crate::project::ReadError::Io(message)) => {
@@ -43,8 +48,12 @@ pub fn read_json_file(path: &Path, sources: &mut SourceMap, code: Code, referenc
             let start = text.len() - text.trim_start().len();
             Ok(Located::new(value, Span::new(file, start, start + 1)))
         }
-        Err(error) => Err(Diagnostic::new(code, json_error_span(file, text, &error), format!("`{}` is not valid JSON: {}", path.display(), json_message(&error)))
-            .with_help("the file must hold one JSON value, as `az resource show` or `gavel build` write it")),
+        Err(error) => Err(Diagnostic::new(
+            code,
+            json_error_span(file, text, &error),
+            format!("`{}` is not valid JSON: {}", path.display(), json_message(&error)),
+        )
+        .with_help("the file must hold one JSON value, as `az resource show` or `gavel build` write it")),
     }
 }
 
@@ -56,8 +65,7 @@ pub fn json_message(error: &serde_json::Error) -> String {
 
 /// The one-character span serde_json's line and column point at.
 pub fn json_error_span(file: FileId, text: &str, error: &serde_json::Error) -> Span {
-    let line_start: usize =
-        text.split_inclusive('\n').take(error.line().saturating_sub(1)).map(str::len).sum();
+    let line_start: usize = text.split_inclusive('\n').take(error.line().saturating_sub(1)).map(str::len).sum();
     let offset = (line_start + error.column().saturating_sub(1)).min(text.len());
     Span::new(file, offset, (offset + 1).min(text.len()).max(offset))
 }

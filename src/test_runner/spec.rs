@@ -153,7 +153,8 @@ pub fn read_test_file(path: &Path, sources: &mut SourceMap, diagnostics: &mut Di
             return None;
         }
     };
-    let mut reader = Reader { file, dir: path.parent().map(Path::to_path_buf).unwrap_or_default(), sources, diagnostics };
+    let mut reader =
+        Reader { file, dir: path.parent().map(Path::to_path_buf).unwrap_or_default(), sources, diagnostics };
     let default_policy = match &raw.policy {
         Some(policy) => Some(reader.policy_ref(policy)),
         None => sibling_policy(path).map(|name| Located::new(PolicyRef::Gavel(name), Span::new(file, 0, 0))),
@@ -184,8 +185,9 @@ fn yaml_error(file: FileId, text: &str, error: &serde_saphyr::Error) -> Diagnost
     });
     // The plain rendering ends with the position, which the diagnostic shows anyway.
     let message = plain.rsplit_once(" at line ").map_or(plain.as_str(), |(m, _)| m).to_string();
-    let help = unknown_key_suggestion(&message)
-        .unwrap_or_else(|| "a test file is a mapping with `cases:` (see docs/testing.md or `gavel explain GV0600`)".into());
+    let help = unknown_key_suggestion(&message).unwrap_or_else(|| {
+        "a test file is a mapping with `cases:` (see docs/testing.md or `gavel explain GV0600`)".into()
+    });
     let start = error
         .location()
         .and_then(|l| l.span().byte_offset())
@@ -271,11 +273,8 @@ impl Reader<'_> {
                 context.insert(key.into(), Value::Object(value.value.clone()));
             }
         }
-        let parameters_span = raw
-            .parameters
-            .as_ref()
-            .and_then(|p| p.values().next())
-            .map_or(name_span, |v| self.span(v));
+        let parameters_span =
+            raw.parameters.as_ref().and_then(|p| p.values().next()).map_or(name_span, |v| self.span(v));
         Some(Case {
             name: raw.name.value.clone(),
             span: name_span,
@@ -432,7 +431,8 @@ mod tests {
 
     #[test]
     fn mappings_give_operations_and_details() {
-        let expectation = parse_expectation(&serde_json::json!({"effect": "modify", "operations": [{"operation": "addOrReplace"}]}));
+        let expectation =
+            parse_expectation(&serde_json::json!({"effect": "modify", "operations": [{"operation": "addOrReplace"}]}));
         assert_eq!(expectation.map(|e| e.operations.map(|o| o.len())), Ok(Some(1)));
         assert!(parse_expectation(&serde_json::json!({"effect": 3})).is_err());
         assert!(parse_expectation(&serde_json::json!({"efect": "deny"})).unwrap_err().1.contains("`effect`"));
