@@ -208,13 +208,12 @@ fn read_resource(path: &Path, sources: &mut SourceMap, what: &str) -> Result<Val
     Ok(located.value)
 }
 
+/// A JSON object from the command line and where it is kept in the source map.
+type JsonObject = (Map<String, Value>, Span);
+
 /// A JSON object given on the command line (or `@FILE`), kept in the source map under `flag`
 /// so that problems with its values can point at it.
-fn json_option(
-    text: Option<&str>,
-    flag: &str,
-    sources: &mut SourceMap,
-) -> Result<Option<(Map<String, Value>, Span)>, Stop> {
+fn json_option(text: Option<&str>, flag: &str, sources: &mut SourceMap) -> Result<Option<JsonObject>, Stop> {
     let Some(text) = text else { return Ok(None) };
     let (name, text) = match text.strip_prefix('@') {
         Some(file) => {

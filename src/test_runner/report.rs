@@ -23,8 +23,7 @@ pub struct Summary {
 
 impl Summary {
     pub fn of(files: &[FileReport]) -> Summary {
-        let mut summary = Summary::default();
-        summary.errors = files.iter().filter(|f| f.unreadable).count();
+        let mut summary = Summary { errors: files.iter().filter(|f| f.unreadable).count(), ..Summary::default() };
         for case in files.iter().flat_map(|f| f.cases.iter()) {
             match case.status {
                 Status::Passed => summary.passed += 1,
