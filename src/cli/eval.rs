@@ -16,8 +16,8 @@ use crate::diag::{Code, Diagnostic};
 use crate::project::{self, Compilation};
 use crate::syntax::span::{SourceMap, Span};
 use crate::test_runner::engine::{Engine, Request};
-use crate::test_runner::evaluate::{CompiledUnderTest, engine_notes};
-use crate::test_runner::explain::explain;
+use crate::test_runner::evaluate::{self, CompiledUnderTest, engine_notes};
+use crate::test_runner::explain::{Explanation, explain};
 use crate::test_runner::policy::PolicyUnderTest;
 use crate::test_runner::report;
 use crate::test_runner::run::assignment;
@@ -83,51 +83,64 @@ fn evaluate(args: &EvalArgs, compilation: &mut Compilation) -> Result<String, St
         load_catalogs(&args.catalogs).ok_or_else(|| Stop::Usage("an alias catalog could not be read".into()))?;
     let engine = Engine::with_imports(&catalogs).map_err(|e| Stop::Usage(e.to_string()))?;
     let policy = Arc::new(load_policy(args, compilation)?);
-    let sources = &mut compilation.sources;
-    let resource = read_resource(&args.resource, sources, "resource")?;
-    let related =
-        args.related.iter().map(|p| read_resource(p, sources, "related resource")).collect::<Result<Vec<_>, _>>()?;
-    let given = json_option(args.parameters.as_deref(), "--parameters", sources)?;
-    let missing_at = given.as_ref().map_or(Span::default(), |g| g.1);
-    let located: BTreeMap<String, Located<Value>> = given
-        .iter()
-        .flat_map(|(map, span)| map.iter().map(|(k, v)| (k.clone(), Located::new(v.clone(), *span))))
-        .collect();
-    let parameters = assignment(&located, missing_at, &policy).map_err(Stop::Input)?;
-    let context = json_option(args.context.as_deref(), "--context", sources)?.map(|(m, _)| m).unwrap_or_default();
-    let request = Request { resource, parameters, context, related };
-    let compiled = CompiledUnderTest::new(&engine, Arc::clone(&policy)).map_err(|e| {
-        Stop::Input(vec![crate::test_runner::run::engine_diagnostic(Span::default(), &policy.label, &e.message)])
-    })?;
-    let outcome = compiled.evaluate(&engine.prepare(&request)).map_err(|e| Stop::Usage(e.to_string()))?;
+    let request = request(args, &policy, &mut compilation.sources)?;
+    let refused = |message: &str| {
+        Stop::Input(vec![crate::test_runner::run::engine_diagnostic(Span::default(), &policy.label, message)])
+    };
+    let compiled = CompiledUnderTest::new(&engine, Arc::clone(&policy)).map_err(|e| refused(&e.to_string()))?;
+    let outcome = compiled.evaluate(&engine.prepare(&request)).map_err(|e| refused(&e.to_string()))?;
     let explanation = explain(&engine, &policy, &request, &outcome);
     let notes = engine_notes(&engine, &policy, &outcome);
+    let sources = &compilation.sources;
     Ok(match args.format {
-        ReportFormat::Human => {
-            let effect = match (&outcome.effect, outcome.applicable) {
-                (Some(effect), _) => effect.clone(),
-                (None, true) => "none (compliant)".into(),
-                (None, false) => "none (not applicable)".into(),
-            };
-            let mut out = format!(
-                "effect:   {effect}\npolicy:   {}\nresource: {}\n",
-                policy.label,
-                resource_label(&request.resource)
-            );
-            report::why(&mut out, &explanation, &outcome, &compilation.sources);
-            notes.iter().for_each(|n| out.push_str(&format!("note: {n}\n")));
-            out
-        }
+        ReportFormat::Human => human(&policy, &request, &outcome, &explanation, &notes, sources),
         ReportFormat::Json => {
             let mut document = report::outcome_json(&outcome);
             if let Some(map) = document.as_object_mut() {
                 map.insert("policy".into(), json!(policy.label));
-                map.insert("explanation".into(), report::explanation_json(&explanation, &compilation.sources));
+                map.insert("explanation".into(), report::explanation_json(&explanation, sources));
                 map.insert("notes".into(), json!(notes));
             }
             super::output::to_pretty_json(&document)
         }
     })
+}
+
+/// The resource, related resources, parameters and context the arguments give, checked.
+fn request(args: &EvalArgs, policy: &PolicyUnderTest, sources: &mut SourceMap) -> Result<Request, Stop> {
+    let resource = read_resource(&args.resource, sources, "resource")?;
+    let related =
+        args.related.iter().map(|p| read_resource(p, sources, "related resource")).collect::<Result<Vec<_>, _>>()?;
+    let given = json_option(args.parameters.as_deref(), "--parameters", sources)?;
+    // Without `--parameters`, a missing value is reported at the parameter's declaration.
+    let missing_at = given.as_ref().map_or(Span::default(), |g| g.1);
+    let located: BTreeMap<String, Located<Value>> = given
+        .iter()
+        .flat_map(|(map, span)| map.iter().map(|(k, v)| (k.clone(), Located::new(v.clone(), *span))))
+        .collect();
+    let parameters = assignment(&located, missing_at, policy).map_err(Stop::Input)?;
+    let context = json_option(args.context.as_deref(), "--context", sources)?.map(|(m, _)| m).unwrap_or_default();
+    Ok(Request { resource, parameters, context, related })
+}
+
+fn human(
+    policy: &PolicyUnderTest,
+    request: &Request,
+    outcome: &evaluate::Outcome,
+    explanation: &Explanation,
+    notes: &[String],
+    sources: &SourceMap,
+) -> String {
+    let effect = match (&outcome.effect, outcome.applicable) {
+        (Some(effect), _) => effect.clone(),
+        (None, true) => "none (compliant)".into(),
+        (None, false) => "none (not applicable)".into(),
+    };
+    let resource = resource_label(&request.resource);
+    let mut out = format!("effect:   {effect}\npolicy:   {}\nresource: {resource}\n", policy.label);
+    report::why(&mut out, explanation, outcome, sources);
+    notes.iter().for_each(|n| out.push_str(&format!("note: {n}\n")));
+    out
 }
 
 /// `type `name`` of a resource.
@@ -150,31 +163,34 @@ fn load_policy(args: &EvalArgs, compilation: &mut Compilation) -> Result<PolicyU
     if compilation.has_errors() {
         return Err(Stop::Input(compilation.diagnostics.iter().cloned().collect()));
     }
-    let policies: Vec<&str> = compilation
-        .emitted_definitions()
-        .into_iter()
-        .filter(|d| matches!(d, crate::ast::Definition::Policy(_)))
-        .map(|d| d.name().value.as_str())
-        .collect();
-    let name = match (&args.name, policies.as_slice()) {
-        (Some(name), _) => name.clone(),
-        (None, [only]) => (*only).to_string(),
-        (None, []) => return Err(Stop::Usage(format!("{} defines no policy", path.display()))),
-        (None, many) => {
-            return Err(Stop::Usage(format!(
-                "{} defines {} policies; choose one with --name ({})",
-                path.display(),
-                many.len(),
-                many.join(", ")
-            )));
-        }
-    };
+    let name = policy_name(args, compilation)?;
     PolicyUnderTest::from_gavel(compilation, &name, Span::default()).map_err(|d| match d.code {
         Code::UnknownTestPolicy => {
             Stop::Usage(format!("{}{}", d.message, d.help.map(|h| format!("; {h}")).unwrap_or_default()))
         }
         _ => Stop::Input(vec![d]),
     })
+}
+
+/// The policy `--name` chooses, or the only one of the file.
+fn policy_name(args: &EvalArgs, compilation: &Compilation) -> Result<String, Stop> {
+    let policies: Vec<&str> = compilation
+        .emitted_definitions()
+        .into_iter()
+        .filter(|d| matches!(d, crate::ast::Definition::Policy(_)))
+        .map(|d| d.name().value.as_str())
+        .collect();
+    let path = args.policy.display();
+    match (&args.name, policies.as_slice()) {
+        (Some(name), _) => Ok(name.clone()),
+        (None, [only]) => Ok((*only).to_string()),
+        (None, []) => Err(Stop::Usage(format!("{path} defines no policy"))),
+        (None, many) => Err(Stop::Usage(format!(
+            "{path} defines {} policies; choose one with --name ({})",
+            many.len(),
+            many.join(", ")
+        ))),
+    }
 }
 
 /// A resource from a file or standard input (`-`), checked like a test's.

@@ -6,10 +6,11 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::{Outcome, shown_sources};
+use crate::diag::Diagnostic;
 use crate::diag::render::{render_human, render_json, summary_line};
 use crate::project::{self, Compilation};
 use crate::test_runner::report::{self, Summary};
-use crate::test_runner::run::{Session, read_catalog};
+use crate::test_runner::run::{FileReport, Session, read_catalog};
 
 #[derive(Debug, clap::Args)]
 pub struct TestArgs {
@@ -59,24 +60,35 @@ pub fn run(args: TestArgs) -> Outcome {
     let reports: Vec<_> = tests.iter().map(|path| session.run_file(path)).collect();
     session.diagnostics.sort();
     let diagnostics = std::mem::take(&mut session.diagnostics).into_vec();
-    let sources = shown_sources(&session.compilation);
-    match args.format {
+    print_results(args.format, &reports, &diagnostics, &session.compilation, started);
+    let failed = !Summary::of(&reports).ok() || diagnostics.iter().any(|d| d.is_error());
+    if failed { Outcome::InputErrors } else { Outcome::Success }
+}
+
+/// The results on stdout; in human form, the diagnostics before them on stderr.
+fn print_results(
+    format: ReportFormat,
+    reports: &[FileReport],
+    diagnostics: &[Diagnostic],
+    compilation: &Compilation,
+    started: Instant,
+) {
+    let sources = shown_sources(compilation);
+    match format {
         ReportFormat::Human => {
             if !diagnostics.is_empty() {
                 let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-                eprint!("{}", render_human(&diagnostics, &sources, color));
-                eprintln!("{}", summary_line(&diagnostics));
+                eprint!("{}", render_human(diagnostics, &sources, color));
+                eprintln!("{}", summary_line(diagnostics));
             }
-            print!("{}", report::human(&reports, &session.compilation.sources, Some(started.elapsed())));
+            print!("{}", report::human(reports, &compilation.sources, Some(started.elapsed())));
         }
         ReportFormat::Json => {
-            let diagnostics = render_json(&diagnostics, &sources);
-            let document = report::json(&reports, &session.compilation.sources, &diagnostics);
+            let diagnostics = render_json(diagnostics, &sources);
+            let document = report::json(reports, &compilation.sources, &diagnostics);
             print!("{}", super::output::to_pretty_json(&document));
         }
     }
-    let failed = !Summary::of(&reports).ok() || diagnostics.iter().any(|d| d.is_error());
-    if failed { Outcome::InputErrors } else { Outcome::Success }
 }
 
 /// Compiles the gavel sources; their errors stop the run, as a compile error stops `cargo test`.

@@ -75,27 +75,40 @@ pub fn with_rule(definition: &Value, condition: &Value, effect: &str) -> Value {
 /// What the engine does not model about this policy and outcome, said plainly so that nobody
 /// mistakes the engine's answer for Azure's on those points.
 pub fn engine_notes(engine: &Engine, policy: &PolicyUnderTest, outcome: &Outcome) -> Vec<String> {
+    let mut notes = definition_notes(engine.catalog(), &policy.definition);
+    notes.extend(outcome_notes(outcome));
+    notes
+}
+
+/// What the engine does not model about the definition, whatever the resource.
+fn definition_notes(catalog: &Catalog, definition: &Value) -> Vec<String> {
     let mut notes = Vec::new();
-    for alias in legacy_array_aliases(engine.catalog(), &policy.definition) {
+    for alias in legacy_array_aliases(catalog, definition) {
         notes.push(format!(
             "`{alias}` names no `[*]` but its path (`{}`) runs through an array: outside a `count` over \
              that array the engine reads `null` for such legacy aliases, where Azure reads the array members",
-            engine.catalog().lookup(&alias).map_or("", |a| a.default_path())
+            catalog.lookup(&alias).map_or("", |a| a.default_path())
         ));
     }
-    let mode = policy.definition.pointer("/properties/mode").and_then(Value::as_str).unwrap_or("All");
+    let mode = definition.pointer("/properties/mode").and_then(Value::as_str).unwrap_or("All");
     if mode.to_ascii_lowercase().ends_with(".data") {
         notes.push(format!(
             "mode `{mode}` is a resource-provider mode: the engine evaluates the rule against the resource given, \
              but does not model which data-plane requests Azure sends to the policy"
         ));
     }
-    for alias in padded_integers(engine.catalog(), &policy.definition) {
+    for alias in padded_integers(catalog, definition) {
         notes.push(format!(
             "`padLeft` is given the integer alias `{alias}`: the engine's `padLeft` returns nothing for an integer, \
              where ARM pads its digits"
         ));
     }
+    notes
+}
+
+/// What the engine does not model about the effect it returned.
+fn outcome_notes(outcome: &Outcome) -> Vec<String> {
+    let mut notes: Vec<String> = Vec::new();
     let effect = outcome.effect.as_deref().unwrap_or_default();
     if effect.eq_ignore_ascii_case("enforceSetting") {
         notes.push(
@@ -108,15 +121,11 @@ pub fn engine_notes(engine: &Engine, policy: &PolicyUnderTest, outcome: &Outcome
                 .into(),
         );
     }
-    let conditional = outcome
-        .details
-        .as_ref()
-        .and_then(|d| d.get("operations"))
-        .and_then(Value::as_array)
-        .is_some_and(|ops| ops.iter().any(|op| op.get("condition").is_some()));
-    if conditional {
+    let operations = outcome.details.as_ref().and_then(|d| d.get("operations")).and_then(Value::as_array);
+    if operations.is_some_and(|ops| ops.iter().any(|op| op.get("condition").is_some())) {
         notes.push(
-            "the engine does not evaluate a Modify operation's `condition`: it reports the operation with its condition as written"
+            "the engine does not evaluate a Modify operation's `condition`: it reports the operation with its \
+             condition as written"
                 .into(),
         );
     }

@@ -44,14 +44,24 @@ impl Summary {
 /// `elapsed` is left out when `None` (snapshots).
 pub fn human(files: &[FileReport], sources: &SourceMap, elapsed: Option<Duration>) -> String {
     let mut out = String::new();
+    case_lines(&mut out, files);
+    let failures: Vec<(&FileReport, &CaseReport)> =
+        files.iter().flat_map(|f| f.cases.iter().filter(|c| c.status == Status::Failed).map(move |c| (f, c))).collect();
+    if !failures.is_empty() {
+        out.push_str("\nfailures:\n");
+        for (file, case) in failures {
+            failure(&mut out, file, case, sources);
+        }
+    }
+    summary_line(&mut out, &Summary::of(files), elapsed);
+    out
+}
+
+/// `running N cases from M files`, then each file with one line per case.
+fn case_lines(out: &mut String, files: &[FileReport]) {
     let total: usize = files.iter().map(|f| f.cases.len()).sum();
-    let _ = writeln!(
-        out,
-        "running {total} {} from {} {}",
-        plural(total, "case", "cases"),
-        files.len(),
-        plural(files.len(), "file", "files")
-    );
+    let (cases, file_word) = (plural(total, "case", "cases"), plural(files.len(), "file", "files"));
+    let _ = writeln!(out, "running {total} {cases} from {} {file_word}", files.len());
     for file in files {
         let _ = writeln!(out, "\n{}", shown_path(&file.path));
         if file.unreadable {
@@ -61,30 +71,21 @@ pub fn human(files: &[FileReport], sources: &SourceMap, elapsed: Option<Duration
             let _ = writeln!(out, "  {:<8} {}{}", status_word(case.status), case.name, case_suffix(case));
         }
     }
-    let failures: Vec<(&FileReport, &CaseReport)> =
-        files.iter().flat_map(|f| f.cases.iter().filter(|c| c.status == Status::Failed).map(move |c| (f, c))).collect();
-    if !failures.is_empty() {
-        out.push_str("\nfailures:\n");
-        for (file, case) in failures {
-            failure(&mut out, file, case, sources);
-        }
-    }
-    let summary = Summary::of(files);
+}
+
+/// `test result: ok. 3 passed; 0 failed; 0 skipped; 0 errors; finished in 0.05s`.
+fn summary_line(out: &mut String, summary: &Summary, elapsed: Option<Duration>) {
     let verdict = if summary.ok() { "ok" } else { "FAILED" };
+    let errors = plural(summary.errors, "error", "errors");
     let _ = write!(
         out,
-        "\ntest result: {verdict}. {} passed; {} failed; {} skipped; {} {}",
-        summary.passed,
-        summary.failed,
-        summary.skipped,
-        summary.errors,
-        plural(summary.errors, "error", "errors")
+        "\ntest result: {verdict}. {} passed; {} failed; {} skipped; {} {errors}",
+        summary.passed, summary.failed, summary.skipped, summary.errors
     );
     if let Some(elapsed) = elapsed {
         let _ = write!(out, "; finished in {:.2}s", elapsed.as_secs_f64());
     }
     out.push('\n');
-    out
 }
 
 fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {

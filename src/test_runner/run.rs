@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use super::engine::{Engine, Request};
 use super::evaluate::{CompiledUnderTest, Outcome, engine_notes};
 use super::explain::{Explanation, explain};
-use super::policy::{PolicyUnderTest, parameters};
+use super::policy::{ParameterInfo, PolicyUnderTest, parameters};
 use super::source::Located;
 use super::spec::{Case, Expectation, Expected, PolicyRef, TestFile};
 use crate::catalog::aliases::Catalog;
@@ -299,53 +299,55 @@ pub fn assignment(
     let mut values = Map::new();
     let mut errors = Vec::new();
     for (name, value) in given {
-        let Some(param) = declared.iter().find(|p| p.name.eq_ignore_ascii_case(name)) else {
-            let help = match crate::diag::did_you_mean(name, declared.iter().map(|p| p.name.as_str())) {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => format!("its parameters are: {}", names(&declared)),
-            };
-            errors.push(
-                Diagnostic::new(
-                    Code::InvalidTestParameters,
-                    value.span,
-                    format!("`{}` has no parameter `{name}`", policy.label),
-                )
-                .with_help(help),
-            );
-            continue;
-        };
-        if let Some(allowed) = &param.allowed
-            && !allowed.iter().any(|a| same_value(a, &value.value))
-        {
-            errors.push(
-                Diagnostic::new(
-                    Code::InvalidTestParameters,
-                    value.span,
-                    format!("{} is not an allowed value of `{}`", value.value, param.name),
-                )
-                .with_help(format!("allowed: {}", allowed.iter().map(Value::to_string).collect::<Vec<_>>().join(", "))),
-            );
+        match declared.iter().find(|p| p.name.eq_ignore_ascii_case(name)) {
+            Some(param) => {
+                errors.extend(disallowed(param, value));
+                values.insert(param.name.clone(), value.value.clone());
+            }
+            None => errors.push(unknown_parameter(name, value.span, policy, &declared)),
         }
-        values.insert(param.name.clone(), value.value.clone());
     }
     for param in declared.iter().filter(|p| p.default.is_none() && !values.contains_key(&p.name)) {
-        let declared_at = policy.parameter_spans.iter().find(|(n, _)| *n == param.name).map(|(_, s)| *s);
-        let at = if missing_at == Span::default() { declared_at.unwrap_or(missing_at) } else { missing_at };
-        let mut diagnostic = Diagnostic::new(
-            Code::InvalidTestParameters,
-            at,
-            format!("parameter `{}` has no default and no value", param.name),
-        )
-        .with_help(format!("give it a value, e.g. `{}: …` under `parameters:`", param.name));
-        if let Some(declared_at) = declared_at.filter(|d| *d != at) {
-            diagnostic = diagnostic.with_label(declared_at, "declared here without a default");
-        }
-        errors.push(diagnostic);
+        errors.push(missing_parameter(&param.name, missing_at, policy));
     }
     if errors.is_empty() { Ok(values) } else { Err(errors) }
 }
 
-fn names(params: &[super::policy::ParameterInfo]) -> String {
+fn unknown_parameter(name: &str, at: Span, policy: &PolicyUnderTest, declared: &[ParameterInfo]) -> Diagnostic {
+    let help = match crate::diag::did_you_mean(name, declared.iter().map(|p| p.name.as_str())) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => format!("its parameters are: {}", names(declared)),
+    };
+    Diagnostic::new(Code::InvalidTestParameters, at, format!("`{}` has no parameter `{name}`", policy.label))
+        .with_help(help)
+}
+
+/// A value outside the parameter's `allowedValues`, which Azure refuses at assignment.
+fn disallowed(param: &ParameterInfo, value: &Located<Value>) -> Option<Diagnostic> {
+    let allowed = param.allowed.as_ref()?;
+    if allowed.iter().any(|a| same_value(a, &value.value)) {
+        return None;
+    }
+    let listed = allowed.iter().map(Value::to_string).collect::<Vec<_>>().join(", ");
+    let message = format!("{} is not an allowed value of `{}`", value.value, param.name);
+    Some(Diagnostic::new(Code::InvalidTestParameters, value.span, message).with_help(format!("allowed: {listed}")))
+}
+
+/// A parameter without a default and without a value, reported at `missing_at` (or, when
+/// that is nowhere, at the parameter's declaration).
+fn missing_parameter(name: &str, missing_at: Span, policy: &PolicyUnderTest) -> Diagnostic {
+    let declared_at = policy.parameter_spans.iter().find(|(n, _)| n == name).map(|(_, s)| *s);
+    let at = if missing_at == Span::default() { declared_at.unwrap_or(missing_at) } else { missing_at };
+    let mut diagnostic =
+        Diagnostic::new(Code::InvalidTestParameters, at, format!("parameter `{name}` has no default and no value"))
+            .with_help(format!("give it a value, e.g. `{name}: …` under `parameters:`"));
+    if let Some(declared_at) = declared_at.filter(|d| *d != at) {
+        diagnostic = diagnostic.with_label(declared_at, "declared here without a default");
+    }
+    diagnostic
+}
+
+fn names(params: &[ParameterInfo]) -> String {
     if params.is_empty() {
         return "none".into();
     }

@@ -243,19 +243,8 @@ impl Reader<'_> {
         default_parameters: Option<&BTreeMap<String, Spanned<Value>>>,
     ) -> Option<Case> {
         let name_span = self.span(&raw.name);
-        let policy = match (&raw.policy, default_policy) {
-            (Some(policy), _) => self.policy_ref(policy),
-            (None, Some(policy)) => policy.clone(),
-            (None, None) => {
-                self.error(
-                    Code::UnknownTestPolicy,
-                    name_span,
-                    format!("case `{}` names no policy", raw.name.value),
-                    "add `policy: NAME` to the case or at the top of the file, or name the file after its policy (`NAME.test.yaml` next to `NAME.gavel`)",
-                );
-                return None;
-            }
-        };
+        let policy = self.case_policy(raw, default_policy);
+        // Every part is read, even after a problem, so that one run reports all of them.
         let resource = self.resource(&raw.resource, "resource");
         let related: Vec<_> = raw.related.iter().map(|r| self.resource(r, "related resource")).collect();
         let expect = self.expectation(&raw.expect);
@@ -263,30 +252,41 @@ impl Reader<'_> {
         for (key, value) in default_parameters.into_iter().flatten().chain(raw.parameters.iter().flatten()) {
             parameters.insert(key.clone(), Located::new(value.value.clone(), self.span(value)));
         }
-        let mut context = Map::new();
-        for (key, value) in [
-            ("requestContext", &raw.request_context),
-            ("resourceGroup", &raw.resource_group),
-            ("subscription", &raw.subscription),
-        ] {
-            if let Some(value) = value {
-                context.insert(key.into(), Value::Object(value.value.clone()));
-            }
-        }
         let parameters_span =
             raw.parameters.as_ref().and_then(|p| p.values().next()).map_or(name_span, |v| self.span(v));
         Some(Case {
             name: raw.name.value.clone(),
             span: name_span,
-            policy,
+            policy: policy?,
             resource: resource?,
             parameters,
             parameters_span,
-            context,
+            context: context(raw),
             related: related.into_iter().collect::<Option<_>>()?,
             expect: expect?,
             skip: raw.skip.as_ref().map(|s| s.value.clone()),
         })
+    }
+
+    /// The case's own policy, else the file's.
+    fn case_policy(
+        &mut self,
+        raw: &RawCase,
+        default_policy: Option<&Located<PolicyRef>>,
+    ) -> Option<Located<PolicyRef>> {
+        match (&raw.policy, default_policy) {
+            (Some(policy), _) => Some(self.policy_ref(policy)),
+            (None, Some(policy)) => Some(policy.clone()),
+            (None, None) => {
+                self.error(
+                    Code::UnknownTestPolicy,
+                    self.span(&raw.name),
+                    format!("case `{}` names no policy", raw.name.value),
+                    "add `policy: NAME` to the case or at the top of the file, or name the file after its policy (`NAME.test.yaml` next to `NAME.gavel`)",
+                );
+                None
+            }
+        }
     }
 
     /// An inline resource, or the path of a JSON file holding one.
@@ -327,6 +327,21 @@ impl Reader<'_> {
             }
         }
     }
+}
+
+/// `requestContext`, `resourceGroup` and `subscription` as the engine's context reads them.
+fn context(raw: &RawCase) -> Map<String, Value> {
+    let mut context = Map::new();
+    for (key, value) in [
+        ("requestContext", &raw.request_context),
+        ("resourceGroup", &raw.resource_group),
+        ("subscription", &raw.subscription),
+    ] {
+        if let Some(value) = value {
+            context.insert(key.into(), Value::Object(value.value.clone()));
+        }
+    }
+    context
 }
 
 /// A resource must be an object with a string `type` for the engine to know its aliases.
