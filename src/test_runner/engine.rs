@@ -267,10 +267,15 @@ impl CompiledPolicy {
             lookup = Some(Lookup { request: argument, found: matches.first().map(|(raw, _)| raw.clone()) });
             result = vm.resume(Some(response)).map_err(evaluate)?;
         }
-        if let ExecutionState::Error { error } = vm.execution_state() {
-            return Err(engine_error(Stage::Evaluate, error));
+        match vm.execution_state() {
+            ExecutionState::Error { error } => Err(engine_error(Stage::Evaluate, error)),
+            // Only existence checks suspend an Azure Policy program; anything else would leave
+            // the result unfinished.
+            ExecutionState::Suspended { reason, .. } => {
+                Err(engine_error(Stage::Evaluate, format!("the program stopped unexpectedly ({reason:?})")))
+            }
+            _ => Ok((result, lookup, more)),
         }
-        Ok((result, lookup, more))
     }
 }
 
@@ -349,4 +354,86 @@ fn provider_json(catalog: &Catalog) -> Value {
         }
     }
     Value::Array(providers.into_values().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn definition(rule: Value) -> Value {
+        json!({"properties": {"mode": "All", "parameters": {}, "policyRule": rule}})
+    }
+
+    /// An auditIfNotExists over diagnostic settings named `audit`, satisfied when `ok` is true.
+    fn existence_policy(engine: &Engine) -> CompiledPolicy {
+        let rule = json!({
+            "if": {"field": "type", "equals": "Microsoft.MachineLearningServices/workspaces"},
+            "then": {"effect": "auditIfNotExists", "details": {
+                "type": "Microsoft.Insights/diagnosticSettings",
+                "name": "audit",
+                "existenceCondition": {"field": "Microsoft.Insights/diagnosticSettings/workspaceId", "equals": "ok"}
+            }}
+        });
+        engine.compile(&definition(rule)).expect("compiles")
+    }
+
+    fn insights_engine() -> Engine {
+        let catalog = crate::catalog::import::import_json(
+            r#"{"namespace": "Microsoft.Insights", "resourceTypes": [{"resourceType": "diagnosticSettings",
+                "aliases": [{"name": "Microsoft.Insights/diagnosticSettings/workspaceId",
+                             "defaultPath": "properties.workspaceId"}]}]}"#,
+        )
+        .expect("an export");
+        Engine::with_imports(&[catalog]).expect("loads")
+    }
+
+    fn setting(name: &str, workspace: &str) -> Value {
+        json!({"type": "Microsoft.Insights/diagnosticSettings", "name": format!("ws/{name}"),
+               "properties": {"workspaceId": workspace}})
+    }
+
+    #[test]
+    fn the_builtin_catalog_evaluates_an_ml_alias() {
+        let engine = Engine::builtin().expect("loads");
+        let rule = json!({
+            "if": {"field": "Microsoft.MachineLearningServices/workspaces/computes/disableLocalAuth", "notEquals": true},
+            "then": {"effect": "audit"}
+        });
+        let policy = engine.compile(&definition(rule)).expect("compiles");
+        let compute = json!({"type": "Microsoft.MachineLearningServices/workspaces/computes", "name": "c",
+                             "properties": {"disableLocalAuth": false}});
+        let verdict = policy.evaluate(&engine.prepare(&Request { resource: compute, ..Request::default() }));
+        assert_eq!(verdict.map(|v| v.effect), Ok(Some("audit".into())));
+    }
+
+    #[test]
+    fn any_related_resource_of_the_right_type_and_name_satisfies_the_existence_check() {
+        let engine = insights_engine();
+        let policy = existence_policy(&engine);
+        let workspace = json!({"type": "Microsoft.MachineLearningServices/workspaces", "name": "ws"});
+        let run = |related: Vec<Value>| {
+            let request = Request { resource: workspace.clone(), related, ..Request::default() };
+            policy.evaluate(&engine.prepare(&request)).expect("evaluates")
+        };
+        assert_eq!(run(vec![]).effect.as_deref(), Some("auditIfNotExists"));
+        assert_eq!(run(vec![]).lookups[0].found, None);
+        // Wrong name, then a non-compliant match, then a compliant one.
+        let verdict = run(vec![setting("other", "ok"), setting("audit", "no"), setting("audit", "ok")]);
+        assert_eq!(verdict.effect, None);
+        assert_eq!(verdict.lookups.len(), 2);
+        assert_eq!(run(vec![setting("audit", "no")]).effect.as_deref(), Some("auditIfNotExists"));
+    }
+
+    #[test]
+    fn refusals_name_the_stage() {
+        let engine = Engine::builtin().expect("loads");
+        let error = engine.compile(&json!({"properties": {"policyRule": {"if": 3}}})).expect_err("refused");
+        assert_eq!(error.stage, Stage::Parse);
+        let unknown =
+            definition(json!({"if": {"field": "Microsoft.Nope/things/x", "equals": 1}, "then": {"effect": "deny"}}));
+        let error = engine.compile(&unknown).expect_err("refused");
+        assert_eq!(error.stage, Stage::Compile);
+        assert!(error.to_string().starts_with("the engine failed compiling the definition: "), "{error}");
+    }
 }

@@ -187,3 +187,59 @@ fn visit_strings(value: &Value, visit: &mut impl FnMut(&str)) {
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn catalog() -> Catalog {
+        crate::catalog::import::import_json(
+            r#"{"namespace": "Microsoft.Insights", "resourceTypes": [{"resourceType": "diagnosticSettings", "aliases": [
+                {"name": "Microsoft.Insights/diagnosticSettings/logs.enabled", "defaultPath": "properties.logs[*].enabled"},
+                {"name": "Microsoft.Insights/diagnosticSettings/logs[*].enabled", "defaultPath": "properties.logs[*].enabled"},
+                {"name": "Microsoft.Insights/diagnosticSettings/logs[*].retentionPolicy.days",
+                 "defaultPath": "properties.logs[*].retentionPolicy.days", "defaultMetadata": {"type": "Integer"}}]}]}"#,
+        )
+        .expect("an export")
+    }
+
+    #[test]
+    fn legacy_array_aliases_are_found_in_fields_and_expressions() {
+        let definition = json!({"properties": {"policyRule": {"if": {"allOf": [
+            {"field": "Microsoft.Insights/diagnosticSettings/logs[*].enabled", "equals": true},
+            {"value": "[field('Microsoft.Insights/diagnosticSettings/logs.enabled')]", "equals": true},
+            {"field": "Microsoft.Insights/diagnosticSettings/logs.enabled", "equals": true}
+        ]}}}});
+        assert_eq!(
+            legacy_array_aliases(&catalog(), &definition),
+            vec!["Microsoft.Insights/diagnosticSettings/logs.enabled"]
+        );
+    }
+
+    #[test]
+    fn integers_given_to_pad_left_are_found() {
+        let definition = json!({"properties": {"policyRule": {"if": {"value":
+            "[padLeft(current('Microsoft.Insights/diagnosticSettings/logs[*].retentionPolicy.days'), 3, '0')]",
+            "equals": "030"}}}});
+        assert_eq!(
+            padded_integers(&catalog(), &definition),
+            vec!["Microsoft.Insights/diagnosticSettings/logs[*].retentionPolicy.days"]
+        );
+        let strings = json!({"properties": {"policyRule": {"if": {"value": "[padLeft(parameters('days'), 3, '0')]"}}}});
+        assert!(padded_integers(&catalog(), &strings).is_empty());
+    }
+
+    #[test]
+    fn outcome_notes_name_what_the_engine_skips() {
+        let outcome = Outcome {
+            effect: Some("Modify".into()),
+            applicable: true,
+            details: Some(json!({"operations": [{"operation": "addOrReplace", "condition": "[true()]"}]})),
+            lookups: Vec::new(),
+        };
+        assert!(outcome_notes(&outcome)[0].contains("`condition`"));
+        let setting = Outcome { effect: Some("EnforceSetting".into()), details: None, ..outcome };
+        assert!(outcome_notes(&setting)[0].contains("enforceSetting"));
+    }
+}
