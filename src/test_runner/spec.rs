@@ -184,7 +184,7 @@ fn yaml_error(file: FileId, text: &str, error: &serde_saphyr::Error) -> Diagnost
         snippets: serde_saphyr::SnippetMode::Off,
     });
     // The plain rendering ends with the position, which the diagnostic shows anyway.
-    let message = plain.rsplit_once(" at line ").map_or(plain.as_str(), |(m, _)| m).to_string();
+    let message = friendly(plain.rsplit_once(" at line ").map_or(plain.as_str(), |(m, _)| m), text);
     let help = unknown_key_suggestion(&message).unwrap_or_else(|| {
         "a test file is a mapping with `cases:` (see docs/testing.md or `gavel explain GV0600`)".into()
     });
@@ -196,6 +196,21 @@ fn yaml_error(file: FileId, text: &str, error: &serde_saphyr::Error) -> Diagnost
         .min(text.len());
     let end = text[start..].find('\n').map_or(text.len(), |n| start + n).max(start);
     Diagnostic::new(Code::InvalidTestFile, Span::new(file, start, end), message).with_help(help)
+}
+
+/// The parser's wording, put in the terms of a test file where it speaks of its own options.
+fn friendly(message: &str, text: &str) -> String {
+    if text.trim().is_empty() {
+        return "the test file is empty".into();
+    }
+    if let Some(key) = message.strip_prefix("duplicate mapping key: ") {
+        let key = key.split(", set DuplicateKeyPolicy").next().unwrap_or(key);
+        return format!("`{key}` is given twice in the same mapping");
+    }
+    if message == "expected mapping start" {
+        return "expected a mapping of `key: value` lines here".into();
+    }
+    message.to_string()
 }
 
 /// "did you mean `expect`?" for serde's "unknown field `expected`, expected one of …".
@@ -435,6 +450,11 @@ mod tests {
         assert_eq!(parse_outcome("Not Applicable"), Ok(Expected::NotApplicable));
         assert_eq!(parse_outcome("not-applicable"), Ok(Expected::NotApplicable));
         assert_eq!(parse_outcome("compliant"), Ok(Expected::Compliant));
+        assert_eq!(
+            friendly("duplicate mapping key: name, set DuplicateKeyPolicy in Options", "x"),
+            "`name` is given twice in the same mapping"
+        );
+        assert_eq!(friendly("unexpected end of input", " \n"), "the test file is empty");
         assert_eq!(
             unknown_key_suggestion("unknown field `expected`, expected one of name, expect, skip"),
             Some("did you mean `expect`?".into())
