@@ -31,6 +31,8 @@ pub struct Evaluated {
     /// For a field or value condition: what it reads, and the value the engine saw there
     /// (`None`: the field does not exist on the resource).
     pub observed: Option<(String, Option<Value>)>,
+    /// For a `count`: how many members matched its `where`, of how many.
+    pub counted: Option<(usize, usize)>,
     /// The conditions inside that decided this one.
     pub children: Vec<Evaluated>,
 }
@@ -95,8 +97,17 @@ impl Probe<'_> {
             (Ok(true), ConditionKind::AnyOf) => keep(children, true),
             _ => children,
         };
-        let observed = if node.kind == ConditionKind::Leaf { self.observe(node) } else { None };
-        Evaluated { text: node.text.clone(), origin: node.origin.clone(), result, observed, children: deciding }
+        let leaf = node.kind == ConditionKind::Leaf;
+        let observed = if leaf { self.observe(node) } else { None };
+        let counted = if leaf { self.count(&node.json) } else { None };
+        Evaluated {
+            text: node.text.clone(),
+            origin: node.origin.clone(),
+            result,
+            observed,
+            counted,
+            children: deciding,
+        }
     }
 
     /// Whether the condition holds: the engine evaluates a definition with this `if`.
@@ -131,13 +142,46 @@ impl Probe<'_> {
         {
             return Some((subject, None));
         }
-        let always = serde_json::json!({"value": true, "equals": true});
-        let definition = with_rule(self.definition, &always, &expression);
-        let compiled = self.engine.compile(&definition).ok()?;
-        let value = compiled.effect_value(self.prepared).ok()?;
-        Some((subject, value))
+        Some((subject, self.value_of(&expression)))
     }
 }
+
+impl Probe<'_> {
+    /// How many members a `count` condition counts, of how many: the engine gives the number of
+    /// members (`length(…)`), then says for which `k` the count `equals` k.
+    fn count(&self, condition: &Value) -> Option<(usize, usize)> {
+        let count = condition.get("count")?;
+        let members = if let Some(field) = count.get("field").and_then(Value::as_str) {
+            format!("[length(field('{}'))]", field.replace('\'', "''"))
+        } else {
+            match count.get("value")? {
+                Value::Array(items) => {
+                    format!("[length(json('{}'))]", Value::Array(items.clone()).to_string().replace('\'', "''"))
+                }
+                Value::String(text) => format!("[length({})]", text.strip_prefix('[')?.strip_suffix(']')?),
+                _ => return None,
+            }
+        };
+        let total = usize::try_from(self.value_of(&members)?.as_u64()?).ok()?;
+        // Each candidate is one compilation; long arrays are not worth the wait.
+        if total > MAX_COUNTED {
+            return None;
+        }
+        let matched =
+            (0..=total).find(|k| self.holds(&serde_json::json!({"count": count, "equals": k})) == Ok(true))?;
+        Some((matched, total))
+    }
+
+    /// The value of an expression (`[…]`) as the engine computes it on the resource.
+    fn value_of(&self, expression: &str) -> Option<Value> {
+        let always = serde_json::json!({"value": true, "equals": true});
+        let compiled = self.engine.compile(&with_rule(self.definition, &always, expression)).ok()?;
+        compiled.effect_value(self.prepared).ok()?
+    }
+}
+
+/// The largest array whose matching members a failure report counts.
+const MAX_COUNTED: usize = 32;
 
 fn keep(children: Vec<Evaluated>, wanted: bool) -> Vec<Evaluated> {
     children.into_iter().filter(|c| c.result.as_ref().is_ok_and(|r| *r == wanted)).collect()

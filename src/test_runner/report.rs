@@ -183,6 +183,9 @@ fn tree(out: &mut String, node: &Evaluated, depth: usize, sources: &SourceMap) {
             }
         }
     }
+    if let Some((matched, total)) = node.counted {
+        let _ = write!(out, "  (matching members: {matched} of {total})");
+    }
     let _ = writeln!(out, "  [{}]", origin_label(&node.origin, sources));
     if let Err(message) = &node.result {
         let _ = writeln!(out, "{}  the engine: {message}", "  ".repeat(depth + 1));
@@ -315,6 +318,9 @@ fn evaluated_json(node: &Evaluated, sources: &SourceMap) -> Value {
         }
         if let Some((subject, value)) = &node.observed {
             map.insert("observed".into(), json!({"subject": subject, "value": value, "exists": value.is_some()}));
+        }
+        if let Some((matched, total)) = node.counted {
+            map.insert("counted".into(), json!({"matched": matched, "of": total}));
         }
         map.insert("children".into(), node.children.iter().map(|c| evaluated_json(c, sources)).collect());
     }
