@@ -12,8 +12,15 @@ use gavel::emit::EmitOptions;
 use gavel::emit::target::definition_json;
 use gavel::project::compile_paths;
 
-const POLICIES: usize = 10_000;
-const RUNS: usize = 5;
+/// How many policies to generate; `GAVEL_BENCH_POLICIES` overrides it for quick profiling.
+fn policy_count() -> usize {
+    std::env::var("GAVEL_BENCH_POLICIES").ok().and_then(|n| n.parse().ok()).unwrap_or(10_000)
+}
+
+/// How many timed runs to take the best of; `GAVEL_BENCH_RUNS` overrides it.
+fn runs() -> usize {
+    std::env::var("GAVEL_BENCH_RUNS").ok().and_then(|n| n.parse().ok()).unwrap_or(5)
+}
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -46,7 +53,7 @@ fn main() {
         .map(|d| serde_json::to_string_pretty(&definition_json(d, &EmitOptions::default())).unwrap_or_default())
         .collect();
     drop(compilation);
-    assert_eq!(emitted.len(), POLICIES);
+    assert_eq!(emitted.len(), policy_count());
     let round_trip = best_of(|| {
         for text in &emitted {
             let value: serde_json::Value = serde_json::from_str(text).expect("emitted JSON parses");
@@ -57,15 +64,17 @@ fn main() {
 
     let mb = |bytes: usize, time: Duration| bytes as f64 / 1_000_000.0 / time.as_secs_f64();
     println!(
-        "gavel build, {POLICIES} policies ({:.1} MB of source, {:.1} MB of JSON), best of {RUNS}",
+        "gavel build, {} policies ({:.1} MB of source, {:.1} MB of JSON), best of {}",
+        policy_count(),
         source_bytes as f64 / 1e6,
-        json_bytes as f64 / 1e6
+        json_bytes as f64 / 1e6,
+        runs()
     );
     println!(
         "  compile (read, parse, lower, check, emit, serialise): {:>8.1} ms  {:>7.1} MB/s  {:>9.0} policies/s",
         ms(compile),
         mb(source_bytes, compile),
-        POLICIES as f64 / compile.as_secs_f64()
+        policy_count() as f64 / compile.as_secs_f64()
     );
     println!(
         "  serde_json parse + re-serialise of the output:        {:>8.1} ms  {:>7.1} MB/s",
@@ -116,10 +125,10 @@ fn library_sources(dir: &Path) -> Vec<String> {
     files.iter().filter_map(|p| std::fs::read_to_string(p).ok()).collect()
 }
 
-/// Writes `POLICIES` files, each a library policy renamed to be unique; returns the bytes.
+/// Writes `policy_count()` files, each a library policy renamed to be unique; returns the bytes.
 fn generate(templates: &[String], dir: &Path) -> usize {
     let mut total = 0;
-    for i in 0..POLICIES {
+    for i in 0..policy_count() {
         let template = &templates[i % templates.len()];
         let text = rename(template, i);
         total += text.len();
@@ -151,7 +160,7 @@ fn rename(template: &str, i: usize) -> String {
 }
 
 fn best_of(mut f: impl FnMut()) -> Duration {
-    (0..RUNS)
+    (0..runs())
         .map(|_| {
             let start = Instant::now();
             f();

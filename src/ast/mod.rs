@@ -71,6 +71,8 @@ pub struct Header {
     /// Further metadata entries, in order (`metadata { portalReview: "…" }`).
     pub metadata: Vec<(Spanned<String>, Expr)>,
     pub parameters: Vec<Parameter>,
+    /// Properties gavel has no syntax for (`json { "key": … }`), emitted last and verbatim.
+    pub extra: Vec<(Spanned<String>, Expr)>,
     pub span: Span,
 }
 
@@ -194,6 +196,8 @@ pub struct Parameter {
     pub schema: Option<Expr>,
     /// Further metadata entries, in order.
     pub metadata: Vec<(Spanned<String>, Expr)>,
+    /// Parameter keys gavel has no syntax for (`json { … }`), emitted last and verbatim.
+    pub extra: Vec<(Spanned<String>, Expr)>,
     pub span: Span,
 }
 
@@ -233,6 +237,11 @@ pub enum Condition {
         rhs: Expr,
         span: Span,
     },
+    /// A condition kept verbatim (`json { … }`): operators and shapes gavel does not know.
+    Raw {
+        value: serde_json::Value,
+        span: Span,
+    },
 }
 
 impl Condition {
@@ -243,7 +252,8 @@ impl Condition {
             | Condition::Not { span, .. }
             | Condition::Field { span, .. }
             | Condition::Value { span, .. }
-            | Condition::Count { span, .. } => *span,
+            | Condition::Count { span, .. }
+            | Condition::Raw { span, .. } => *span,
         }
     }
 }
@@ -553,6 +563,8 @@ pub enum DetailEntry {
     },
     ExistenceCondition(Condition),
     Operation(Operation),
+    /// The whole `details` value kept verbatim (`json [ … ]`): shapes gavel has no syntax for.
+    Raw(Expr),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -597,6 +609,8 @@ pub struct Group {
     pub category: Option<Spanned<String>>,
     pub description: Option<Spanned<String>>,
     pub additional_metadata_id: Option<Spanned<String>>,
+    /// Group keys gavel has no syntax for (`json { … }`), emitted last and verbatim.
+    pub extra: Vec<(Spanned<String>, Expr)>,
     pub span: Span,
 }
 
@@ -607,6 +621,8 @@ pub struct Member {
     pub parameters: Vec<(Spanned<String>, Expr)>,
     pub groups: Vec<Spanned<String>>,
     pub definition_version: Option<Spanned<String>>,
+    /// Member keys gavel has no syntax for (`json { … }`), emitted last and verbatim.
+    pub extra: Vec<(Spanned<String>, Expr)>,
     pub span: Span,
 }
 

@@ -1,108 +1,290 @@
-//! Checks over the lowered AST: function calls, `current()` placement, effect details and
-//! mode. The alias-catalog checks build on the same walk.
+//! Checks over the lowered AST. They work on any [`Definition`], whether it was lowered from
+//! gavel source or read from Azure Policy JSON, and report every problem they find.
+//!
+//! One walk ([`Checker`]) visits conditions and expressions with a [`Scope`] saying where they
+//! stand (inside which counts, under how many `not`s, on which resource types). Each concern
+//! lives in its own module and adds methods to the checker:
+//! - [`fields`]: fields against the alias catalog (unknown, casing, wrong resource type);
+//! - [`types`]: values against the field's type and enum;
+//! - [`operators`]: operands each operator accepts;
+//! - [`arrays`]: `count` sources and `[*]` conditions outside counts;
+//! - [`parameters`]: declarations and uses of parameters;
+//! - [`effects`]: effect values, details, operations and modes;
+//! - [`limits`]: Azure Policy's documented limits;
+//! - [`functions`]: template functions and their arities.
 
+mod arrays;
+mod effects;
+mod fields;
 pub mod functions;
+mod limits;
+mod operators;
+mod parameters;
+mod types;
+mod values;
 
-use crate::ast::{Condition, CountSource, Definition, DetailEntry, EffectKind, EffectValue, Expr, FieldName, Policy};
+use crate::ast::{
+    Condition, CountSource, Definition, Expr, Field, FieldName, Header, Mode, Operator, Parameter, Policy,
+};
+use crate::catalog::aliases::Catalog;
 use crate::diag::{Code, Diagnostic};
+use crate::syntax::span::{SourceMap, Span};
 use functions::Verdict;
 
+/// What the checks read besides the definition.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    pub catalog: &'a Catalog,
+    /// The source texts, when the definitions came from files: fixes that rewrite a condition
+    /// need the text the author wrote. Without them the checks still run, with fewer fixes.
+    pub sources: Option<&'a SourceMap>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(catalog: &'a Catalog) -> Context<'a> {
+        Context { catalog, sources: None }
+    }
+
+    pub fn with_sources(self, sources: &'a SourceMap) -> Context<'a> {
+        Context { sources: Some(sources), ..self }
+    }
+
+    /// The gavel source text of a span; `None` for JSON inputs and when no sources are known,
+    /// since rewrites in gavel syntax only fit gavel files.
+    pub(crate) fn gavel_text(&self, span: Span) -> Option<&'a str> {
+        let file = self.sources?.get(span.file)?;
+        if file.path.extension().is_some_and(|e| e != "gavel") {
+            return None;
+        }
+        file.text.get(span.range())
+    }
+
+    /// What replaces a field name at `span`: the name itself, or, where the name was written as
+    /// a JSON string (a definition read from JSON), the name in quotes.
+    pub(crate) fn name_replacement(&self, span: Span, name: &str) -> String {
+        let written = self.sources.and_then(|s| s.get(span.file)).and_then(|f| f.text.get(span.range()));
+        match written {
+            Some(text) if text.len() >= 2 && text.starts_with('"') && text.ends_with('"') => values::quoted(name),
+            _ => name.to_string(),
+        }
+    }
+}
+
 /// Every diagnostic the checker finds in one definition.
-pub fn check_definition(definition: &Definition) -> Vec<Diagnostic> {
-    let mut checker = Checker::default();
+pub fn check_definition(definition: &Definition, cx: &Context<'_>) -> Vec<Diagnostic> {
+    let mut checker = Checker::new(cx, definition.header());
     match definition {
         Definition::Policy(policy) => checker.policy(policy),
         Definition::Initiative(initiative) => {
             for member in &initiative.members {
                 for (_, value) in &member.parameters {
-                    checker.expr(value, 0);
+                    checker.expr(value, &Scope::default());
                 }
             }
         }
     }
-    checker.diagnostics
+    checker.header_checks(definition.header());
+    checker.finish()
 }
 
-#[derive(Default)]
-struct Checker {
-    diagnostics: Vec<Diagnostic>,
+/// Where a condition or expression stands.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Scope<'a> {
+    /// How many `count`s enclose the node: `current()` needs at least one.
+    pub counts: usize,
+    /// Under an odd number of `not`s.
+    pub negated: bool,
+    /// The resource types the enclosing `allOf`s pin with a `type` test (or the details `type`
+    /// of an existence condition); `None` when nothing pins them.
+    pub types: Option<Vec<&'a str>>,
+    /// The `[*]` aliases of the enclosing field counts, innermost last.
+    pub counted: Vec<&'a str>,
 }
 
-impl Checker {
-    fn policy(&mut self, policy: &Policy) {
-        self.condition(&policy.condition, 0);
+impl<'a> Scope<'a> {
+    fn negate(&self) -> Scope<'a> {
+        Scope { negated: !self.negated, ..self.clone() }
+    }
+
+    /// The scope inside an `allOf`: a `type` test among its items pins the resource type.
+    fn all_of(&self, items: &'a [Condition]) -> Scope<'a> {
+        match items.iter().find_map(type_guard) {
+            Some(types) => Scope { types: Some(types), ..self.clone() },
+            None => self.clone(),
+        }
+    }
+
+    pub(crate) fn with_types(&self, types: Vec<&'a str>) -> Scope<'a> {
+        Scope { types: Some(types), ..self.clone() }
+    }
+
+    fn inside_count(&self, counted: Option<&'a str>) -> Scope<'a> {
+        let mut scope = self.clone();
+        scope.counts += 1;
+        scope.counted.extend(counted);
+        scope
+    }
+}
+
+/// The resource types a `type == "…"` or `type in [...]` condition pins.
+pub(crate) fn type_guard(condition: &Condition) -> Option<Vec<&str>> {
+    use crate::ast::OperatorKind;
+    let Condition::Field { field, op, value, .. } = condition else {
+        return None;
+    };
+    let FieldName::Static(name) = &field.name else {
+        return None;
+    };
+    if !name.eq_ignore_ascii_case("type") {
+        return None;
+    }
+    match (op.kind, value) {
+        (OperatorKind::Equals, value) => value.as_str().map(|t| vec![t]),
+        (OperatorKind::In, Expr::Array(items, _)) => items.iter().map(Expr::as_str).collect(),
+        (OperatorKind::In, Expr::Raw(serde_json::Value::Array(items), _)) => {
+            items.iter().map(serde_json::Value::as_str).collect()
+        }
+        _ => None,
+    }
+}
+
+pub(crate) struct Checker<'a> {
+    pub(crate) cx: &'a Context<'a>,
+    pub(crate) params: &'a [Parameter],
+    pub(crate) mode: Option<&'a Mode>,
+    /// Per parameter (same order as `params`): read anywhere.
+    pub(crate) used: Vec<bool>,
+    /// Namespaces already reported as unchecked, lower case: one hint per namespace.
+    pub(crate) unchecked: Vec<String>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Checker<'a> {
+    fn new(cx: &'a Context<'a>, header: &'a Header) -> Checker<'a> {
+        Checker {
+            cx,
+            params: &header.parameters,
+            mode: None,
+            used: vec![false; header.parameters.len()],
+            unchecked: Vec::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    pub(crate) fn report(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    /// The diagnostics, each once: a parameter compared in several places is checked in each.
+    fn finish(mut self) -> Vec<Diagnostic> {
+        let mut seen = std::collections::HashSet::new();
+        self.diagnostics.retain(|d| seen.insert((d.code, d.span, d.message.clone())));
+        self.diagnostics
+    }
+
+    fn policy(&mut self, policy: &'a Policy) {
+        self.mode = Some(&policy.mode.value);
+        self.condition(&policy.condition, &Scope::default());
         self.effect(policy);
+        self.limits(policy);
     }
 
-    /// `counts` is how many `count`s enclose the node: `current()` needs at least one.
-    fn condition(&mut self, condition: &Condition, counts: usize) {
+    fn header_checks(&mut self, header: &'a Header) {
+        self.parameter_declarations(header);
+        self.unused_parameters();
+        self.text_limits(header);
+    }
+
+    pub(crate) fn condition(&mut self, condition: &'a Condition, scope: &Scope<'a>) {
         match condition {
-            Condition::AllOf { items, .. } | Condition::AnyOf { items, .. } => {
+            Condition::AllOf { items, .. } => {
+                let inner = scope.all_of(items);
                 for item in items {
-                    self.condition(item, counts);
+                    self.condition(item, &inner);
                 }
             }
-            Condition::Not { inner, .. } => self.condition(inner, counts),
-            Condition::Field { field, value, .. } => {
-                if let FieldName::Dynamic(expr) = &field.name {
-                    self.expr(expr, counts);
+            Condition::AnyOf { items, .. } => {
+                for item in items {
+                    self.condition(item, scope);
                 }
-                self.expr(value, counts);
             }
-            Condition::Value { value, rhs, .. } => {
-                self.expr(value, counts);
-                self.expr(rhs, counts);
+            Condition::Not { inner, .. } => self.condition(inner, &scope.negate()),
+            Condition::Field { field, op, value, span } => self.field_condition(field, *op, value, *span, scope),
+            Condition::Value { value, op, rhs, .. } => {
+                self.expr(value, scope);
+                self.expr(rhs, scope);
+                self.operands(*op, rhs);
             }
-            Condition::Count { count, rhs, .. } => {
-                match &count.source {
-                    CountSource::Field(field) => {
-                        if let FieldName::Dynamic(expr) = &field.name {
-                            self.expr(expr, counts);
-                        }
+            Condition::Count { count, op, rhs, .. } => {
+                let counted = match &count.source {
+                    CountSource::Field(field) => self.count_source(field, scope),
+                    CountSource::Value { value, .. } => {
+                        self.expr(value, scope);
+                        None
                     }
-                    CountSource::Value { value, .. } => self.expr(value, counts),
-                }
+                };
                 if let Some(inner) = &count.condition {
-                    self.condition(inner, counts + 1);
+                    self.condition(inner, &scope.inside_count(counted));
                 }
-                self.expr(rhs, counts);
+                self.expr(rhs, scope);
+                self.count_operand(*op, rhs);
             }
+            // Kept verbatim: not checked, but the parameters it uses count as used.
+            Condition::Raw { value, .. } => self.use_parameters_in_json(value),
         }
     }
 
-    fn expr(&mut self, expr: &Expr, counts: usize) {
+    fn field_condition(&mut self, field: &'a Field, op: Operator, value: &'a Expr, span: Span, scope: &Scope<'a>) {
+        if let FieldName::Dynamic(name) = &field.name {
+            self.expr(name, scope);
+        }
+        self.expr(value, scope);
+        let known = self.condition_field(field, scope);
+        self.operands(op, value);
+        if let Some(known) = &known {
+            self.compare_values(&fields::Target::new(*known, field), op.kind, value);
+        }
+        self.all_members(field, op, span, scope);
+    }
+
+    pub(crate) fn expr(&mut self, expr: &'a Expr, scope: &Scope<'a>) {
         match expr {
-            Expr::Current(_, span) if counts == 0 => self.diagnostics.push(
+            Expr::Current(_, span) if scope.counts == 0 => self.report(
                 Diagnostic::new(Code::CurrentOutsideCount, *span, "`current()` outside a `count`")
                     .with_help("`current()` reads the member being counted; use it inside `count(… where …)`"),
             ),
-            Expr::Call { name, args, span } => {
-                self.call(&name.value, args.len(), name.span.to(*span).to(name.span));
+            Expr::Param(name) => self.use_parameter(name),
+            Expr::Call { name, args, .. } => {
+                self.call(&name.value, args.len(), name.span);
                 for arg in args {
-                    self.expr(arg, counts);
+                    self.expr(arg, scope);
                 }
             }
-            Expr::Array(items, _) => items.iter().for_each(|item| self.expr(item, counts)),
-            Expr::Object(entries, _) => entries.iter().for_each(|(_, value)| self.expr(value, counts)),
-            Expr::Member { base, .. } => self.expr(base, counts),
+            Expr::Array(items, _) => items.iter().for_each(|item| self.expr(item, scope)),
+            Expr::Object(entries, _) => entries.iter().for_each(|(_, value)| self.expr(value, scope)),
+            Expr::Member { base, .. } => self.expr(base, scope),
             Expr::Index { base, index, .. } => {
-                self.expr(base, counts);
-                self.expr(index, counts);
+                self.expr(base, scope);
+                self.expr(index, scope);
             }
-            Expr::Field(field) => {
-                if let FieldName::Dynamic(name) = &field.name {
-                    self.expr(name, counts);
+            Expr::Field(field) => match &field.name {
+                FieldName::Dynamic(name) => self.expr(name, scope),
+                FieldName::Static(_) => {
+                    self.value_field(field);
                 }
-            }
+            },
+            Expr::Raw(json, _) => self.use_parameters_in_json(json),
             _ => {}
         }
     }
 
-    fn call(&mut self, name: &str, arity: usize, span: crate::syntax::span::Span) {
-        let name_span = crate::syntax::span::Span { end: span.start + name.len() as u32, ..span };
+    /// `name_span` is the span of the function name.
+    fn call(&mut self, name: &str, arity: usize, name_span: Span) {
+        // Lowered interpolations carry the span of the whole string; only name what was written.
+        let name_span = Span { end: name_span.start.saturating_add(name.len() as u32).min(name_span.end), ..name_span };
         match functions::judge(name, arity) {
             Verdict::Ok => {}
-            Verdict::NotAllowed => self.diagnostics.push(
+            Verdict::NotAllowed => self.report(
                 Diagnostic::new(
                     Code::FunctionNotAllowed,
                     name_span,
@@ -116,7 +298,7 @@ impl Checker {
                     (min, usize::MAX) => format!("at least {min}"),
                     (min, max) => format!("{min} to {max}"),
                 };
-                self.diagnostics.push(
+                self.report(
                     Diagnostic::new(
                         Code::WrongArity,
                         name_span,
@@ -131,7 +313,7 @@ impl Checker {
                     name_span,
                     format!("`{name}()` is not a function gavel knows"),
                 );
-                self.diagnostics.push(match suggestion {
+                self.report(match suggestion {
                     Some(s) => diagnostic.with_help(format!("did you mean `{s}()`?")).with_fix(
                         format!("replace with `{s}`"),
                         name_span,
@@ -143,91 +325,7 @@ impl Checker {
             }
         }
     }
-
-    fn effect(&mut self, policy: &Policy) {
-        let effect = &policy.effect;
-        let counts = 0;
-        if let Some(details) = &effect.details {
-            for entry in &details.entries {
-                match entry {
-                    DetailEntry::Property { value, key } if key.value != "deployment" => self.expr(value, counts),
-                    DetailEntry::ExistenceCondition(condition) => self.condition(condition, counts),
-                    DetailEntry::Operation(operation) => {
-                        if let Some(value) = &operation.value {
-                            self.expr(value, counts);
-                        }
-                        if let Some(condition) = &operation.condition {
-                            self.expr(condition, counts);
-                        }
-                    }
-                    _ => {}
-                }
-            }
-        }
-        let Some(kind) = effect.kind else { return };
-        let has = |key: &str| {
-            effect.details.as_ref().is_some_and(|d| {
-                d.entries.iter().any(|e| match e {
-                    DetailEntry::Property { key: k, .. } => k.value.eq_ignore_ascii_case(key),
-                    DetailEntry::Roles { .. } => key == "roleDefinitionIds",
-                    DetailEntry::ExistenceCondition(_) => key == "existenceCondition",
-                    DetailEntry::Operation(_) => key == "operations",
-                })
-            })
-        };
-        let required: &[&str] = match kind {
-            EffectKind::Modify => &["roleDefinitionIds", "operations"],
-            EffectKind::Append => &["operations"],
-            EffectKind::AuditIfNotExists => &["type"],
-            EffectKind::DeployIfNotExists => &["type", "roleDefinitionIds", "deployment"],
-            EffectKind::DenyAction => &["actionNames"],
-            EffectKind::EnforceSetting => &["setting"],
-            _ => &[],
-        };
-        let missing: Vec<&str> = required.iter().copied().filter(|key| !has(key)).collect();
-        let literal = matches!(effect.value, EffectValue::Literal(_));
-        if !missing.is_empty() && (literal || effect.details.is_some() || kind.has_details()) && kind.has_details() {
-            let shown: Vec<String> = missing.iter().map(|m| format!("`{}`", gavel_detail_name(m))).collect();
-            self.diagnostics.push(
-                Diagnostic::new(
-                    Code::InvalidDetails,
-                    effect.span,
-                    format!("a `{}` effect needs {}", kind.name(), shown.join(", ")),
-                )
-                .with_help(format!("add {} to the details block", shown.join(", "))),
-            );
-        }
-        if !kind.has_details()
-            && policy.mode.value.is_resource_manager()
-            && let Some(details) = &effect.details
-        {
-            self.diagnostics.push(
-                Diagnostic::new(
-                    Code::InvalidDetails,
-                    details.span,
-                    format!("a `{}` effect takes no details in mode {}", kind.name(), policy.mode.value.as_str()),
-                )
-                .with_help("remove the details block"),
-            );
-        }
-        if matches!(kind, EffectKind::Modify | EffectKind::Append) && !policy.mode.value.is_resource_manager() {
-            self.diagnostics.push(
-                Diagnostic::new(
-                    Code::InvalidDetails,
-                    effect.span,
-                    format!("`{}` only works in Resource Manager modes (all, indexed)", kind.name()),
-                )
-                .with_label(policy.mode.span, "mode set here")
-                .with_help("use mode `all` or `indexed`"),
-            );
-        }
-    }
 }
 
-fn gavel_detail_name(key: &str) -> &str {
-    match key {
-        "roleDefinitionIds" => "roles",
-        "operations" => "set/add/remove",
-        other => other,
-    }
-}
+#[cfg(test)]
+mod tests;

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::{DiagnosticArgs, Outcome, input_paths, output, report};
+use super::{CatalogArgs, DiagnosticArgs, Outcome, input_paths, output, report};
 use crate::emit::EmitOptions;
 use crate::emit::target::{self, Target};
 use crate::project;
@@ -23,10 +23,12 @@ pub struct BuildArgs {
     pub definition_scope: String,
     #[command(flatten)]
     pub diagnostics: DiagnosticArgs,
+    #[command(flatten)]
+    pub catalogs: CatalogArgs,
 }
 
 pub fn run(args: BuildArgs) -> Outcome {
-    let compilation = match project::compile_paths(&input_paths(args.paths)) {
+    let compilation = match project::compile_paths_with(&input_paths(args.paths), &args.catalogs.options()) {
         Ok(compilation) => compilation,
         Err(error) => {
             eprintln!("error: {error}");

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::{DiagnosticArgs, Outcome, input_paths, report};
+use super::{CatalogArgs, DiagnosticArgs, Outcome, input_paths, report};
 use crate::project;
 
 #[derive(Debug, clap::Args)]
@@ -11,10 +11,12 @@ pub struct CheckArgs {
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
     pub diagnostics: DiagnosticArgs,
+    #[command(flatten)]
+    pub catalogs: CatalogArgs,
 }
 
 pub fn run(args: CheckArgs) -> Outcome {
-    let compilation = match project::compile_paths(&input_paths(args.paths)) {
+    let compilation = match project::compile_paths_with(&input_paths(args.paths), &args.catalogs.options()) {
         Ok(compilation) => compilation,
         Err(error) => {
             eprintln!("error: {error}");

@@ -9,8 +9,9 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
 
-use super::test::{ReportFormat, load_catalogs};
-use super::{Outcome, shown_sources};
+use super::test::ReportFormat;
+use super::{CatalogArgs, Outcome, shown_sources};
+use crate::catalog::aliases::Catalog;
 use crate::diag::render::{render_human, summary_line};
 use crate::diag::{Code, Diagnostic};
 use crate::project::{self, Compilation};
@@ -43,9 +44,8 @@ pub struct EvalArgs {
     /// `requestContext`, `resourceGroup` and `subscription` values: a JSON object, or `@FILE`.
     #[arg(long, value_name = "JSON")]
     pub context: Option<String>,
-    /// An alias catalog to load in addition to the built-in one; may be repeated.
-    #[arg(long = "catalog", value_name = "FILE")]
-    pub catalogs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub catalogs: CatalogArgs,
     /// How to print the result.
     #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
     pub format: ReportFormat,
@@ -70,7 +70,7 @@ pub fn run(args: EvalArgs) -> Outcome {
         }
         Err(Stop::Input(diagnostics)) => {
             let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            eprint!("{}", render_human(&diagnostics, &shown_sources(&compilation), color));
+            eprint!("{}", render_human(&diagnostics, &shown_sources(&compilation.sources), color));
             eprintln!("{}", summary_line(&diagnostics));
             Outcome::InputErrors
         }
@@ -79,10 +79,8 @@ pub fn run(args: EvalArgs) -> Outcome {
 
 /// Everything but printing: the text to print, or why there is none.
 fn evaluate(args: &EvalArgs, compilation: &mut Compilation) -> Result<String, Stop> {
-    let catalogs =
-        load_catalogs(&args.catalogs).ok_or_else(|| Stop::Usage("an alias catalog could not be read".into()))?;
-    let engine = Engine::with_imports(&catalogs).map_err(|e| Stop::Usage(e.to_string()))?;
     let policy = Arc::new(load_policy(args, compilation)?);
+    let engine = Engine::with_imports(&catalog(args, compilation)?).map_err(|e| Stop::Usage(e.to_string()))?;
     let request = request(args, &policy, &mut compilation.sources)?;
     let refused = |message: &str| {
         Stop::Input(vec![crate::test_runner::run::engine_diagnostic(Span::default(), &policy.label, message)])
@@ -104,6 +102,16 @@ fn evaluate(args: &EvalArgs, compilation: &mut Compilation) -> Result<String, St
             super::output::to_pretty_json(&document)
         }
     })
+}
+
+/// The catalogs beyond the built-in one: those the compilation used (`gavel.toml`, `--catalog`),
+/// or, for a JSON definition, those of the project around it and `--catalog`.
+fn catalog(args: &EvalArgs, compilation: &Compilation) -> Result<Vec<Catalog>, Stop> {
+    if !compilation.units.is_empty() {
+        return Ok(compilation.catalog.iter().cloned().collect());
+    }
+    let dir = args.policy.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    args.catalogs.load(dir).map(|c| vec![c]).map_err(Stop::Usage)
 }
 
 /// The resource, related resources, parameters and context the arguments give, checked.
@@ -159,7 +167,8 @@ fn load_policy(args: &EvalArgs, compilation: &mut Compilation) -> Result<PolicyU
         return PolicyUnderTest::from_json_file(path, &mut compilation.sources, Span::default())
             .map_err(|d| Stop::Input(vec![d]));
     }
-    *compilation = project::compile_paths(std::slice::from_ref(path)).map_err(|e| Stop::Usage(e.to_string()))?;
+    *compilation = project::compile_paths_with(std::slice::from_ref(path), &args.catalogs.options())
+        .map_err(|e| Stop::Usage(e.to_string()))?;
     if compilation.has_errors() {
         return Err(Stop::Input(compilation.diagnostics.iter().cloned().collect()));
     }

@@ -2,10 +2,14 @@
 //!
 //! Exit codes: 0 success, 1 errors in the input (diagnostics), 2 usage or I/O problems.
 
+mod aliases;
 mod build;
+mod catalog;
 mod check;
+mod decompile;
 mod eval;
 mod explain;
+mod fmt;
 mod output;
 mod test;
 
@@ -38,6 +42,14 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Print the long explanation of a diagnostic code (e.g. GV0105).
     Explain(explain::ExplainArgs),
+    /// Turn Azure Policy JSON (definitions, initiatives, ARM templates, az CLI files) into gavel.
+    Decompile(decompile::DecompileArgs),
+    /// Format .gavel files in the canonical layout (comments kept).
+    Fmt(fmt::FmtArgs),
+    /// Search the alias catalog: name, short name, type, values, modifiable, default path.
+    Aliases(aliases::AliasesArgs),
+    /// Manage the project's alias catalogs.
+    Catalog(catalog::CatalogCommandArgs),
     /// Run the cases of *.test.yaml files: policies evaluated against example resources.
     Test(test::TestArgs),
     /// Evaluate one policy against one resource and say why.
@@ -89,6 +101,10 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Build(args) => build::run(args),
         Command::Check(args) => check::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Decompile(args) => decompile::run(args),
+        Command::Fmt(args) => fmt::run(args),
+        Command::Aliases(args) => aliases::run(args),
+        Command::Catalog(args) => catalog::run(args),
         Command::Test(args) => test::run(args),
         Command::Eval(args) => eval::run(args),
     }
@@ -105,6 +121,27 @@ pub struct DiagnosticArgs {
     pub deny_warnings: bool,
 }
 
+/// Alias catalogs loaded for one run, besides the built-in one and those `gavel.toml` names.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct CatalogArgs {
+    /// An alias export to load for this run (`az provider show --namespace NS --expand
+    /// "resourceTypes/aliases"`, or `Get-AzPolicyAlias | ConvertTo-Json -Depth 10`); repeatable.
+    #[arg(long = "catalog", value_name = "FILE")]
+    pub catalogs: Vec<PathBuf>,
+}
+
+impl CatalogArgs {
+    pub fn options(&self) -> crate::project::Options {
+        crate::project::Options { catalogs: self.catalogs.clone() }
+    }
+
+    /// The catalog of the project containing `dir`, with these files laid over it.
+    pub fn load(&self, dir: &std::path::Path) -> Result<crate::catalog::aliases::Catalog, String> {
+        let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+        aliases::project_catalog(&dir, &self.catalogs)
+    }
+}
+
 /// The inputs of build and check: files or folders (default: the current folder).
 pub fn input_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
     if paths.is_empty() { vec![PathBuf::from(".")] } else { paths }
@@ -114,10 +151,20 @@ pub fn input_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
 /// formats to stdout. Returns whether the input counts as failed.
 pub fn report(compilation: &Compilation, args: &DiagnosticArgs) -> bool {
     let diagnostics: Vec<_> = compilation.diagnostics.iter().cloned().collect();
+    report_diagnostics(&diagnostics, &compilation.sources, args)
+}
+
+/// [`report`] for diagnostics that come from elsewhere than a compilation.
+pub fn report_diagnostics(
+    diagnostics: &[crate::diag::Diagnostic],
+    sources: &crate::syntax::span::SourceMap,
+    args: &DiagnosticArgs,
+) -> bool {
     let failed = diagnostics
         .iter()
         .any(|d| d.severity == Severity::Error || (args.deny_warnings && d.severity == Severity::Warning));
-    let sources = shown_sources(compilation);
+    let sources = shown_sources(sources);
+    let diagnostics = diagnostics.to_vec();
     match args.format {
         Format::Human => {
             let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
@@ -132,9 +179,9 @@ pub fn report(compilation: &Compilation, args: &DiagnosticArgs) -> bool {
 }
 
 /// The source map with paths shown relative to the working directory.
-fn shown_sources(compilation: &Compilation) -> crate::syntax::span::SourceMap {
+fn shown_sources(all: &crate::syntax::span::SourceMap) -> crate::syntax::span::SourceMap {
     let mut sources = crate::syntax::span::SourceMap::new();
-    for (_, file) in compilation.sources.iter() {
+    for (_, file) in all.iter() {
         sources.add(crate::project::display_path(&file.path), file.text.clone());
     }
     sources

@@ -38,6 +38,22 @@ pub fn write_all(out_dir: &Path, files: &[OutputFile]) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Writes one text file atomically (a temporary file beside it, renamed into place).
+pub fn write_text(path: &Path, text: &str) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir)?;
+    let (temp, mut file) = tempfile_in(dir)?;
+    let written =
+        file.write_all(text.as_bytes()).and_then(|()| file.sync_all()).and_then(|()| std::fs::rename(&temp, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    written
+}
+
 fn tempfile_in(dir: &Path) -> std::io::Result<(std::path::PathBuf, std::fs::File)> {
     for attempt in 0..100u32 {
         let path = dir.join(format!(".gavel-{}-{attempt}.tmp", std::process::id()));

@@ -5,12 +5,12 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use super::{Outcome, shown_sources};
+use super::{CatalogArgs, Outcome, shown_sources};
 use crate::diag::Diagnostic;
 use crate::diag::render::{render_human, render_json, summary_line};
 use crate::project::{self, Compilation};
 use crate::test_runner::report::{self, Summary};
-use crate::test_runner::run::{FileReport, Session, read_catalog};
+use crate::test_runner::run::{FileReport, Session};
 
 #[derive(Debug, clap::Args)]
 pub struct TestArgs {
@@ -20,10 +20,8 @@ pub struct TestArgs {
     /// How to print the results.
     #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
     pub format: ReportFormat,
-    /// An alias catalog (`az provider show --expand "resourceTypes/aliases"` output) to load in
-    /// addition to the built-in one; may be repeated.
-    #[arg(long = "catalog", value_name = "FILE")]
-    pub catalogs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub catalogs: CatalogArgs,
     /// Run only the cases whose name contains this text.
     #[arg(long)]
     pub filter: Option<String>,
@@ -49,13 +47,12 @@ pub fn run(args: TestArgs) -> Outcome {
             return Outcome::UsageOrIo;
         }
     };
-    let Some(catalogs) = load_catalogs(&args.catalogs) else {
-        return Outcome::UsageOrIo;
-    };
-    let compilation = match compile(&gavel_inputs) {
+    let compilation = match compile(&gavel_inputs, &args.catalogs) {
         Ok(compilation) => compilation,
         Err(outcome) => return outcome,
     };
+    // The catalogs of the projects (`gavel.toml`) and of `--catalog` serve the engine too.
+    let catalogs = compilation.catalog.iter().cloned().collect();
     let mut session = Session::new(compilation, catalogs, args.filter);
     let reports: Vec<_> = tests.iter().map(|path| session.run_file(path)).collect();
     session.diagnostics.sort();
@@ -73,7 +70,7 @@ fn print_results(
     compilation: &Compilation,
     started: Instant,
 ) {
-    let sources = shown_sources(compilation);
+    let sources = shown_sources(&compilation.sources);
     match format {
         ReportFormat::Human => {
             if !diagnostics.is_empty() {
@@ -92,34 +89,19 @@ fn print_results(
 }
 
 /// Compiles the gavel sources; their errors stop the run, as a compile error stops `cargo test`.
-fn compile(inputs: &[PathBuf]) -> Result<Compilation, Outcome> {
-    let compilation = project::compile_paths(inputs).map_err(|error| {
+fn compile(inputs: &[PathBuf], catalogs: &CatalogArgs) -> Result<Compilation, Outcome> {
+    let compilation = project::compile_paths_with(inputs, &catalogs.options()).map_err(|error| {
         eprintln!("error: {error}");
         Outcome::UsageOrIo
     })?;
     if compilation.has_errors() {
         let diagnostics: Vec<_> = compilation.diagnostics.iter().cloned().collect();
-        eprint!("{}", render_human(&diagnostics, &shown_sources(&compilation), false));
+        eprint!("{}", render_human(&diagnostics, &shown_sources(&compilation.sources), false));
         eprintln!("{}", summary_line(&diagnostics));
         eprintln!("error: the policies have errors; no test was run");
         return Err(Outcome::InputErrors);
     }
     Ok(compilation)
-}
-
-/// Catalogs given with `--catalog`; a bad one is a usage error.
-pub fn load_catalogs(paths: &[PathBuf]) -> Option<Vec<crate::catalog::aliases::Catalog>> {
-    let mut catalogs = Vec::new();
-    for path in paths {
-        match read_catalog(path) {
-            Ok(catalog) => catalogs.push(catalog),
-            Err(message) => {
-                eprintln!("error: {message}");
-                return None;
-            }
-        }
-    }
-    Some(catalogs)
 }
 
 /// The test files named by `paths` (folders searched recursively) and the gavel sources that go

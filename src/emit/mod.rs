@@ -28,6 +28,7 @@ pub fn policy_definition(policy: &Policy) -> Value {
     properties.insert("mode".into(), Value::String(policy.mode.value.as_str().to_string()));
     header_tail(&policy.header, &mut properties);
     properties.insert("policyRule".into(), policy_rule(policy));
+    insert_extra(&policy.header.extra, &mut properties);
     envelope(policy.header.definition_name(), properties)
 }
 
@@ -63,6 +64,7 @@ pub fn initiative_definition(initiative: &Initiative, options: &EmitOptions) -> 
                     group.insert(key.into(), Value::String(value.value.clone()));
                 }
             }
+            insert_extra(&g.extra, &mut group);
             Value::Object(group)
         });
         properties.insert("policyDefinitionGroups".into(), Value::Array(groups.collect()));
@@ -99,10 +101,19 @@ pub fn initiative_definition(initiative: &Initiative, options: &EmitOptions) -> 
             let groups = member.groups.iter().map(|g| Value::String(g.value.clone())).collect();
             entry.insert("groupNames".into(), Value::Array(groups));
         }
+        insert_extra(&member.extra, &mut entry);
         Value::Object(entry)
     });
     properties.insert("policyDefinitions".into(), Value::Array(members.collect()));
+    insert_extra(&initiative.header.extra, &mut properties);
     envelope(initiative.header.definition_name(), properties)
+}
+
+/// Keys written with `json { … }`: inserted last, so they may also replace a derived key.
+fn insert_extra(extra: &[(crate::ast::Spanned<String>, crate::ast::Expr)], out: &mut Map<String, Value>) {
+    for (key, value) in extra {
+        out.insert(key.value.clone(), expr::value(value));
+    }
 }
 
 fn envelope(name: &str, properties: Map<String, Value>) -> Value {
@@ -181,6 +192,7 @@ fn parameter(param: &Parameter) -> Value {
     if let Some(schema) = &param.schema {
         out.insert("schema".into(), expr::value(schema));
     }
+    insert_extra(&param.extra, &mut out);
     Value::Object(out)
 }
 
@@ -224,6 +236,7 @@ pub fn condition(cond: &Condition) -> Value {
             out.insert("count".into(), Value::Object(inner));
             out.insert(op.kind.json_name().into(), expr::value(rhs));
         }
+        Condition::Raw { value, .. } => return value.clone(),
     }
     Value::Object(out)
 }
@@ -242,17 +255,16 @@ fn effect(effect: &Effect) -> Value {
 }
 
 fn details(details: &Details, kind: Option<EffectKind>) -> Value {
+    if let Some(raw) = details.entries.iter().find_map(|entry| match entry {
+        DetailEntry::Raw(value) => Some(value),
+        _ => None,
+    }) {
+        return expr::value(raw);
+    }
     // Append details are a bare list of {field, value}.
     if kind == Some(EffectKind::Append) {
         let operations = details.entries.iter().filter_map(|entry| match entry {
-            DetailEntry::Operation(op) => {
-                let mut item = Map::new();
-                item.insert("field".into(), expr::field_name(&op.field));
-                if let Some(value) = &op.value {
-                    item.insert("value".into(), expr::value(value));
-                }
-                Some(Value::Object(item))
-            }
+            DetailEntry::Operation(op) => Some(operation(op, true)),
             _ => None,
         });
         return Value::Array(operations.collect());
@@ -278,21 +290,30 @@ fn details(details: &Details, kind: Option<EffectKind>) -> Value {
                     // Reserve the key's place where the first operation was written.
                     out.insert("operations".into(), Value::Null);
                 }
-                let mut item = Map::new();
-                if let Some(cond) = &op.condition {
-                    item.insert("condition".into(), expr::value(cond));
-                }
-                item.insert("operation".into(), Value::String(op.kind.json_name().into()));
-                item.insert("field".into(), expr::field_name(&op.field));
-                if let Some(value) = &op.value {
-                    item.insert("value".into(), expr::value(value));
-                }
-                operations.push(Value::Object(item));
+                operations.push(operation(op, false));
             }
+            DetailEntry::Raw(_) => {}
         }
     }
     if !operations.is_empty() {
         out.insert("operations".into(), Value::Array(operations));
     }
     Value::Object(out)
+}
+
+/// One modify operation (`{condition, operation, field, value}`), or one append item
+/// (`{field, value}`).
+pub fn operation(op: &crate::ast::Operation, append: bool) -> Value {
+    let mut item = Map::new();
+    if !append {
+        if let Some(cond) = &op.condition {
+            item.insert("condition".into(), expr::value(cond));
+        }
+        item.insert("operation".into(), Value::String(op.kind.json_name().into()));
+    }
+    item.insert("field".into(), expr::field_name(&op.field));
+    if let Some(value) = &op.value {
+        item.insert("value".into(), expr::value(value));
+    }
+    Value::Object(item)
 }

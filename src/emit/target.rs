@@ -130,13 +130,39 @@ fn definition_id_expression(gavel_name: &str, definitions: &[&Definition]) -> St
     )
 }
 
-/// Inside an ARM template every string that starts with `[` is a template expression, so the
-/// policy's own expressions are escaped with a second `[`.
+/// Inside an ARM template a string that starts with `[` and ends with `]` is a template
+/// expression, so such strings (the policy's own expressions) are escaped with a second `[`.
+/// Other strings are left alone: ARM reads `"[[Preview]: x"` literally, brackets and all.
 pub fn escape_arm(value: Value) -> Value {
     match value {
-        Value::String(s) if s.starts_with('[') => Value::String(format!("[{s}")),
+        Value::String(s) if s.starts_with('[') && s.ends_with(']') => Value::String(format!("[{s}")),
         Value::Array(items) => Value::Array(items.into_iter().map(escape_arm).collect()),
         Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, escape_arm(v))).collect()),
         other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_arm;
+    use serde_json::json;
+
+    #[test]
+    fn escapes_only_what_arm_would_evaluate() {
+        let escaped = escape_arm(json!({
+            "displayName": "[Preview]: Configure allowed registries",
+            "effect": "[parameters('effect')]",
+            "literal": "[[kept]",
+            "list": ["[field('name')]", "plain"]
+        }));
+        assert_eq!(
+            escaped,
+            json!({
+                "displayName": "[Preview]: Configure allowed registries",
+                "effect": "[[parameters('effect')]",
+                "literal": "[[[kept]",
+                "list": ["[[field('name')]", "plain"]
+            })
+        );
     }
 }

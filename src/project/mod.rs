@@ -1,14 +1,17 @@
 //! A compilation: the files a run reads (inputs and what they import), their ASTs, and the
 //! diagnostics of every phase. The CLI and the language server both go through here.
 
+pub mod config;
 mod load;
 
+pub use config::Config;
 pub use load::{InputError, ReadError, collect_inputs, decode_source, find_root, read_source};
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::ast::{self, Definition, MemberTarget, Module};
+use crate::catalog::aliases::Catalog;
 use crate::check;
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::syntax::span::{FileId, SourceMap, Span};
@@ -29,6 +32,16 @@ pub struct Compilation {
     pub sources: SourceMap,
     pub units: Vec<Unit>,
     pub diagnostics: Diagnostics,
+    /// The alias catalog the checks used: the built-in one unless the project or the run
+    /// imports others.
+    pub catalog: Option<Catalog>,
+}
+
+/// Settings of one run beyond its inputs.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Alias exports to load for this run (`--catalog FILE`), besides the project's.
+    pub catalogs: Vec<PathBuf>,
 }
 
 impl Compilation {
@@ -39,6 +52,11 @@ impl Compilation {
 
     pub fn has_errors(&self) -> bool {
         self.diagnostics.has_errors()
+    }
+
+    /// The catalog the checks used.
+    pub fn catalog(&self) -> &Catalog {
+        self.catalog.as_ref().unwrap_or(Catalog::builtin())
     }
 }
 
@@ -53,9 +71,15 @@ pub fn compile_source(path: impl Into<PathBuf>, text: &str) -> Compilation {
 }
 
 /// Reads, parses and lowers `inputs` (files, or folders searched for `*.gavel`) and what they
-/// import, then checks everything. I/O problems with the inputs themselves are errors of the
+/// import, then checks everything. JSON files given as inputs are read as definitions
+/// ([`crate::decompile::read_json_definitions`]). I/O problems with the inputs themselves are errors of the
 /// run (`Err`); problems inside files are diagnostics.
 pub fn compile_paths(inputs: &[PathBuf]) -> Result<Compilation, InputError> {
+    compile_paths_with(inputs, &Options::default())
+}
+
+/// [`compile_paths`] with the settings of the inputs' projects (`gavel.toml`) and of the run.
+pub fn compile_paths_with(inputs: &[PathBuf], options: &Options) -> Result<Compilation, InputError> {
     let files = collect_inputs(inputs)?;
     let mut compilation = Compilation::default();
     let mut loaded: HashMap<PathBuf, FileId> = HashMap::new();
@@ -67,6 +91,9 @@ pub fn compile_paths(inputs: &[PathBuf]) -> Result<Compilation, InputError> {
         let root = roots.entry(dir).or_insert_with(|| find_root(&file)).clone();
         queue.push((file, root, false));
     }
+    let input_roots: Vec<PathBuf> = queue.iter().map(|(_, root, _)| root.clone()).collect();
+    let configs = load_configs(&input_roots, options, &mut compilation)?;
+    let mut file_roots: HashMap<FileId, PathBuf> = HashMap::new();
     queue.reverse();
     while let Some((path, root, imported)) = queue.pop() {
         let key = std::path::absolute(&path).unwrap_or_else(|_| path.clone());
@@ -76,6 +103,18 @@ pub fn compile_paths(inputs: &[PathBuf]) -> Result<Compilation, InputError> {
                 if let Some(unit) = compilation.units.iter_mut().find(|u| u.file == existing) {
                     unit.imported = false;
                 }
+            }
+            continue;
+        }
+        if crate::decompile::files::is_json(&path) {
+            // JSON definitions (`gavel check x.json`); an az CLI params file is read with its rules.
+            if !crate::decompile::files::is_companion(&path, inputs) {
+                let (file, definitions, diagnostics) =
+                    crate::decompile::files::read_for_compilation(&path, &mut compilation.sources);
+                loaded.insert(key, file);
+                compilation.diagnostics.extend(diagnostics);
+                let module = Module { imports: Vec::new(), definitions };
+                compilation.units.push(Unit { file, module, comments: Vec::new(), imported });
             }
             continue;
         }
@@ -94,6 +133,7 @@ pub fn compile_paths(inputs: &[PathBuf]) -> Result<Compilation, InputError> {
         };
         let file = compilation.sources.add(&path, text);
         loaded.insert(key, file);
+        file_roots.insert(file, root.clone());
         let text = compilation.sources.get(file).map_or("", |f| f.text.as_str());
         let unit = analyse_file(file, text, imported, &mut compilation.diagnostics);
         for import in &unit.module.imports {
@@ -108,7 +148,53 @@ pub fn compile_paths(inputs: &[PathBuf]) -> Result<Compilation, InputError> {
         compilation.units.push(unit);
     }
     finish(&mut compilation);
+    apply_lint_levels(&mut compilation, &configs, &file_roots);
     Ok(compilation)
+}
+
+/// Reads the `gavel.toml` of every root and the catalogs they and the run name, into the
+/// compilation. A catalog given on the command line that cannot be loaded fails the run.
+fn load_configs(
+    roots: &[PathBuf],
+    options: &Options,
+    compilation: &mut Compilation,
+) -> Result<Vec<Config>, InputError> {
+    let mut configs: Vec<Config> = Vec::new();
+    let mut imports = Vec::new();
+    for root in roots {
+        if configs.iter().any(|c| &c.root == root) {
+            continue;
+        }
+        let (config, diagnostics) = Config::load(root, &mut compilation.sources);
+        compilation.diagnostics.extend(diagnostics);
+        let (catalogs, diagnostics) = config.load_catalogs();
+        compilation.diagnostics.extend(diagnostics);
+        imports.extend(catalogs);
+        configs.push(config);
+    }
+    for path in &options.catalogs {
+        let catalog = config::read_catalog(path).map_err(|message| InputError { path: path.clone(), message })?;
+        imports.push(catalog);
+    }
+    if !imports.is_empty() {
+        compilation.catalog = Some(Catalog::with_imports(imports));
+    }
+    Ok(configs)
+}
+
+/// The one place lint levels apply: every diagnostic of a file takes the levels of its project.
+fn apply_lint_levels(compilation: &mut Compilation, configs: &[Config], file_roots: &HashMap<FileId, PathBuf>) {
+    if configs.iter().all(|c| c.lints.is_empty()) {
+        return;
+    }
+    let diagnostics = std::mem::take(&mut compilation.diagnostics);
+    for diagnostic in diagnostics {
+        let config = file_roots.get(&diagnostic.span.file).and_then(|root| configs.iter().find(|c| &c.root == root));
+        match config {
+            Some(config) => compilation.diagnostics.extend(config.apply(diagnostic)),
+            None => compilation.diagnostics.push(diagnostic),
+        }
+    }
 }
 
 /// Parses and lowers one file.
@@ -129,11 +215,38 @@ pub fn analyse_file(file: FileId, text: &str, imported: bool, diagnostics: &mut 
 fn finish(compilation: &mut Compilation) {
     check_unique_names(compilation);
     check_members(compilation);
+    let catalog = compilation.catalog.as_ref().unwrap_or(Catalog::builtin());
+    let cx = check::Context::new(catalog).with_sources(&compilation.sources);
+    // Lowering reports some problems the checker finds again on JSON inputs (an undeclared
+    // parameter, a count without `[*]`): one report per place.
+    let reported: HashMap<(Code, Span), usize> =
+        compilation.diagnostics.iter().enumerate().map(|(i, d)| ((d.code, d.span), i)).collect();
+    // Where lowering left parts out, a parameter may look unused: do not say so.
+    let incomplete: HashSet<FileId> =
+        compilation.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.span.file).collect();
+    let mut found = Vec::new();
     for unit in &compilation.units {
         for definition in &unit.module.definitions {
-            compilation.diagnostics.extend(check::check_definition(definition));
+            for diagnostic in check::check_definition(definition, &cx) {
+                if diagnostic.code == Code::UnusedParameter && incomplete.contains(&unit.file) {
+                    continue;
+                }
+                match reported.get(&(diagnostic.code, diagnostic.span)) {
+                    // The checker's report of the same problem may come with a fix.
+                    Some(&i) => {
+                        if let Some(first) = compilation.diagnostics.0.get_mut(i)
+                            && first.fixes.is_empty()
+                            && !diagnostic.fixes.is_empty()
+                        {
+                            first.fixes = diagnostic.fixes;
+                        }
+                    }
+                    None => found.push(diagnostic),
+                }
+            }
         }
     }
+    compilation.diagnostics.extend(found);
     compilation.diagnostics.sort();
 }
 

@@ -172,13 +172,17 @@ pub enum Cond {
         body: Vec<Cond>,
         span: Span,
     },
+    /// `json { … }`: a condition taken verbatim (the expression is the `json …` value).
+    Raw(Box<Expr>, Span),
     Error(Span),
 }
 
 impl Cond {
     pub fn span(&self) -> Span {
         match self {
-            Cond::Or(_, span) | Cond::And(_, span) | Cond::Not(_, span) | Cond::Error(span) => *span,
+            Cond::Or(_, span) | Cond::And(_, span) | Cond::Not(_, span) | Cond::Raw(_, span) | Cond::Error(span) => {
+                *span
+            }
             Cond::Block { span, .. }
             | Cond::Kind { span, .. }
             | Cond::Compare { span, .. }

@@ -159,7 +159,7 @@ pub fn read_test_file(path: &Path, sources: &mut SourceMap, diagnostics: &mut Di
         Some(policy) => Some(reader.policy_ref(policy)),
         None => sibling_policy(path).map(|name| Located::new(PolicyRef::Gavel(name), Span::new(file, 0, 0))),
     };
-    let catalogs = raw.catalogs.iter().map(|c| Located::new(reader.dir.join(&c.value), reader.span(c))).collect();
+    let catalogs = raw.catalogs.iter().map(|c| Located::new(joined(&reader.dir, &c.value), reader.span(c))).collect();
     let mut cases = Vec::new();
     let mut broken = Vec::new();
     for raw_case in &raw.cases {
@@ -169,6 +169,23 @@ pub fn read_test_file(path: &Path, sources: &mut SourceMap, diagnostics: &mut Di
         }
     }
     Some(TestFile { path: path.to_path_buf(), file, catalogs, cases, broken })
+}
+
+/// `dir` joined with a path written in a test file, with `folder/..` steps taken out so that
+/// reports show `tests/resources/a.json` rather than `tests/cases/../resources/a.json`.
+fn joined(dir: &Path, relative: impl AsRef<Path>) -> PathBuf {
+    let mut path = PathBuf::new();
+    for component in dir.join(relative).components() {
+        match component {
+            std::path::Component::ParentDir
+                if matches!(path.components().next_back(), Some(std::path::Component::Normal(_))) =>
+            {
+                path.pop();
+            }
+            other => path.push(other),
+        }
+    }
+    path
 }
 
 /// `x.test.yaml` next to `x.gavel` tests the policy of that name when it names none.
@@ -244,7 +261,7 @@ impl Reader<'_> {
     fn policy_ref(&self, policy: &Spanned<String>) -> Located<PolicyRef> {
         let value = &policy.value;
         let reference = if value.to_ascii_lowercase().ends_with(".json") {
-            PolicyRef::Json(self.dir.join(value))
+            PolicyRef::Json(joined(&self.dir, value))
         } else {
             PolicyRef::Gavel(value.clone())
         };
@@ -309,7 +326,7 @@ impl Reader<'_> {
         let span = self.span(raw);
         let (value, span) = match &raw.value {
             Value::String(path) => {
-                let path = self.dir.join(path);
+                let path = joined(&self.dir, path);
                 match read_json_file(&path, self.sources, Code::InvalidTestResource, span) {
                     Ok(located) => (located.value, located.span),
                     Err(diagnostic) => {
@@ -442,6 +459,13 @@ fn parse_outcome(text: &str) -> Result<Expected, (String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_lose_their_parent_steps() {
+        assert_eq!(joined(Path::new("a/b"), "../c/d.json"), PathBuf::from("a/c/d.json"));
+        assert_eq!(joined(Path::new("a"), "../../x.json"), PathBuf::from("../x.json"));
+        assert_eq!(joined(Path::new(""), "x.json"), PathBuf::from("x.json"));
+    }
 
     #[test]
     fn outcomes_are_read_leniently() {

@@ -27,6 +27,7 @@ impl Lowerer<'_> {
             Cond::Quantifier { all, binding, source, body, span } => {
                 self.quantifier(*all, binding.as_ref(), source, body, *span, scope)
             }
+            Cond::Raw(inner, span) => Some(Condition::Raw { value: self.json(inner)?, span: *span }),
             Cond::Error(_) => None,
         }
     }

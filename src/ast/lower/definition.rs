@@ -11,7 +11,7 @@ use crate::syntax::span::Span;
 use crate::syntax::tree::{self, BodyItem, Property};
 
 const HEADER_KEYS: &[&str] =
-    &["name", "display", "description", "version", "category", "preview", "deprecated", "metadata"];
+    &["name", "display", "description", "version", "category", "preview", "deprecated", "metadata", "json"];
 
 impl Lowerer<'_> {
     pub(crate) fn policy(&mut self, block: &tree::Block) -> Option<Policy> {
@@ -195,6 +195,11 @@ impl Lowerer<'_> {
         match property.key.text.as_str() {
             "preview" => header.preview = Some(span),
             "deprecated" => header.deprecated = Some(span),
+            "json" => {
+                if let Some(value) = &property.value {
+                    header.extra.extend(self.raw_entries(value));
+                }
+            }
             "metadata" => {
                 let Some(value) = &property.value else { return };
                 match self.literal_json(value, false) {
@@ -256,7 +261,9 @@ impl Lowerer<'_> {
     fn mode(&mut self, property: &Property) -> Option<Spanned<Mode>> {
         let value = property.value.as_ref()?;
         let (text, span) = match value {
-            tree::Expr::Path(path) => (self.text.get(path.span.range()).unwrap_or_default().to_string(), path.span),
+            // From the path's words, not its source text: whitespace and comments may sit
+            // between them.
+            tree::Expr::Path(path) => (dotted_text(path), path.span),
             tree::Expr::Literal(literal) => (self.plain_string(literal)?, literal.span),
             other => (String::new(), other.span()),
         };
@@ -318,6 +325,7 @@ impl Lowerer<'_> {
             deprecated: None,
             schema: None,
             metadata: Vec::new(),
+            extra: Vec::new(),
             span: param.span,
         };
         if let Some(display) = &param.display_name {
@@ -358,7 +366,7 @@ impl Lowerer<'_> {
 
     fn parameter_attribute(&mut self, param: &mut Parameter, attribute: &Property) {
         const KEYS: &[&str] =
-            &["display", "description", "strongType", "assignPermissions", "deprecated", "schema", "metadata"];
+            &["display", "description", "strongType", "assignPermissions", "deprecated", "schema", "metadata", "json"];
         let Some(value) = &attribute.value else {
             return;
         };
@@ -372,6 +380,7 @@ impl Lowerer<'_> {
             "assignPermissions" => param.assign_permissions = self.attribute_bool(value).map(|b| Spanned::new(b, span)),
             "deprecated" => param.deprecated = self.attribute_bool(value).map(|b| Spanned::new(b, span)),
             "schema" => param.schema = self.json(value).map(|json| Expr::Raw(json, value.span())),
+            "json" => param.extra.extend(self.raw_entries(value)),
             "metadata" => match self.json(value) {
                 Some(serde_json::Value::Object(map)) => {
                     param.metadata = map
@@ -427,20 +436,27 @@ impl Lowerer<'_> {
             category: None,
             description: None,
             additional_metadata_id: None,
+            extra: Vec::new(),
             span,
         };
         for property in body {
             let Some(value) = &property.value else {
                 continue;
             };
+            if property.key.text == "json" {
+                group.extra.extend(self.raw_entries(value));
+                continue;
+            }
             let text = self.attribute_string(value).map(|s| Spanned::new(s, property.span));
             match property.key.text.as_str() {
                 "display" | "displayName" => group.display_name = text,
                 "category" => group.category = text,
                 "description" => group.description = text,
                 "additionalMetadataId" => group.additional_metadata_id = text,
-                _ => self
-                    .unknown_property(&property.key, &["display", "category", "description", "additionalMetadataId"]),
+                _ => self.unknown_property(
+                    &property.key,
+                    &["display", "category", "description", "additionalMetadataId", "json"],
+                ),
             }
         }
         Some(group)
@@ -465,6 +481,7 @@ impl Lowerer<'_> {
             parameters: Vec::new(),
             groups: Vec::new(),
             definition_version: None,
+            extra: Vec::new(),
             span,
         };
         for property in body {
@@ -508,10 +525,30 @@ impl Lowerer<'_> {
                         "write `groups [network, identity]`",
                     ),
                 },
-                _ => self.unknown_property(&property.key, &["reference", "parameters", "groups", "version"]),
+                "json" => member.extra.extend(self.raw_entries(value)),
+                _ => self.unknown_property(&property.key, &["reference", "parameters", "groups", "version", "json"]),
             }
         }
         Some(member)
+    }
+
+    /// `json { "key": value, … }`: entries kept verbatim, for keys gavel has no syntax for.
+    pub(crate) fn raw_entries(&mut self, value: &tree::Expr) -> Vec<(Spanned<String>, Expr)> {
+        match self.json(value) {
+            Some(serde_json::Value::Object(map)) => {
+                map.into_iter().map(|(k, v)| (Spanned::new(k, value.span()), Expr::Raw(v, value.span()))).collect()
+            }
+            Some(_) => {
+                self.error(
+                    Code::InvalidLiteral,
+                    value.span(),
+                    "`json` takes an object here",
+                    "write `json { \"key\": value }`",
+                );
+                Vec::new()
+            }
+            None => Vec::new(),
+        }
     }
 
     fn duplicate(&mut self, key: &tree::Name, first: Span) {
@@ -561,5 +598,40 @@ pub(crate) fn primary_type(condition: &Condition) -> Option<String> {
         }
         Condition::AllOf { items, .. } => items.iter().find_map(primary_type),
         _ => None,
+    }
+}
+
+/// `Microsoft.MachineLearningServices.v2.Data`: a dotted path's words joined with dots.
+fn dotted_text(path: &tree::Path) -> String {
+    let mut text = match &path.head {
+        tree::PathHead::Name(name) | tree::PathHead::Alias(name) => name.text.clone(),
+    };
+    for segment in &path.segments {
+        if let tree::Segment::Member(name) = segment {
+            text.push('.');
+            text.push_str(&name.text);
+        }
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ast::{Definition, Mode};
+    use crate::project::compile_source;
+
+    /// Regression: the mode was read from the source text, so whitespace or a comment inside
+    /// the dotted name made it unknown.
+    #[test]
+    fn a_dotted_mode_may_have_whitespace_and_comments_inside() {
+        let source =
+            "policy p { mode Microsoft . /* c */ MachineLearningServices\n.v2.Data  when modelDeployment then deny }";
+        let compilation = compile_source("mode.gavel", source);
+        assert!(!compilation.has_errors(), "{:?}", compilation.diagnostics);
+        let mode = match compilation.emitted_definitions().first() {
+            Some(Definition::Policy(policy)) => policy.mode.value.clone(),
+            _ => Mode::All,
+        };
+        assert_eq!(mode, Mode::Provider("Microsoft.MachineLearningServices.v2.Data".into()));
     }
 }

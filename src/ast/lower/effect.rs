@@ -128,6 +128,20 @@ impl Lowerer<'_> {
         let mut seen: Vec<(String, Span)> = Vec::new();
         for item in &details.items {
             let entry = match item {
+                // `json { … }`: further keys verbatim; `json [ … ]`: the whole details verbatim.
+                DetailItem::Property(property) if property.key.text == "json" => {
+                    let Some(value) = &property.value else { continue };
+                    match self.json(value) {
+                        Some(serde_json::Value::Object(map)) => {
+                            entries.extend(map.into_iter().map(|(key, json)| DetailEntry::Property {
+                                key: Spanned::new(key, value.span()),
+                                value: Expr::Raw(json, value.span()),
+                            }));
+                            continue;
+                        }
+                        json => json.map(|json| DetailEntry::Raw(Expr::Raw(json, value.span()))),
+                    }
+                }
                 DetailItem::Property(property) => {
                     let key = property.key.text.clone();
                     if let Some((_, first)) = seen.iter().find(|(k, _)| k.eq_ignore_ascii_case(&key)) {

@@ -7,7 +7,9 @@ mod cond;
 mod definition;
 mod effect;
 mod expr;
-mod fields;
+pub(crate) mod fields;
+
+pub(crate) use definition::primary_type;
 
 use crate::ast::{Module, Spanned};
 use crate::diag::{Code, Diagnostic};
@@ -55,6 +57,14 @@ pub(crate) struct Lowerer<'a> {
     pub(crate) text: &'a str,
     comments: &'a [Comment],
     pub(crate) diagnostics: Vec<Diagnostic>,
+}
+
+impl Lowerer<'static> {
+    /// A lowerer without a source file: the decompiler lowers the syntax it is about to print,
+    /// to check that it reads back as the AST it came from.
+    pub(crate) fn detached(file: FileId) -> Lowerer<'static> {
+        Lowerer { file, text: "", comments: &[], diagnostics: Vec::new() }
+    }
 }
 
 impl Lowerer<'_> {

@@ -1,0 +1,235 @@
+//! Parameters: references to undeclared ones, unused ones, defaults outside the allowed values,
+//! values of the wrong type, and more parameters than Azure documents.
+
+use super::Checker;
+use super::values::Val;
+use crate::ast::{Header, ParamType, Parameter, Spanned};
+use crate::diag::{Code, Diagnostic, did_you_mean};
+use crate::syntax::span::Span;
+use serde_json::Value as Json;
+
+/// Azure's documented limit; built-ins exceed it (22), hence a warning.
+const MAX_PARAMETERS: usize = 20;
+
+impl<'a> Checker<'a> {
+    /// `$name` (or `[parameters('name')]`): marks it used, reports it if undeclared.
+    pub(crate) fn use_parameter(&mut self, name: &Spanned<String>) {
+        if let Some(index) = self.params.iter().position(|p| p.name.value.eq_ignore_ascii_case(&name.value)) {
+            if let Some(used) = self.used.get_mut(index) {
+                *used = true;
+            }
+            return;
+        }
+        let declared = self.params.iter().map(|p| p.name.value.as_str());
+        let mut diagnostic = Diagnostic::new(
+            Code::UndefinedParameter,
+            name.span,
+            format!("parameter `${}` is not declared", name.value),
+        );
+        diagnostic = match did_you_mean(&name.value, declared) {
+            Some(s) => diagnostic.with_help(format!("did you mean `${s}`?")),
+            None => diagnostic.with_help(format!("declare it: `param {}: string`", name.value)),
+        };
+        self.report(diagnostic);
+    }
+
+    /// JSON taken verbatim (a deployment template, `json { … }`): `parameters('name')` in its
+    /// strings counts as a use. Names the template declares itself are not policy parameters, so
+    /// nothing is reported for undeclared ones.
+    pub(crate) fn use_parameters_in_json(&mut self, json: &Json) {
+        match json {
+            Json::String(text) => {
+                for name in parameter_references(text) {
+                    if let Some(index) = self.params.iter().position(|p| p.name.value.eq_ignore_ascii_case(name))
+                        && let Some(used) = self.used.get_mut(index)
+                    {
+                        *used = true;
+                    }
+                }
+            }
+            Json::Array(items) => items.iter().for_each(|item| self.use_parameters_in_json(item)),
+            Json::Object(map) => map.values().for_each(|item| self.use_parameters_in_json(item)),
+            _ => {}
+        }
+    }
+
+    pub(crate) fn unused_parameters(&mut self) {
+        let params: &'a [Parameter] = self.params;
+        for (param, used) in params.iter().zip(self.used.clone()) {
+            if used {
+                continue;
+            }
+            let mut diagnostic = Diagnostic::new(
+                Code::UnusedParameter,
+                param.name.span,
+                format!("parameter `{}` is never used", param.name.value),
+            )
+            .with_help("remove it, or use it as `$".to_string() + &param.name.value + "`");
+            if self.cx.gavel_text(param.span).is_some() {
+                diagnostic = diagnostic.with_fix("remove the parameter", param.span, "");
+            }
+            self.report(diagnostic);
+        }
+    }
+
+    pub(crate) fn parameter_declarations(&mut self, header: &'a Header) {
+        for param in &header.parameters {
+            self.parameter_values(param);
+            self.default_allowed(param);
+        }
+        if let Some(extra) = header.parameters.get(MAX_PARAMETERS) {
+            self.report(
+                Diagnostic::new(
+                    Code::TooManyParameters,
+                    extra.name.span,
+                    format!("{} parameters; Azure documents at most {MAX_PARAMETERS}", header.parameters.len()),
+                )
+                .with_help("group related settings into an `object` parameter"),
+            );
+        }
+    }
+
+    /// Default and allowed values against the declared type.
+    fn parameter_values(&mut self, param: &'a Parameter) {
+        let ty = param.ty.value;
+        if let Some(default) = &param.default {
+            self.parameter_value(param, &Val::of(default), default.span(), "default");
+        }
+        let Some(allowed) = &param.allowed else {
+            return;
+        };
+        match Val::of(allowed) {
+            // Allowed values of an array parameter may be lists or members; not checked.
+            Val::Array(_) if ty == ParamType::Array => {}
+            Val::Array(items) => {
+                for (item, span) in items {
+                    self.parameter_value(param, &item, span, "allowed value");
+                }
+            }
+            other => self.report(
+                Diagnostic::new(
+                    Code::ParameterValueType,
+                    allowed.span(),
+                    format!("allowed values are a list, not {}", other.kind_name()),
+                )
+                .with_help("write `in [\"a\", \"b\"]`"),
+            ),
+        }
+    }
+
+    fn parameter_value(&mut self, param: &Parameter, value: &Val<'_>, span: Span, what: &str) {
+        let ty = param.ty.value;
+        let fits = match (ty, value) {
+            (_, Val::Null | Val::Computed | Val::Param(_)) => true,
+            (ParamType::String | ParamType::DateTime, Val::Str(_)) => true,
+            (ParamType::Effect, Val::Str(name)) => {
+                self.effect_name(name, span);
+                true
+            }
+            (ParamType::Integer, Val::Num(n)) => n.is_i64() || n.is_u64(),
+            (ParamType::Float, Val::Num(_)) => true,
+            (ParamType::Boolean, Val::Bool(_)) => true,
+            (ParamType::Array, Val::Array(_)) => true,
+            (ParamType::Object, Val::Object) => true,
+            _ => false,
+        };
+        if !fits {
+            let expected = match ty {
+                ParamType::Integer => "a whole number",
+                ParamType::Float => "a number",
+                ParamType::Boolean => "`true` or `false`",
+                ParamType::Array => "a list",
+                ParamType::Object => "an object",
+                ParamType::String | ParamType::Effect | ParamType::DateTime => "a string",
+            };
+            self.report(
+                Diagnostic::new(
+                    Code::ParameterValueType,
+                    span,
+                    format!(
+                        "the {what} of `{}` is {}, but the parameter is {}",
+                        param.name.value,
+                        value.describe(),
+                        ty.json_name()
+                    ),
+                )
+                .with_label(param.ty.span, "type declared here")
+                .with_help(format!("write {expected}, or change the parameter's type")),
+            );
+        }
+    }
+
+    /// A value of an effect parameter must name an effect.
+    pub(crate) fn effect_name(&mut self, name: &str, span: Span) {
+        if crate::ast::EffectKind::parse(name).is_some() {
+            return;
+        }
+        let names = crate::ast::EffectKind::ALL.iter().map(|k| k.name());
+        let diagnostic = Diagnostic::new(Code::UnknownEffect, span, format!("`{name}` is not an effect"));
+        self.report(match did_you_mean(name, names) {
+            Some(s) => diagnostic.with_help(format!("did you mean `{s}`?")),
+            None => diagnostic
+                .with_help("effects: Audit, Deny, Disabled, Modify, Append, AuditIfNotExists, DeployIfNotExists, …"),
+        });
+    }
+
+    /// The default must be one of the allowed values, exactly.
+    fn default_allowed(&mut self, param: &Parameter) {
+        let (Some(default), Some(allowed)) = (&param.default, &param.allowed) else {
+            return;
+        };
+        let (Some(default_json), Some(Json::Array(allowed_json))) = (json_of(default), json_of(allowed)) else {
+            return;
+        };
+        if allowed_json.contains(&default_json) {
+            return;
+        }
+        let near = match &default_json {
+            Json::String(text) => allowed_json.iter().filter_map(Json::as_str).find(|a| a.eq_ignore_ascii_case(text)),
+            _ => None,
+        };
+        let help = match near {
+            Some(spelling) => format!("allowed values are compared exactly: write \"{spelling}\""),
+            None => "add the default to the allowed values, or change it".to_string(),
+        };
+        self.report(
+            Diagnostic::new(
+                Code::DefaultNotAllowed,
+                default.span(),
+                format!("the default of `{}` is not one of its allowed values", param.name.value),
+            )
+            .with_label(allowed.span(), "allowed values")
+            .with_help(help),
+        );
+    }
+}
+
+/// A literal expression as JSON, if it is one.
+fn json_of(expr: &crate::ast::Expr) -> Option<Json> {
+    use crate::ast::Expr;
+    match expr {
+        Expr::Raw(json, _) => Some(json.clone()),
+        Expr::String(s, _) => Some(Json::String(s.clone())),
+        Expr::Bool(b, _) => Some(Json::Bool(*b)),
+        Expr::Number(n, _) => Some(Json::Number(n.clone())),
+        Expr::Null(_) => Some(Json::Null),
+        Expr::Array(items, _) => items.iter().map(json_of).collect::<Option<Vec<_>>>().map(Json::Array),
+        _ => None,
+    }
+}
+
+/// The names in `parameters('name')` calls inside an ARM expression string.
+fn parameter_references(text: &str) -> Vec<&str> {
+    let lower = text.to_ascii_lowercase();
+    let mut names = Vec::new();
+    for (at, call) in lower.match_indices("parameters(") {
+        let rest = text.get(at + call.len()..).unwrap_or_default().trim_start();
+        let Some(quoted) = rest.strip_prefix('\'') else {
+            continue;
+        };
+        if let Some(end) = quoted.find('\'') {
+            names.extend(quoted.get(..end));
+        }
+    }
+    names
+}

@@ -1,0 +1,273 @@
+//! `gavel.toml`, the project file at the project root:
+//!
+//! ```toml
+//! catalogs = ["catalogs/Microsoft.Network.json"]   # alias exports, relative to the root
+//!
+//! [lints]
+//! GV0401 = "allow"             # by code…
+//! all-members-condition = "error"   # …or by name; "allow" | "warn" | "error"
+//! ```
+//!
+//! Problems in the file are diagnostics that point into it (GV0009, GV0010), so a run reports
+//! them with the rest.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::catalog::aliases::Catalog;
+use crate::catalog::import::import_json;
+use crate::diag::{Code, Diagnostic, Severity, did_you_mean};
+use crate::syntax::span::{FileId, SourceMap, Span};
+
+/// The project file's name.
+pub const FILE_NAME: &str = "gavel.toml";
+
+/// What a project says about a lint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LintLevel {
+    /// Not reported.
+    Allow,
+    Warn,
+    Error,
+}
+
+impl LintLevel {
+    const NAMES: &'static [&'static str] = &["allow", "warn", "error"];
+
+    fn parse(text: &str) -> Option<LintLevel> {
+        match text.to_ascii_lowercase().as_str() {
+            "allow" => Some(LintLevel::Allow),
+            "warn" | "warning" => Some(LintLevel::Warn),
+            "error" | "deny" => Some(LintLevel::Error),
+            _ => None,
+        }
+    }
+}
+
+/// One project's settings.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    pub root: PathBuf,
+    /// The file, when the project has one (diagnostics point into it).
+    pub file: Option<FileId>,
+    /// Alias exports to load: the path as resolved, and the span of its entry.
+    pub catalogs: Vec<(PathBuf, Span)>,
+    pub lints: Vec<(Code, LintLevel)>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    catalogs: Option<Spanned<Vec<Spanned<String>>>>,
+    #[serde(default)]
+    lints: BTreeMap<Spanned<String>, Spanned<String>>,
+}
+
+impl Config {
+    /// Reads `root/gavel.toml`, if there is one, adding it to `sources`.
+    pub fn load(root: &Path, sources: &mut SourceMap) -> (Config, Vec<Diagnostic>) {
+        let mut config = Config { root: root.to_path_buf(), ..Config::default() };
+        let path = root.join(FILE_NAME);
+        let Ok(bytes) = std::fs::read(&path) else {
+            return (config, Vec::new());
+        };
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let file = sources.add(&path, text.clone());
+        config.file = Some(file);
+        let diagnostics = config.read(file, &text);
+        (config, diagnostics)
+    }
+
+    /// Parses the file's text; what cannot be understood is reported and left out.
+    fn read(&mut self, file: FileId, text: &str) -> Vec<Diagnostic> {
+        let raw: RawConfig = match toml::from_str(text) {
+            Ok(raw) => raw,
+            Err(error) => {
+                let range = error.span().unwrap_or(0..0);
+                let span = Span::new(file, range.start, range.end);
+                let message = error.message().to_string();
+                return vec![
+                    Diagnostic::new(Code::InvalidConfig, span, format!("{FILE_NAME}: {message}"))
+                        .with_help("`gavel.toml` takes `catalogs = [\"file.json\", …]` and a `[lints]` table"),
+                ];
+            }
+        };
+        let mut diagnostics = Vec::new();
+        for entry in raw.catalogs.map(Spanned::into_inner).unwrap_or_default() {
+            let span = Span::new(file, entry.span().start, entry.span().end);
+            self.catalogs.push((self.root.join(entry.get_ref()), span));
+        }
+        // In the order written, so that diagnostics follow the file.
+        let mut lints: Vec<(Spanned<String>, Spanned<String>)> = raw.lints.into_iter().collect();
+        lints.sort_by_key(|(key, _)| key.span().start);
+        for (key, value) in lints {
+            let key_span = Span::new(file, key.span().start, key.span().end);
+            let value_span = Span::new(file, value.span().start, value.span().end);
+            let Some(code) = Code::parse(key.get_ref()) else {
+                diagnostics.push(unknown_code(key.get_ref(), key_span));
+                continue;
+            };
+            match LintLevel::parse(value.get_ref()) {
+                Some(level) => self.lints.push((code, level)),
+                None => diagnostics.push(
+                    Diagnostic::new(
+                        Code::InvalidConfig,
+                        value_span,
+                        format!("`{}` is not a lint level", value.get_ref()),
+                    )
+                    .with_help(format!("write one of {}", LintLevel::NAMES.join(", "))),
+                ),
+            }
+        }
+        diagnostics
+    }
+
+    /// The alias exports this project names, read and imported; failures are diagnostics at
+    /// their entry.
+    pub fn load_catalogs(&self) -> (Vec<Catalog>, Vec<Diagnostic>) {
+        let mut catalogs = Vec::new();
+        let mut diagnostics = Vec::new();
+        for (path, span) in &self.catalogs {
+            match read_catalog(path) {
+                Ok(catalog) => catalogs.push(catalog),
+                Err(message) => diagnostics.push(
+                    Diagnostic::new(Code::CatalogError, *span, message)
+                        .with_help("check the path (relative to the project root) and that the file is an alias export; `gavel catalog import FILE` validates one"),
+                ),
+            }
+        }
+        (catalogs, diagnostics)
+    }
+
+    /// The level the project sets for `code`, if any (the last entry wins).
+    pub fn level(&self, code: Code) -> Option<LintLevel> {
+        self.lints.iter().rev().find(|(c, _)| *c == code).map(|(_, level)| *level)
+    }
+
+    /// Applies the project's lint levels to one diagnostic; `None` when it is allowed.
+    pub fn apply(&self, diagnostic: Diagnostic) -> Option<Diagnostic> {
+        match self.level(diagnostic.code) {
+            None => Some(diagnostic),
+            Some(LintLevel::Allow) => None,
+            Some(LintLevel::Warn) => Some(diagnostic.with_severity(Severity::Warning)),
+            Some(LintLevel::Error) => Some(diagnostic.with_severity(Severity::Error)),
+        }
+    }
+}
+
+fn unknown_code(key: &str, span: Span) -> Diagnostic {
+    let names = Code::ALL.iter().map(|c| c.name());
+    let diagnostic = Diagnostic::new(Code::InvalidConfig, span, format!("`{key}` is not a diagnostic code"));
+    match did_you_mean(key, names) {
+        Some(s) => diagnostic.with_help(format!("did you mean `{s}`? `gavel explain` lists every code")).with_fix(
+            format!("replace with `{s}`"),
+            span,
+            s,
+        ),
+        None => diagnostic.with_help("write a code such as `GV0401` or its name; `gavel explain` lists every code"),
+    }
+}
+
+/// Reads and imports one alias export.
+pub fn read_catalog(path: &Path) -> Result<Catalog, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let text = String::from_utf8(bytes).map_err(|_| format!("{} is not UTF-8", path.display()))?;
+    import_json(&text).map_err(|e| format!("{} is not an alias export: {e}", path.display()))
+}
+
+/// `text` (a `gavel.toml`, possibly empty) with `entry` added to `catalogs`, keeping the rest of
+/// the file as it is. Unchanged when the entry is already there.
+pub fn with_catalog(text: &str, entry: &str) -> Result<String, String> {
+    let raw: RawConfig = toml::from_str(text).map_err(|e| format!("{FILE_NAME} is not valid: {}", e.message()))?;
+    let quote = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    match raw.catalogs {
+        Some(list) => {
+            let range = list.span();
+            let mut entries: Vec<String> = list.into_inner().into_iter().map(Spanned::into_inner).collect();
+            if entries.iter().any(|e| same_entry(e, entry)) {
+                return Ok(text.to_string());
+            }
+            entries.push(entry.to_string());
+            let array = format!("[{}]", entries.iter().map(|e| quote(e)).collect::<Vec<_>>().join(", "));
+            let (before, after) = (text.get(..range.start), text.get(range.end..));
+            match (before, after) {
+                (Some(before), Some(after)) => Ok(format!("{before}{array}{after}")),
+                _ => Err(format!("cannot edit {FILE_NAME}")),
+            }
+        }
+        // A top-level key must come before any table: put it first.
+        None => Ok(format!("catalogs = [{}]\n{text}", quote(entry))),
+    }
+}
+
+fn same_entry(a: &str, b: &str) -> bool {
+    Path::new(a).components().eq(Path::new(b).components())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> (Config, Vec<Diagnostic>) {
+        let mut config = Config { root: PathBuf::from("/project"), ..Config::default() };
+        let diagnostics = config.read(FileId(0), text);
+        (config, diagnostics)
+    }
+
+    #[test]
+    fn reads_catalogs_and_lints_by_code_or_name() {
+        let (config, diagnostics) = read(
+            "catalogs = [\"catalogs/net.json\"]\n[lints]\nGV0401 = \"allow\"\nall-members-condition = \"error\"\n",
+        );
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        assert_eq!(config.catalogs.len(), 1);
+        assert_eq!(config.catalogs[0].0, PathBuf::from("/project/catalogs/net.json"));
+        assert_eq!(config.level(Code::UnusedParameter), Some(LintLevel::Allow));
+        assert_eq!(config.level(Code::AllMembersCondition), Some(LintLevel::Error));
+        assert_eq!(config.level(Code::UnknownAlias), None);
+    }
+
+    #[test]
+    fn problems_point_into_the_file() {
+        let (_, diagnostics) = read("[lints]\nunused-parameters = \"allow\"\nGV0302 = \"loud\"\n");
+        let codes: Vec<Code> = diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, [Code::InvalidConfig, Code::InvalidConfig]);
+        assert!(diagnostics[0].help.as_deref().unwrap_or_default().contains("unused-parameter"));
+        let (_, diagnostics) = read("catalog = []\n");
+        assert_eq!(diagnostics.len(), 1);
+        assert!(diagnostics[0].message.contains("unknown field"), "{}", diagnostics[0].message);
+        let (_, diagnostics) = read("lints = [");
+        assert_eq!(diagnostics.len(), 1);
+    }
+
+    #[test]
+    fn apply_allows_or_changes_severity() {
+        let (config, _) = read("[lints]\nGV0401 = \"allow\"\nGV0302 = \"error\"\n");
+        let span = Span::default();
+        assert!(config.apply(Diagnostic::new(Code::UnusedParameter, span, "x")).is_none());
+        let raised = config.apply(Diagnostic::new(Code::AliasCasing, span, "x"));
+        assert_eq!(raised.map(|d| d.severity), Some(Severity::Error));
+    }
+
+    #[test]
+    fn adding_a_catalog_keeps_the_rest_of_the_file() {
+        assert_eq!(with_catalog("", "catalogs/a.json").ok(), Some("catalogs = [\"catalogs/a.json\"]\n".into()));
+        let text = "# project\ncatalogs = [\"catalogs/a.json\"] # exports\n\n[lints]\nGV0401 = \"allow\"\n";
+        let updated = with_catalog(text, "catalogs/b.json").unwrap_or_default();
+        assert_eq!(
+            updated,
+            "# project\ncatalogs = [\"catalogs/a.json\", \"catalogs/b.json\"] # exports\n\n[lints]\nGV0401 = \"allow\"\n"
+        );
+        assert_eq!(with_catalog(&updated, "catalogs/b.json").ok(), Some(updated.clone()));
+        let lints_only = "[lints]\nGV0401 = \"allow\"\n";
+        assert_eq!(
+            with_catalog(lints_only, "c.json").ok(),
+            Some("catalogs = [\"c.json\"]\n[lints]\nGV0401 = \"allow\"\n".into())
+        );
+        assert!(with_catalog("catalogs = [", "x.json").is_err());
+    }
+}

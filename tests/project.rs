@@ -1,0 +1,134 @@
+//! Projects: `gavel.toml` lint levels and catalogs, `--catalog`, `gavel catalog import` and
+//! `gavel aliases`, through the library and through the binary.
+
+use std::path::Path;
+use std::process::Command;
+
+use gavel::diag::{Code, Severity};
+use gavel::project::{Options, compile_paths, compile_paths_with};
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/catalog");
+
+/// A policy with an unused parameter (GV0401) and a Storage alias misspelt (unchecked unless a
+/// Storage catalog is loaded).
+const POLICY: &str = r#"policy p {
+    param unused: string = "x"
+    when all {
+        type == "Microsoft.Storage/storageAccounts"
+        Microsoft.Storage/storageAccounts/allowBlobPublicAcess == true
+    }
+    then audit
+}
+"#;
+
+fn project(toml: Option<&str>) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    std::fs::write(dir.path().join("p.gavel"), POLICY).expect("writes");
+    if let Some(toml) = toml {
+        std::fs::write(dir.path().join("gavel.toml"), toml).expect("writes");
+    }
+    dir
+}
+
+fn codes(dir: &Path, options: &Options) -> Vec<(Code, Severity)> {
+    let compilation = compile_paths_with(&[dir.join("p.gavel")], options).expect("compiles");
+    compilation.diagnostics.iter().map(|d| (d.code, d.severity)).collect()
+}
+
+#[test]
+fn without_a_project_file_the_defaults_apply() {
+    let dir = project(None);
+    assert_eq!(
+        codes(dir.path(), &Options::default()),
+        [(Code::UnusedParameter, Severity::Warning), (Code::UncheckedNamespace, Severity::Hint)]
+    );
+}
+
+#[test]
+fn lint_levels_apply_to_every_diagnostic() {
+    let dir = project(Some("[lints]\nGV0401 = \"allow\"\nunchecked-namespace = \"error\"\n"));
+    assert_eq!(codes(dir.path(), &Options::default()), [(Code::UncheckedNamespace, Severity::Error)]);
+}
+
+#[test]
+fn catalogs_in_the_project_file_and_on_the_command_line_are_loaded() {
+    let dir = project(Some("catalogs = [\"storage.json\"]\n"));
+    std::fs::copy(Path::new(FIXTURES).join("get-azpolicyalias.json"), dir.path().join("storage.json")).expect("copies");
+    let found = codes(dir.path(), &Options::default());
+    assert_eq!(found, [(Code::UnusedParameter, Severity::Warning), (Code::UnknownAlias, Severity::Error)]);
+
+    let plain = project(None);
+    let options = Options { catalogs: vec![Path::new(FIXTURES).join("get-azpolicyalias.json")] };
+    assert!(codes(plain.path(), &options).contains(&(Code::UnknownAlias, Severity::Error)));
+    let missing = Options { catalogs: vec![plain.path().join("nope.json")] };
+    assert!(compile_paths_with(&[plain.path().join("p.gavel")], &missing).is_err());
+}
+
+#[test]
+fn project_file_problems_are_diagnostics_in_the_file() {
+    let dir = project(Some("catalogs = [\"missing.json\"]\n[lints]\nGV9999 = \"allow\"\n"));
+    let compilation = compile_paths(&[dir.path().join("p.gavel")]).expect("compiles");
+    let in_toml: Vec<Code> = compilation
+        .diagnostics
+        .iter()
+        .filter(|d| compilation.sources.path(d.span.file).ends_with("gavel.toml"))
+        .map(|d| d.code)
+        .collect();
+    assert_eq!(in_toml, [Code::CatalogError, Code::InvalidConfig]);
+    assert!(compilation.has_errors());
+}
+
+fn gavel(dir: &Path, args: &[&str]) -> (bool, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_gavel")).args(args).current_dir(dir).output().expect("gavel runs");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn catalog_import_copies_the_export_and_names_it_in_the_project_file() {
+    let dir = project(Some("# my project\n[lints]\nGV0401 = \"allow\"\n"));
+    let export = Path::new(FIXTURES).join("get-azpolicyalias.json");
+    let (ok, _, stderr) = gavel(dir.path(), &["catalog", "import", &export.to_string_lossy()]);
+    assert!(ok, "{stderr}");
+    assert!(dir.path().join("catalogs/Microsoft.Storage.json").is_file());
+    let toml = std::fs::read_to_string(dir.path().join("gavel.toml")).unwrap_or_default();
+    assert_eq!(toml, "catalogs = [\"catalogs/Microsoft.Storage.json\"]\n# my project\n[lints]\nGV0401 = \"allow\"\n");
+    // Now `check` knows the Storage aliases.
+    let (ok, _, stderr) = gavel(dir.path(), &["check", "p.gavel"]);
+    assert!(!ok && stderr.contains("GV0301") && stderr.contains("allowBlobPublicAccess"), "{stderr}");
+
+    let (ok, _, stderr) = gavel(dir.path(), &["catalog", "import", "p.gavel"]);
+    assert!(!ok && stderr.contains("not an alias export"), "{stderr}");
+}
+
+#[test]
+fn aliases_lists_the_catalog_as_json_and_text() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let (ok, stdout, stderr) = gavel(dir.path(), &["aliases", "--json"]);
+    assert!(ok, "{stderr}");
+    let list: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    let aliases = list.as_array().map(Vec::as_slice).unwrap_or_default();
+    let ml = aliases
+        .iter()
+        .filter(|a| a["name"].as_str().is_some_and(|n| n.starts_with("Microsoft.MachineLearningServices/")))
+        .count();
+    assert!(ml >= 3328, "{ml} ML aliases");
+    let dla =
+        aliases.iter().find(|a| a["name"] == "Microsoft.MachineLearningServices/workspaces/computes/disableLocalAuth");
+    let dla = dla.expect("listed");
+    assert_eq!(dla["shortName"], "disableLocalAuth");
+    assert_eq!(dla["type"], "boolean");
+    assert_eq!(dla["modifiable"], true);
+    assert_eq!(dla["defaultPath"], "properties.disableLocalAuth");
+
+    let (ok, stdout, _) = gavel(dir.path(), &["aliases", "computeType"]);
+    assert!(ok && stdout.contains("short name    computeType") && stdout.contains("AmlCompute"), "{stdout}");
+
+    let export = Path::new(FIXTURES).join("get-azpolicyalias.json");
+    let (ok, stdout, _) =
+        gavel(dir.path(), &["aliases", "allowBlobPublicAccess", "--catalog", &export.to_string_lossy()]);
+    assert!(ok && stdout.starts_with("Microsoft.Storage/storageAccounts/allowBlobPublicAccess"), "{stdout}");
+}
