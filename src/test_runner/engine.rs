@@ -138,8 +138,9 @@ impl Engine {
     /// engine's own normalisation (`properties` flattened, keys lowercased, alias paths
     /// resolved).
     pub fn normalize(&self, resource: &Value) -> regorus::Value {
-        let prepared = resource::prepare(resource, &self.keys);
-        normalizer::normalize(&to_engine(&prepared), Some(&self.registry), None)
+        // `prepare` returns a copy already; it is handed over rather than copied again.
+        let prepared = regorus::Value::from(resource::prepare(resource, &self.keys));
+        normalizer::normalize(&prepared, Some(&self.registry), None)
     }
 
     /// Everything an evaluation reads, converted once so that many policies can evaluate it.
