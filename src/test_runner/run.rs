@@ -277,8 +277,13 @@ fn policy_label(policy: &PolicyRef) -> String {
 
 /// A diagnostic for something the engine refused, at the case or policy reference.
 pub fn engine_diagnostic(span: Span, policy: &str, message: &str) -> Diagnostic {
-    Diagnostic::new(Code::EngineRefused, span, format!("cannot evaluate `{policy}`: {message}"))
-        .with_help("the engine is Microsoft's Azure Policy engine (regorus); see `gavel explain GV0605`")
+    let help = if message.contains("unknown alias") {
+        "load the provider's aliases: `catalogs:` in the test file or `--catalog FILE`, with an \
+         `az provider show --namespace NS --expand \"resourceTypes/aliases\"` export"
+    } else {
+        "the engine is Microsoft's Azure Policy engine (regorus); see `gavel explain GV0605`"
+    };
+    Diagnostic::new(Code::EngineRefused, span, format!("cannot evaluate `{policy}`: {message}")).with_help(help)
 }
 
 /// Reads an alias export in any shape `gavel` imports.
