@@ -98,7 +98,7 @@ pub struct FileReport {
 pub struct Session {
     pub compilation: Compilation,
     pub diagnostics: Diagnostics,
-    /// Catalogs given on the command line, loaded for every file.
+    /// Catalogs loaded for every file: the projects' (`gavel.toml`) and `--catalog`.
     extra_catalogs: Vec<Catalog>,
     engines: HashMap<Vec<PathBuf>, Option<Engine>>,
     compiled: HashMap<(Vec<PathBuf>, PolicyRef), Option<Arc<CompiledUnderTest>>>,
