@@ -15,3 +15,4 @@ pub mod fmt;
 pub mod lsp;
 pub mod project;
 pub mod syntax;
+pub mod test_runner;

@@ -51,6 +51,14 @@ const NOT_FROM_SOURCES: &[(Code, &str)] = &[
     (Code::TemplateExpression, "read from JSON inputs: tests/decompile_errors/template_expression.json"),
     (Code::JsonTooDeep, "read from JSON inputs: tests/decompile_errors/too_deep.json"),
     (Code::DuplicateJsonKey, "read from JSON inputs: tests/decompile_errors/duplicate_key.json"),
+    (Code::InvalidTestFile, "test files: tests/fixtures/test_runner/errors/yaml_syntax, unknown_key, not_a_mapping"),
+    (Code::UnknownTestPolicy, "test files: tests/fixtures/test_runner/errors/policies.test.yaml"),
+    (Code::InvalidTestResource, "test files: tests/fixtures/test_runner/errors/resources.test.yaml"),
+    (Code::InvalidExpectation, "test files: tests/fixtures/test_runner/errors/expectations.test.yaml"),
+    (Code::InvalidTestParameters, "test files: tests/fixtures/test_runner/errors/parameters.test.yaml"),
+    (Code::EngineRefused, "the engine refusing a policy: tests/fixtures/test_runner/errors/policies.test.yaml"),
+    (Code::InvalidDefinitionFile, "test files: tests/fixtures/test_runner/errors/policies.test.yaml"),
+    (Code::InvalidTestCatalog, "test files: tests/fixtures/test_runner/errors/catalog.test.yaml"),
 ];
 
 #[test]

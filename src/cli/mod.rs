@@ -7,10 +7,12 @@ mod build;
 mod catalog;
 mod check;
 mod decompile;
+mod eval;
 mod explain;
 mod fmt;
 mod lsp;
 mod output;
+mod test;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -51,6 +53,10 @@ pub enum Command {
     Catalog(catalog::CatalogCommandArgs),
     /// Run the language server (LSP over stdio) for editors.
     Lsp(lsp::LspArgs),
+    /// Run the cases of *.test.yaml files: policies evaluated against example resources.
+    Test(test::TestArgs),
+    /// Evaluate one policy against one resource and say why.
+    Eval(eval::EvalArgs),
 }
 
 /// Outcome of a subcommand, mapped to the process exit code.
@@ -103,6 +109,8 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Aliases(args) => aliases::run(args),
         Command::Catalog(args) => catalog::run(args),
         Command::Lsp(args) => lsp::run(args),
+        Command::Test(args) => test::run(args),
+        Command::Eval(args) => eval::run(args),
     }
 }
 

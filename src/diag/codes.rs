@@ -3,7 +3,7 @@
 //!
 //! Ranges: GV00xx reading and syntax, GV01xx names and structure, GV02xx expressions,
 //! GV03xx alias catalog checks, GV04xx effects and parameters, GV05xx reading JSON definitions
-//! (decompiler, `gavel check x.json`), GV09xx output.
+//! (decompiler, `gavel check x.json`), GV06xx policy tests (`gavel test`, `gavel eval`), GV09xx output.
 
 use super::Severity;
 
@@ -265,6 +265,30 @@ registry! {
     DuplicateJsonKey = "GV0507", "duplicate-json-key", Warning,
         "an object has the same key twice",
         "The object has the same key twice (Azure compares most keys without regard to case, so `notIn` and `notin` count as the same). gavel reads the first and ignores the rest; remove the duplicate.";
+    InvalidTestFile = "GV0600", "invalid-test-file", Error,
+        "a test file that is not YAML of the test-file shape",
+        "A test file (`*.test.yaml`) is a YAML mapping with `cases:`, a list of cases, and optionally `policy:`, `parameters:` and `catalogs:` that apply to every case. Each case has a `name`, a `resource` and an `expect`ed outcome, and may set `policy`, `parameters`, `requestContext`, `resourceGroup`, `subscription`, `related` and `skip`. docs/testing.md describes every key; the message names the key or value that does not fit.";
+    UnknownTestPolicy = "GV0601", "unknown-test-policy", Error,
+        "a test names a policy that cannot be found",
+        "`policy:` names a gavel policy by its name (looked up in the `.gavel` files under the paths given to `gavel test` and in the test file's folder) or a JSON definition file by a path ending in `.json`, relative to the test file. Without `policy:`, a test file `x.test.yaml` tests the one policy of `x.gavel` next to it.";
+    InvalidTestResource = "GV0602", "invalid-test-resource", Error,
+        "a test resource that cannot be evaluated",
+        "A resource is an ARM resource as `az resource show` prints it: a JSON object with at least `type`, written inline in the test file or stored in a `.json` file whose path (relative to the test file) is given instead. The same holds for the `related` resources that an existence check (auditIfNotExists, deployIfNotExists) can find.";
+    InvalidExpectation = "GV0603", "invalid-expectation", Error,
+        "an expected outcome that gavel does not understand",
+        "`expect:` is an effect name (`deny`, `audit`, `modify`, `append`, `auditIfNotExists`, `deployIfNotExists`, `denyAction`, `manual`, `enforceSetting`…), `compliant` (the engine returns no effect) or `not applicable` (the policy's `if` does not match), or a mapping with `effect:` and optionally `operations:` (the Modify/Append operations the engine reports, in order) and `details:` (members the effect's details must contain).";
+    InvalidTestParameters = "GV0604", "invalid-test-parameters", Error,
+        "parameter values that an assignment of the policy could not have",
+        "Every parameter of the policy needs a value, from the test or from its `defaultValue`; names must be parameters of the policy (case-insensitively), and a value must be one of the parameter's `allowedValues` when it has them. Azure refuses such assignments, so gavel does not evaluate them.";
+    EngineRefused = "GV0605", "engine-error", Error,
+        "the Azure Policy engine could not evaluate the policy",
+        "gavel evaluates policies with Microsoft's Azure Policy engine (`regorus`). It reports what it cannot read, compile or run: an alias the loaded catalogs do not know (add it with `catalogs:` in the test file or `--catalog`), a Modify of an alias that is not modifiable, a template function the engine does not implement. The message is the engine's own.";
+    InvalidDefinitionFile = "GV0606", "invalid-definition-file", Error,
+        "a JSON definition file that cannot be read",
+        "A test or `gavel eval` may name a JSON policy definition instead of a gavel policy: a file with `{\"properties\": {\"policyRule\": …}}` (the shape `gavel build` writes and the Azure/azure-policy repository uses) or the bare properties. The message says what is missing or where the JSON is malformed.";
+    InvalidTestCatalog = "GV0607", "invalid-test-catalog", Error,
+        "an alias catalog named by a test that cannot be read",
+        "`catalogs:` in a test file (and `--catalog` on the command line) name alias exports in the `az provider show --expand \"resourceTypes/aliases\"` or `Get-AzPolicyAlias` shape, relative to the test file. The engine is given these aliases in addition to the built-in Machine Learning catalog.";
     EmitFailed = "GV0900", "output-error", Error,
         "an output file could not be written",
         "gavel writes each output to a temporary file and renames it into place, so a failed build leaves earlier outputs intact. Check that the output directory is writable.";

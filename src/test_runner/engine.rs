@@ -1,0 +1,440 @@
+//! The bridge to Microsoft's Azure Policy engine (`regorus`, feature `azure_policy`): gavel
+//! hands it definition JSON, the alias catalog and ARM resources, and reads back the effect.
+//! gavel evaluates nothing itself; everything that decides an outcome happens in here.
+
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
+use regorus::languages::azure_policy::aliases::{AliasRegistry, normalizer};
+use regorus::languages::azure_policy::{compiler, parser};
+use regorus::rvm::RegoVM;
+use regorus::rvm::program::Program;
+use regorus::rvm::vm::{ExecutionMode, ExecutionState, SuspendReason};
+use serde_json::{Map, Value};
+
+use super::resource::{self, KeyTree};
+use crate::catalog::aliases::Catalog;
+
+/// The built-in alias catalog in the `az provider show` shape the engine reads.
+const BUILTIN_CATALOG: &str = include_str!("../../stdlib/catalog/catalog.json");
+
+/// The identifier the engine uses when it asks its host for the resources an
+/// auditIfNotExists/deployIfNotExists policy looks for.
+const EXISTENCE_CHECK: &str = "azure.policy.existence_check";
+
+/// Something the engine refused, with its own message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EngineError {
+    pub stage: Stage,
+    pub message: String,
+}
+
+/// Where the engine stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Reading the alias catalog.
+    Catalog,
+    /// Reading the definition JSON.
+    Parse,
+    /// Compiling the definition (an unsupported function, a Modify on a non-modifiable alias…).
+    Compile,
+    /// Running the compiled policy.
+    Evaluate,
+}
+
+impl Stage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Catalog => "reading the alias catalog",
+            Stage::Parse => "reading the definition",
+            Stage::Compile => "compiling the definition",
+            Stage::Evaluate => "evaluating",
+        }
+    }
+}
+
+impl std::fmt::Display for EngineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the engine failed {}: {}", self.stage.as_str(), self.message)
+    }
+}
+
+impl std::error::Error for EngineError {}
+
+fn engine_error(stage: Stage, error: impl std::fmt::Display) -> EngineError {
+    // The engine's messages may render a source excerpt before the final `error: …` line; the
+    // last line is what a reader needs.
+    let text = error.to_string();
+    let message = text.rsplit_once("\nerror: ").map_or(text.as_str(), |(_, m)| m).trim().to_string();
+    EngineError { stage, message }
+}
+
+/// The engine with an alias catalog loaded: the built-in ML catalog plus imported ones.
+#[derive(Clone)]
+pub struct Engine {
+    registry: Arc<AliasRegistry>,
+    /// The catalog the registry was loaded from, for what gavel says about aliases.
+    catalog: Arc<Catalog>,
+    /// The catalog's property-name spellings, by resource type (see [`super::resource`]).
+    keys: Arc<HashMap<String, KeyTree>>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine").field("resource_types", &self.registry.len()).finish()
+    }
+}
+
+impl Engine {
+    /// The engine with the built-in catalog. Reading the catalog takes a few milliseconds, so it
+    /// is done once per process.
+    pub fn builtin() -> Result<Engine, EngineError> {
+        static BUILTIN: OnceLock<Result<Engine, EngineError>> = OnceLock::new();
+        BUILTIN
+            .get_or_init(|| {
+                let mut registry = AliasRegistry::new();
+                registry.load_from_json(BUILTIN_CATALOG).map_err(|e| engine_error(Stage::Catalog, e))?;
+                let catalog = Catalog::builtin().clone();
+                let keys = resource::key_trees(&catalog);
+                Ok(Engine { registry: Arc::new(registry), catalog: Arc::new(catalog), keys: Arc::new(keys) })
+            })
+            .clone()
+    }
+
+    /// The built-in catalog with `imports` laid over it (later aliases replace earlier ones).
+    pub fn with_imports(imports: &[Catalog]) -> Result<Engine, EngineError> {
+        let builtin = Engine::builtin()?;
+        if imports.is_empty() {
+            return Ok(builtin);
+        }
+        let mut registry = (*builtin.registry).clone();
+        for catalog in imports {
+            let json = provider_json(catalog).to_string();
+            registry.load_from_json(&json).map_err(|e| engine_error(Stage::Catalog, e))?;
+        }
+        let catalog = Catalog::with_imports(imports.iter().cloned());
+        let keys = resource::key_trees(&catalog);
+        Ok(Engine { registry: Arc::new(registry), catalog: Arc::new(catalog), keys: Arc::new(keys) })
+    }
+
+    /// The aliases the engine knows: the built-in catalog and the imported ones.
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    /// Parses and compiles a definition (`{"name", "properties": {…}}` or bare properties).
+    pub fn compile(&self, definition: &Value) -> Result<CompiledPolicy, EngineError> {
+        // The engine's reader limits line width; pretty printing keeps lines short.
+        let text = serde_json::to_string_pretty(definition).map_err(|e| engine_error(Stage::Parse, e))?;
+        let source = regorus::Source::from_contents("definition.json".into(), text)
+            .map_err(|e| engine_error(Stage::Parse, e))?;
+        let parsed = parser::parse_policy_definition(&source).map_err(|e| engine_error(Stage::Parse, e))?;
+        let program = compiler::compile_policy_definition_with_aliases(&parsed, Arc::clone(&self.registry))
+            .map_err(|e| engine_error(Stage::Compile, e))?;
+        Ok(CompiledPolicy { program })
+    }
+
+    /// The resource as the engine sees it: keys respelt as the catalog spells them, then the
+    /// engine's own normalisation (`properties` flattened, keys lowercased, alias paths
+    /// resolved).
+    pub fn normalize(&self, resource: &Value) -> regorus::Value {
+        // `prepare` returns a copy already; it is handed over rather than copied again.
+        let prepared = regorus::Value::from(resource::prepare(resource, &self.keys));
+        normalizer::normalize(&prepared, Some(&self.registry), None)
+    }
+
+    /// Everything an evaluation reads, converted once so that many policies can evaluate it.
+    pub fn prepare(&self, request: &Request) -> Prepared {
+        let mut input = Map::new();
+        input.insert("parameters".into(), Value::Object(request.parameters.clone()));
+        let mut input = to_engine(&Value::Object(input));
+        if let Ok(map) = input.as_object_mut() {
+            map.insert(regorus::Value::from("resource"), self.normalize(&request.resource));
+        }
+        let mut context = resource::derived_context(&request.resource);
+        context.extend(request.context.clone());
+        let related = request.related.iter().map(|r| (r.clone(), self.normalize(r))).collect();
+        Prepared { input, context: to_engine(&Value::Object(context)), related }
+    }
+}
+
+/// What one evaluation needs besides the policy.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    /// The resource as ARM returns it (`az resource show`).
+    pub resource: Value,
+    /// Parameter values of the assignment; defaults fill the rest.
+    pub parameters: Map<String, Value>,
+    /// `resourceGroup()`, `subscription()`, `requestContext()`; what the resource id tells is
+    /// filled in.
+    pub context: Map<String, Value>,
+    /// The resources an existence check (auditIfNotExists, deployIfNotExists) can find.
+    pub related: Vec<Value>,
+}
+
+/// A [`Request`] in the engine's own values.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    input: regorus::Value,
+    context: regorus::Value,
+    /// Each related resource as given (for matching) and normalised (for the engine).
+    related: Vec<(Value, regorus::Value)>,
+}
+
+/// What the engine decided.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    /// The effect, as the definition spells it; `None` when the policy does not apply or the
+    /// resource complies.
+    pub effect: Option<String>,
+    /// The effect's details as the engine reports them (Modify operations, role ids…).
+    pub details: Option<Value>,
+    /// The existence checks the engine asked for, with the related resource it was given.
+    pub lookups: Vec<Lookup>,
+}
+
+/// One existence check: what the engine looked for and what it found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lookup {
+    pub request: Value,
+    /// The related resource handed back, or `None` when none matched.
+    pub found: Option<Value>,
+}
+
+/// A definition compiled by the engine, ready to evaluate any number of resources.
+#[derive(Debug, Clone)]
+pub struct CompiledPolicy {
+    program: Arc<Program>,
+}
+
+impl CompiledPolicy {
+    /// Evaluates one resource. An existence check is answered with each related resource that
+    /// matches its type and name in turn (Azure is satisfied by any of them), or with nothing.
+    pub fn evaluate(&self, prepared: &Prepared) -> Result<Verdict, EngineError> {
+        let mut lookups = Vec::new();
+        let mut candidate = 0usize;
+        loop {
+            let (result, lookup, more) = self.run(prepared, candidate)?;
+            lookups.extend(lookup);
+            let effect = effect_of(&result);
+            // Compliant with this related resource, or nothing left to try: that is the answer.
+            if effect.is_none() || !more {
+                return Ok(Verdict { effect, details: details_of(&result), lookups });
+            }
+            candidate += 1;
+        }
+    }
+
+    /// The raw `effect` member of the result, whatever its type: the way gavel reads a value
+    /// out of the engine (a definition whose effect is `[field('…')]`). `None` when undefined.
+    pub fn effect_value(&self, prepared: &Prepared) -> Result<Option<Value>, EngineError> {
+        let (result, _, _) = self.run(prepared, 0)?;
+        Ok(match &result {
+            regorus::Value::Object(map) => match map.get(&regorus::Value::from("effect")) {
+                None | Some(regorus::Value::Undefined) => None,
+                Some(value) => Some(from_engine(value)),
+            },
+            _ => None,
+        })
+    }
+
+    /// One run of the program; the existence check, if any, gets the `candidate`-th match.
+    /// Also says whether another match is left.
+    fn run(
+        &self,
+        prepared: &Prepared,
+        candidate: usize,
+    ) -> Result<(regorus::Value, Option<Lookup>, bool), EngineError> {
+        let mut vm = RegoVM::new();
+        vm.load_program(Arc::clone(&self.program));
+        vm.set_input(prepared.input.clone());
+        vm.set_context(prepared.context.clone());
+        vm.set_execution_mode(ExecutionMode::Suspendable);
+        let evaluate = |e| engine_error(Stage::Evaluate, e);
+        let mut result = vm.execute_entry_point_by_name("main").map_err(evaluate)?;
+        let mut lookup = None;
+        let mut more = false;
+        while let ExecutionState::Suspended { reason: SuspendReason::HostAwait { argument, identifier, .. }, .. } =
+            vm.execution_state()
+        {
+            let argument = from_engine(argument);
+            let matches: Vec<&(Value, regorus::Value)> = if identifier == &regorus::Value::from(EXISTENCE_CHECK) {
+                matching_related(&prepared.related, &argument).into_iter().skip(candidate).take(2).collect()
+            } else {
+                Vec::new()
+            };
+            more = matches.len() > 1;
+            let response = matches.first().map_or(regorus::Value::Null, |(_, normalized)| normalized.clone());
+            lookup = Some(Lookup { request: argument, found: matches.first().map(|(raw, _)| raw.clone()) });
+            result = vm.resume(Some(response)).map_err(evaluate)?;
+        }
+        match vm.execution_state() {
+            ExecutionState::Error { error } => Err(engine_error(Stage::Evaluate, error)),
+            // Only existence checks suspend an Azure Policy program; anything else would leave
+            // the result unfinished.
+            ExecutionState::Suspended { reason, .. } => {
+                Err(engine_error(Stage::Evaluate, format!("the program stopped unexpectedly ({reason:?})")))
+            }
+            _ => Ok((result, lookup, more)),
+        }
+    }
+}
+
+/// Related resources of the requested type (and name, when the policy names one).
+fn matching_related<'a>(related: &'a [(Value, regorus::Value)], request: &Value) -> Vec<&'a (Value, regorus::Value)> {
+    let wanted = |key: &str| request.get(key).and_then(Value::as_str);
+    let has = |resource: &Value, key: &str, compare: fn(&str, &str) -> bool| {
+        wanted(key).is_none_or(|want| {
+            resource::member(resource, key).and_then(Value::as_str).is_some_and(|v| compare(v, want))
+        })
+    };
+    let same_type = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
+    let same_name = |a: &str, b: &str| leaf(a).eq_ignore_ascii_case(leaf(b));
+    related
+        .iter()
+        .filter(|(resource, _)| has(resource, "type", same_type) && has(resource, "name", same_name))
+        .collect()
+}
+
+/// The last segment of a name (`ws/default` → `default`); child names come either way.
+fn leaf(name: &str) -> &str {
+    name.rsplit('/').next().unwrap_or(name)
+}
+
+fn effect_of(result: &regorus::Value) -> Option<String> {
+    let effect = match result {
+        regorus::Value::Object(map) => map.get(&regorus::Value::from("effect"))?,
+        other => other,
+    };
+    match effect {
+        regorus::Value::String(name) => Some(name.to_string()),
+        _ => None,
+    }
+}
+
+fn details_of(result: &regorus::Value) -> Option<Value> {
+    match result {
+        regorus::Value::Object(map) => map.get(&regorus::Value::from("details")).map(from_engine),
+        _ => None,
+    }
+}
+
+pub(crate) fn to_engine(value: &Value) -> regorus::Value {
+    regorus::Value::from(value.clone())
+}
+
+pub(crate) fn from_engine(value: &regorus::Value) -> Value {
+    serde_json::to_value(value).unwrap_or(Value::Null)
+}
+
+/// A catalog in the `az provider show --expand "resourceTypes/aliases"` shape, one provider
+/// object per namespace.
+fn provider_json(catalog: &Catalog) -> Value {
+    let mut providers: Map<String, Value> = Map::new();
+    for ty in catalog.resource_types() {
+        let namespace = ty.namespace().to_string();
+        let short_type = ty.name().get(namespace.len() + 1..).unwrap_or_default();
+        let aliases: Vec<Value> = catalog
+            .aliases_of_type(ty.name())
+            .map(|alias| {
+                serde_json::json!({
+                    "name": alias.name(),
+                    "defaultPath": alias.default_path(),
+                    "defaultMetadata": {
+                        "type": alias.value_type().azure_name(),
+                        "attributes": if alias.modifiable() { "Modifiable" } else { "None" },
+                    },
+                })
+            })
+            .collect();
+        let entry = providers
+            .entry(namespace.clone())
+            .or_insert_with(|| serde_json::json!({"namespace": namespace, "resourceTypes": []}));
+        if let Some(types) = entry.get_mut("resourceTypes").and_then(Value::as_array_mut) {
+            types.push(serde_json::json!({"resourceType": short_type, "aliases": aliases}));
+        }
+    }
+    Value::Array(providers.into_values().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn definition(rule: Value) -> Value {
+        json!({"properties": {"mode": "All", "parameters": {}, "policyRule": rule}})
+    }
+
+    /// An auditIfNotExists over diagnostic settings named `audit`, satisfied when `ok` is true.
+    fn existence_policy(engine: &Engine) -> CompiledPolicy {
+        let rule = json!({
+            "if": {"field": "type", "equals": "Microsoft.MachineLearningServices/workspaces"},
+            "then": {"effect": "auditIfNotExists", "details": {
+                "type": "Microsoft.Insights/diagnosticSettings",
+                "name": "audit",
+                "existenceCondition": {"field": "Microsoft.Insights/diagnosticSettings/workspaceId", "equals": "ok"}
+            }}
+        });
+        engine.compile(&definition(rule)).expect("compiles")
+    }
+
+    fn insights_engine() -> Engine {
+        let catalog = crate::catalog::import::import_json(
+            r#"{"namespace": "Microsoft.Insights", "resourceTypes": [{"resourceType": "diagnosticSettings",
+                "aliases": [{"name": "Microsoft.Insights/diagnosticSettings/workspaceId",
+                             "defaultPath": "properties.workspaceId"}]}]}"#,
+        )
+        .expect("an export");
+        Engine::with_imports(&[catalog]).expect("loads")
+    }
+
+    fn setting(name: &str, workspace: &str) -> Value {
+        json!({"type": "Microsoft.Insights/diagnosticSettings", "name": format!("ws/{name}"),
+               "properties": {"workspaceId": workspace}})
+    }
+
+    #[test]
+    fn the_builtin_catalog_evaluates_an_ml_alias() {
+        let engine = Engine::builtin().expect("loads");
+        let rule = json!({
+            "if": {"field": "Microsoft.MachineLearningServices/workspaces/computes/disableLocalAuth", "notEquals": true},
+            "then": {"effect": "audit"}
+        });
+        let policy = engine.compile(&definition(rule)).expect("compiles");
+        let compute = json!({"type": "Microsoft.MachineLearningServices/workspaces/computes", "name": "c",
+                             "properties": {"disableLocalAuth": false}});
+        let verdict = policy.evaluate(&engine.prepare(&Request { resource: compute, ..Request::default() }));
+        assert_eq!(verdict.map(|v| v.effect), Ok(Some("audit".into())));
+    }
+
+    #[test]
+    fn any_related_resource_of_the_right_type_and_name_satisfies_the_existence_check() {
+        let engine = insights_engine();
+        let policy = existence_policy(&engine);
+        let workspace = json!({"type": "Microsoft.MachineLearningServices/workspaces", "name": "ws"});
+        let run = |related: Vec<Value>| {
+            let request = Request { resource: workspace.clone(), related, ..Request::default() };
+            policy.evaluate(&engine.prepare(&request)).expect("evaluates")
+        };
+        assert_eq!(run(vec![]).effect.as_deref(), Some("auditIfNotExists"));
+        assert_eq!(run(vec![]).lookups[0].found, None);
+        // Wrong name, then a non-compliant match, then a compliant one.
+        let verdict = run(vec![setting("other", "ok"), setting("audit", "no"), setting("audit", "ok")]);
+        assert_eq!(verdict.effect, None);
+        assert_eq!(verdict.lookups.len(), 2);
+        assert_eq!(run(vec![setting("audit", "no")]).effect.as_deref(), Some("auditIfNotExists"));
+    }
+
+    #[test]
+    fn refusals_name_the_stage() {
+        let engine = Engine::builtin().expect("loads");
+        let error = engine.compile(&json!({"properties": {"policyRule": {"if": 3}}})).expect_err("refused");
+        assert_eq!(error.stage, Stage::Parse);
+        let unknown =
+            definition(json!({"if": {"field": "Microsoft.Nope/things/x", "equals": 1}, "then": {"effect": "deny"}}));
+        let error = engine.compile(&unknown).expect_err("refused");
+        assert_eq!(error.stage, Stage::Compile);
+        assert!(error.to_string().starts_with("the engine failed compiling the definition: "), "{error}");
+    }
+}

@@ -1,0 +1,231 @@
+//! Why the engine decided as it did: every condition of the rule is evaluated on its own by the
+//! engine (a copy of the definition whose `if` is that condition), and the conditions that
+//! decided the outcome are reported with where they were written and the values the engine
+//! saw. gavel computes no condition itself.
+
+use serde_json::Value;
+
+use super::engine::{Engine, Request};
+use super::evaluate::{Outcome, with_rule};
+use super::policy::{ConditionKind, ConditionNode, Origin, PolicyUnderTest};
+
+/// The reasons behind an outcome.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Explanation {
+    /// Where the effect comes from when a parameter chooses it: ``the effect is parameter
+    /// `effect`, "Audit" by default``.
+    pub effect_source: Option<String>,
+    /// The `if`, with the conditions that decided it.
+    pub rule: Evaluated,
+    /// For auditIfNotExists/deployIfNotExists: what each existence check found.
+    pub existence: Vec<ExistenceCheck>,
+}
+
+/// A condition with the engine's verdict on it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evaluated {
+    pub text: String,
+    pub origin: Origin,
+    /// `Err` holds the engine's message when it could not evaluate the condition alone.
+    pub result: Result<bool, String>,
+    /// For a field or value condition: what it reads, and the value the engine saw there
+    /// (`None`: the field does not exist on the resource).
+    pub observed: Option<(String, Option<Value>)>,
+    /// For a `count`: how many members matched its `where`, of how many.
+    pub counted: Option<(usize, usize)>,
+    /// The conditions inside that decided this one.
+    pub children: Vec<Evaluated>,
+}
+
+/// One existence check of an auditIfNotExists/deployIfNotExists policy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExistenceCheck {
+    /// What the policy looked for: `type` and, when given, `name`.
+    pub wanted: String,
+    /// The related resource found (its name), and the existence condition on it.
+    pub found: Option<(String, Option<Evaluated>)>,
+}
+
+/// Explains `outcome` of `policy` on `request`.
+pub fn explain(engine: &Engine, policy: &PolicyUnderTest, request: &Request, outcome: &Outcome) -> Explanation {
+    let prepared = engine.prepare(request);
+    let probe = Probe { engine, definition: &policy.definition, prepared: &prepared };
+    let rule = probe.evaluate(&policy.rule);
+    let existence = outcome
+        .lookups
+        .iter()
+        .map(|lookup| {
+            let found = lookup.found.as_ref().map(|related| {
+                let related_request = Request { resource: related.clone(), ..request.clone() };
+                let prepared = engine.prepare(&related_request);
+                let probe = Probe { engine, definition: &policy.definition, prepared: &prepared };
+                (resource_label(related), policy.existence.as_ref().map(|c| probe.evaluate(c)))
+            });
+            ExistenceCheck { wanted: wanted_label(&lookup.request), found }
+        })
+        .collect();
+    Explanation { effect_source: effect_source(policy, request), rule, existence }
+}
+
+/// The parameter that chooses the effect, and its value in this evaluation.
+fn effect_source(policy: &PolicyUnderTest, request: &Request) -> Option<String> {
+    let effect = policy.definition.pointer("/properties/policyRule/then/effect")?.as_str()?;
+    let name = effect.strip_prefix("[parameters('")?.strip_suffix("')]")?;
+    if let Some(value) = request.parameters.get(name) {
+        return Some(format!("the effect is parameter `{name}`, given as {value}"));
+    }
+    let default = policy
+        .definition
+        .pointer(&format!("/properties/parameters/{}/defaultValue", name.replace('~', "~0").replace('/', "~1")))?;
+    Some(format!("the effect is parameter `{name}`, {default} by default"))
+}
+
+struct Probe<'a> {
+    engine: &'a Engine,
+    definition: &'a Value,
+    prepared: &'a super::engine::Prepared,
+}
+
+impl Probe<'_> {
+    fn evaluate(&self, node: &ConditionNode) -> Evaluated {
+        let result = self.holds(&node.json);
+        let children: Vec<Evaluated> = node.children.iter().map(|c| self.evaluate(c)).collect();
+        let deciding = match (&result, node.kind) {
+            // A false allOf is decided by its false members, a true anyOf by its true ones;
+            // otherwise every member counts.
+            (Ok(false), ConditionKind::AllOf) => keep(children, false),
+            (Ok(true), ConditionKind::AnyOf) => keep(children, true),
+            _ => children,
+        };
+        let leaf = node.kind == ConditionKind::Leaf;
+        let observed = if leaf { self.observe(node) } else { None };
+        let counted = if leaf { self.count(&node.json) } else { None };
+        Evaluated {
+            text: node.text.clone(),
+            origin: node.origin.clone(),
+            result,
+            observed,
+            counted,
+            children: deciding,
+        }
+    }
+
+    /// Whether the condition holds: the engine evaluates a definition with this `if`.
+    fn holds(&self, condition: &Value) -> Result<bool, String> {
+        let definition = with_rule(self.definition, condition, "audit");
+        let compiled = self.engine.compile(&definition).map_err(|e| e.message)?;
+        Ok(compiled.evaluate(self.prepared).map_err(|e| e.message)?.effect.is_some())
+    }
+
+    /// The value a field or value condition reads, as the engine sees it: a definition whose
+    /// effect is that expression returns it.
+    fn observe(&self, node: &ConditionNode) -> Option<(String, Option<Value>)> {
+        let condition = &node.json;
+        let (subject, expression, field) = if let Some(field) = condition.get("field").and_then(Value::as_str) {
+            if field.starts_with('[') {
+                return None;
+            }
+            (short_field(field).to_string(), format!("[field('{}')]", field.replace('\'', "''")), Some(field))
+        } else {
+            let value = condition.get("value")?.as_str()?;
+            let inner = value.strip_prefix('[')?.strip_suffix(']')?;
+            if inner.starts_with('[') {
+                return None;
+            }
+            (inner.to_string(), value.to_string(), None)
+        };
+        // A kind (`compute`) stands for a `type` condition: name the field it reads.
+        let subject = if subject == "type" { subject } else { node.subject.clone().unwrap_or(subject) };
+        // The engine reads a missing field as null in an expression; its `exists` tells them apart.
+        if let Some(field) = field
+            && self.holds(&serde_json::json!({"field": field, "exists": true})) == Ok(false)
+        {
+            return Some((subject, None));
+        }
+        Some((subject, self.value_of(&expression)))
+    }
+}
+
+impl Probe<'_> {
+    /// How many members a `count` condition counts, of how many: the engine gives the number of
+    /// members (`length(…)`), then says for which `k` the count `equals` k.
+    fn count(&self, condition: &Value) -> Option<(usize, usize)> {
+        let count = condition.get("count")?;
+        let members = if let Some(field) = count.get("field").and_then(Value::as_str) {
+            format!("[length(field('{}'))]", field.replace('\'', "''"))
+        } else {
+            match count.get("value")? {
+                Value::Array(items) => {
+                    format!("[length(json('{}'))]", Value::Array(items.clone()).to_string().replace('\'', "''"))
+                }
+                Value::String(text) => format!("[length({})]", text.strip_prefix('[')?.strip_suffix(']')?),
+                _ => return None,
+            }
+        };
+        let total = usize::try_from(self.value_of(&members)?.as_u64()?).ok()?;
+        // Each candidate is one compilation; long arrays are not worth the wait.
+        if total > MAX_COUNTED {
+            return None;
+        }
+        let matched =
+            (0..=total).find(|k| self.holds(&serde_json::json!({"count": count, "equals": k})) == Ok(true))?;
+        Some((matched, total))
+    }
+
+    /// The value of an expression (`[…]`) as the engine computes it on the resource.
+    fn value_of(&self, expression: &str) -> Option<Value> {
+        let always = serde_json::json!({"value": true, "equals": true});
+        let compiled = self.engine.compile(&with_rule(self.definition, &always, expression)).ok()?;
+        compiled.effect_value(self.prepared).ok()?
+    }
+}
+
+/// The largest array whose matching members a failure report counts.
+const MAX_COUNTED: usize = 32;
+
+fn keep(children: Vec<Evaluated>, wanted: bool) -> Vec<Evaluated> {
+    children.into_iter().filter(|c| c.result.as_ref().is_ok_and(|r| *r == wanted)).collect()
+}
+
+/// `Microsoft.MachineLearningServices/workspaces/computes/disableLocalAuth` → `disableLocalAuth`;
+/// top-level fields stay as they are.
+fn short_field(field: &str) -> &str {
+    let path_start = field.find('[').unwrap_or(field.len());
+    match field[..path_start].rfind('/') {
+        Some(slash) => &field[slash + 1..],
+        None => field,
+    }
+}
+
+fn wanted_label(request: &Value) -> String {
+    let get = |key: &str| request.get(key).and_then(Value::as_str);
+    match (get("type"), get("name")) {
+        (Some(ty), Some(name)) => format!("{ty} named `{name}`"),
+        (Some(ty), None) => ty.to_string(),
+        _ => request.to_string(),
+    }
+}
+
+fn resource_label(resource: &Value) -> String {
+    let name = super::resource::member(resource, "name").and_then(Value::as_str).unwrap_or("(no name)");
+    format!("`{name}`")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_shown_by_their_short_name() {
+        assert_eq!(
+            short_field("Microsoft.MachineLearningServices/workspaces/computes/disableLocalAuth"),
+            "disableLocalAuth"
+        );
+        assert_eq!(
+            short_field("Microsoft.MachineLearningServices/workspaces/privateEndpointConnections[*].status"),
+            "privateEndpointConnections[*].status"
+        );
+        assert_eq!(short_field("type"), "type");
+        assert_eq!(short_field("tags['a/b']"), "tags['a/b']");
+    }
+}
