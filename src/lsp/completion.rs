@@ -453,7 +453,7 @@ impl<'a> Items<'a> {
         for parameter in &definition.header().parameters {
             let label = format!("${}", parameter.name.value);
             let detail = Some(parameter.ty.value.json_name().to_string());
-            let symbol = self.analysis.symbols.parameter(owner, &parameter.name.value);
+            let symbol = self.analysis.symbols().parameter(owner, &parameter.name.value);
             let declaration = symbol
                 .and_then(|_| self.analysis.compiled.compilation.sources.get(parameter.span.file))
                 .and_then(|f| f.text.get(parameter.span.range()))

@@ -104,7 +104,7 @@ fn is_path_char(c: char) -> bool {
 pub fn at(analysis: &Analysis, offset: usize) -> Option<Context> {
     let text = analysis.text.as_str();
     let offset = floor_boundary(text, offset.min(text.len()));
-    if analysis.comments.iter().any(|c| c.span.start as usize <= offset && offset < c.span.end as usize) {
+    if analysis.comments().iter().any(|c| c.span.start as usize <= offset && offset < c.span.end as usize) {
         return None;
     }
     let before = text.get(..offset).unwrap_or_default();
@@ -118,7 +118,7 @@ pub fn at(analysis: &Analysis, offset: usize) -> Option<Context> {
     }
     let dollar = before.get(..word_start).is_some_and(|b| b.ends_with('$'));
     // The tokens wholly before the path being typed.
-    let prior = analysis.tokens.get(..index_after(&analysis.tokens, path_start)).unwrap_or_default();
+    let prior = analysis.tokens().get(..index_after(analysis.tokens(), path_start)).unwrap_or_default();
     let prior = match prior.last() {
         Some(last) if last.end > path_start => prior.get(..prior.len() - 1).unwrap_or_default(),
         _ => prior,
@@ -152,7 +152,7 @@ fn floor_boundary(text: &str, mut offset: usize) -> usize {
 fn string_at(analysis: &Analysis, offset: usize) -> Option<(usize, usize)> {
     let text = analysis.text.as_str();
     analysis
-        .tokens
+        .tokens()
         .iter()
         .find(|t| t.is(TokKind::Str) && t.start < offset && (offset < t.end || !t.text(text).ends_with('"')))
         .map(|t| (t.start, t.end))

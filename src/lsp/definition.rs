@@ -7,7 +7,7 @@ use super::document::{Analysis, file_path};
 
 pub fn definition(analysis: &Analysis, position: Position) -> Option<GotoDefinitionResponse> {
     let offset = analysis.offset(position);
-    if let Some((symbol, _)) = analysis.symbols.at(analysis.file(), offset) {
+    if let Some((symbol, _)) = analysis.symbols().at(analysis.file(), offset) {
         return analysis.location(symbol.declaration).map(GotoDefinitionResponse::Scalar);
     }
     import_at(analysis, offset).map(GotoDefinitionResponse::Scalar)

@@ -7,6 +7,7 @@
 //! model, and an answer always refers to one version of the text.
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use tower_lsp_server::ls_types::{self as lsp, Location, Position, Range, TextDocumentContentChangeEvent, Uri};
 
@@ -58,6 +59,8 @@ impl Document {
 pub struct Snapshot {
     pub uri: Uri,
     pub text: String,
+    /// The text's line index, as the document keeps it.
+    pub lines: LineIndex,
     pub version: i32,
     /// Counts every change of the document, whatever versions the client sends.
     pub generation: u64,
@@ -74,9 +77,10 @@ pub struct Analysis {
     pub text: String,
     pub lines: LineIndex,
     pub compiled: BufferCompilation,
-    pub tokens: Vec<Tok>,
-    pub comments: Vec<Comment>,
-    pub symbols: SymbolIndex,
+    /// The tokens and comments, made on first use: publishing diagnostics needs neither.
+    lexed: OnceLock<(Vec<Tok>, Vec<Comment>)>,
+    /// The symbol index, made on first use.
+    symbols: OnceLock<SymbolIndex>,
     /// The diagnostics of this document, as published.
     pub diagnostics: Vec<lsp::Diagnostic>,
 }
@@ -87,19 +91,16 @@ impl Analysis {
         let path = file_path(&snapshot.uri);
         let mut compiled = compile_buffer(&path, &snapshot.text, read);
         recover::recover_definitions(&mut compiled, &snapshot.text);
-        let (tokens, comments) = tokens::lex(&snapshot.text);
-        let symbols = SymbolIndex::build(&compiled.compilation);
         let mut analysis = Analysis {
             uri: snapshot.uri,
             version: snapshot.version,
             generation: snapshot.generation,
             encoding: snapshot.encoding,
-            lines: LineIndex::new(&snapshot.text),
+            lines: snapshot.lines,
             text: snapshot.text,
             compiled,
-            tokens,
-            comments,
-            symbols,
+            lexed: OnceLock::new(),
+            symbols: OnceLock::new(),
             diagnostics: Vec::new(),
         };
         analysis.diagnostics = diagnostics::of(&analysis);
@@ -109,7 +110,6 @@ impl Analysis {
     /// The stand-in for an analysis that failed (a compiler bug): the text without results, and
     /// one diagnostic saying so, so that the editor keeps working and the user knows why.
     pub fn failed(snapshot: Snapshot) -> Analysis {
-        let lines = LineIndex::new(&snapshot.text);
         let diagnostic = lsp::Diagnostic {
             range: Range::default(),
             severity: Some(lsp::DiagnosticSeverity::ERROR),
@@ -125,13 +125,28 @@ impl Analysis {
             generation: snapshot.generation,
             encoding: snapshot.encoding,
             text: snapshot.text,
-            lines,
+            lines: snapshot.lines,
             compiled: BufferCompilation::default(),
-            tokens: Vec::new(),
-            comments: Vec::new(),
-            symbols: SymbolIndex::default(),
+            lexed: OnceLock::from((Vec::new(), Vec::new())),
+            symbols: OnceLock::from(SymbolIndex::default()),
             diagnostics: vec![diagnostic],
         }
+    }
+
+    pub fn tokens(&self) -> &[Tok] {
+        &self.lexed().0
+    }
+
+    pub fn comments(&self) -> &[Comment] {
+        &self.lexed().1
+    }
+
+    fn lexed(&self) -> &(Vec<Tok>, Vec<Comment>) {
+        self.lexed.get_or_init(|| tokens::lex(&self.text))
+    }
+
+    pub fn symbols(&self) -> &SymbolIndex {
+        self.symbols.get_or_init(|| SymbolIndex::build(&self.compiled.compilation))
     }
 
     /// The buffer's file in the compilation.
@@ -196,8 +211,8 @@ impl Analysis {
 
     /// The index of the token that contains `offset`, or ends exactly at it.
     pub fn token_at(&self, offset: usize) -> Option<usize> {
-        let i = tokens::index_after(&self.tokens, offset.saturating_sub(1));
-        let token = self.tokens.get(i)?;
+        let i = tokens::index_after(self.tokens(), offset.saturating_sub(1));
+        let token = self.tokens().get(i)?;
         (token.start <= offset && offset <= token.end).then_some(i)
     }
 
@@ -255,6 +270,7 @@ mod tests {
         let snapshot = Snapshot {
             uri,
             text: "policy p { when compute then dney }".into(),
+            lines: LineIndex::new("policy p { when compute then dney }"),
             version: 1,
             generation: 1,
             encoding: Encoding::Utf16,

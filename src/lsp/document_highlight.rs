@@ -8,7 +8,7 @@ use super::document::Analysis;
 pub fn highlights(analysis: &Analysis, position: Position) -> Option<Vec<DocumentHighlight>> {
     let offset = analysis.offset(position);
     let file = analysis.file();
-    let (symbol, _) = analysis.symbols.at(file, offset)?;
+    let (symbol, _) = analysis.symbols().at(file, offset)?;
     let declaration = std::iter::once((symbol.declaration, DocumentHighlightKind::WRITE));
     let uses = symbol.references.iter().map(|&span| (span, DocumentHighlightKind::READ));
     let highlights = declaration

@@ -145,6 +145,7 @@ impl Documents {
         Some(Snapshot {
             uri: uri.clone(),
             text: entry.document.text.clone(),
+            lines: entry.document.lines.clone(),
             version: entry.document.version,
             generation: entry.generation,
             encoding,
@@ -162,6 +163,7 @@ impl Documents {
             Next::Analyse(Snapshot {
                 uri: analysis.uri.clone(),
                 text: entry.document.text.clone(),
+                lines: entry.document.lines.clone(),
                 version: entry.document.version,
                 generation: entry.generation,
                 encoding: analysis.encoding,
@@ -228,7 +230,7 @@ pub fn spawn_analysis(documents: Arc<Documents>, client: Client, uri: Uri, encod
 /// Runs one analysis on the blocking pool. A panic there (a compiler bug) becomes an analysis
 /// that says so, so the document stays usable.
 async fn analyse(documents: Arc<Documents>, snapshot: Snapshot) -> Analysis {
-    let fallback = Snapshot { text: snapshot.text.clone(), ..snapshot.clone() };
+    let fallback = snapshot.clone();
     let job = tokio::task::spawn_blocking(move || {
         let read = |path: &Path| documents.text_of(path);
         Analysis::new(snapshot, &read)

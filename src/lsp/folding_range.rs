@@ -25,7 +25,7 @@ fn fold(start_line: u32, end_line: u32, kind: Option<FoldingRangeKind>) -> Optio
 }
 
 fn blocks(analysis: &Analysis, ranges: &mut Vec<FoldingRange>) {
-    let tokens = &analysis.tokens;
+    let tokens = analysis.tokens();
     for (open, close) in bracket_pairs(tokens) {
         let (Some(open), Some(close)) = (tokens.get(open), tokens.get(close)) else { continue };
         let start = line(analysis, open.start);
@@ -44,7 +44,7 @@ fn blocks(analysis: &Analysis, ranges: &mut Vec<FoldingRange>) {
 /// Consecutive line comments fold together; a block comment folds alone.
 fn comments(analysis: &Analysis, ranges: &mut Vec<FoldingRange>) {
     let mut run: Option<(u32, u32)> = None;
-    for comment in &analysis.comments {
+    for comment in analysis.comments() {
         let (start, end) = (line(analysis, comment.span.start as usize), line(analysis, comment.span.end as usize));
         if comment.text.starts_with("/*") {
             ranges.extend(fold(start, end, Some(FoldingRangeKind::Comment)));

@@ -73,7 +73,7 @@ fn diagnostic_codes(analysis: &Analysis, offset: usize) -> Vec<Code> {
 }
 
 fn symbol(analysis: &Analysis, offset: usize) -> Option<(String, Span)> {
-    let (symbol, span) = analysis.symbols.at(analysis.file(), offset)?;
+    let (symbol, span) = analysis.symbols().at(analysis.file(), offset)?;
     let text = match symbol.kind {
         SymbolKind::Parameter => parameter(analysis, symbol)?,
         SymbolKind::Policy | SymbolKind::Initiative => definition(analysis, symbol)?,
@@ -154,8 +154,8 @@ fn field_text(analysis: &Analysis, name: &str) -> String {
 /// A resource kind written before a `.` at the cursor.
 fn kind_prefix(analysis: &Analysis, offset: usize) -> Option<(String, Span)> {
     let i = analysis.token_at(offset)?;
-    let token = analysis.tokens.get(i)?;
-    let dot_follows = analysis.tokens.get(i + 1).is_some_and(|t| t.is_punct('.') && t.start == token.end);
+    let token = analysis.tokens().get(i)?;
+    let dot_follows = analysis.tokens().get(i + 1).is_some_and(|t| t.is_punct('.') && t.start == token.end);
     if !dot_follows {
         return None;
     }
@@ -171,10 +171,10 @@ fn kind_hover(analysis: &Analysis, word: &str, start: usize, end: usize) -> Opti
 /// Kinds, effects, roles and keywords, by the token at the cursor.
 fn token(analysis: &Analysis, offset: usize) -> Option<(String, Span)> {
     let i = analysis.token_at(offset)?;
-    let token = analysis.tokens.get(i)?;
+    let token = analysis.tokens().get(i)?;
     let word = analysis.token_text(token);
     let span = Span::new(analysis.file(), token.start, token.end);
-    let previous = i.checked_sub(1).and_then(|p| analysis.tokens.get(p)).map(|t| analysis.token_text(t));
+    let previous = i.checked_sub(1).and_then(|p| analysis.tokens().get(p)).map(|t| analysis.token_text(t));
     if !token.is_word() {
         return None;
     }
@@ -198,7 +198,7 @@ fn token(analysis: &Analysis, offset: usize) -> Option<(String, Span)> {
 
 /// A property key at the start of its line (`conflictEffect audit`, `strongType "location"`).
 fn property(analysis: &Analysis, i: usize) -> Option<&'static str> {
-    let token = analysis.tokens.get(i)?;
+    let token = analysis.tokens().get(i)?;
     let line_start = analysis.text.get(..token.start)?.rfind('\n').map_or(0, |n| n + 1);
     if !analysis.text.get(line_start..token.start)?.trim().is_empty() {
         return None;
@@ -212,7 +212,7 @@ fn property(analysis: &Analysis, i: usize) -> Option<&'static str> {
 
 /// The token at `i` is inside `roles [ … ]`.
 fn in_roles(analysis: &Analysis, i: usize) -> bool {
-    let before = analysis.tokens.get(..i).unwrap_or_default();
+    let before = analysis.tokens().get(..i).unwrap_or_default();
     let open = before.iter().rposition(|t| t.is_punct('[') || t.is_punct(']'));
     open.is_some_and(|o| {
         before.get(o).is_some_and(|t| t.is_punct('['))

@@ -17,7 +17,7 @@ use crate::syntax::span::Span;
 /// Uses of the symbol at `position` in project files outside the buffer's compilation.
 pub fn references(analysis: &Analysis, position: Position, read: &dyn Fn(&Path) -> Option<String>) -> Vec<Location> {
     let offset = analysis.offset(position);
-    let Some((symbol, _)) = analysis.symbols.at(analysis.file(), offset) else { return Vec::new() };
+    let Some((symbol, _)) = analysis.symbols().at(analysis.file(), offset) else { return Vec::new() };
     // Only policies and their parameters are used across files.
     let reachable = match symbol.kind {
         SymbolKind::Policy => true,

@@ -12,7 +12,7 @@ pub fn references(
     importers: &[Location],
 ) -> Option<Vec<Location>> {
     let offset = analysis.offset(position);
-    let (symbol, _) = analysis.symbols.at(analysis.file(), offset)?;
+    let (symbol, _) = analysis.symbols().at(analysis.file(), offset)?;
     let declaration = include_declaration.then_some(symbol.declaration);
     let spans = declaration.into_iter().chain(symbol.references.iter().copied());
     let mut locations: Vec<Location> = spans.filter_map(|span| analysis.location(span)).collect();

@@ -12,7 +12,7 @@ use super::symbols::{Symbol, SymbolKind};
 
 pub fn prepare(analysis: &Analysis, position: Position) -> Option<PrepareRenameResponse> {
     let offset = analysis.offset(position);
-    let (symbol, span) = analysis.symbols.at(analysis.file(), offset)?;
+    let (symbol, span) = analysis.symbols().at(analysis.file(), offset)?;
     Some(PrepareRenameResponse::RangeWithPlaceholder { range: analysis.range(span), placeholder: symbol.name.clone() })
 }
 
@@ -23,7 +23,7 @@ pub fn rename(
     importers: &[Location],
 ) -> Result<Option<WorkspaceEdit>> {
     let offset = analysis.offset(position);
-    let Some((symbol, _)) = analysis.symbols.at(analysis.file(), offset) else { return Ok(None) };
+    let Some((symbol, _)) = analysis.symbols().at(analysis.file(), offset) else { return Ok(None) };
     let new_name = match symbol.kind {
         SymbolKind::Parameter => new_name.strip_prefix('$').unwrap_or(new_name),
         _ => new_name,
@@ -56,7 +56,7 @@ fn check_name(symbol: &Symbol, name: &str) -> Result<()> {
 }
 
 fn check_unique(analysis: &Analysis, symbol: &Symbol, name: &str) -> Result<()> {
-    let clash = analysis.symbols.symbols.iter().any(|other| {
+    let clash = analysis.symbols().symbols.iter().any(|other| {
         let same_space = match symbol.kind {
             SymbolKind::Parameter | SymbolKind::Group => other.kind == symbol.kind && other.owner == symbol.owner,
             SymbolKind::Policy | SymbolKind::Initiative => {

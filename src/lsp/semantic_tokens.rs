@@ -84,7 +84,7 @@ fn classify(analysis: &Analysis, from: usize, to: usize) -> Vec<Piece> {
     let roles = ast_roles(analysis);
     let mut pieces = Vec::new();
     let mut role = 0;
-    let tokens = &analysis.tokens;
+    let tokens = analysis.tokens();
     let first = tokens.partition_point(|t| t.end <= from);
     for (i, token) in tokens.iter().enumerate().skip(first).take_while(|(_, t)| t.start < to) {
         while roles.get(role).is_some_and(|r| r.end <= token.start) {
@@ -110,13 +110,13 @@ fn at(token: &Tok) -> Piece {
 
 /// Inside a field path, a kind before a dot (`compute.vmSize`) is the kind.
 fn refine(analysis: &Analysis, i: usize, ty: Type) -> Type {
-    let token = analysis.tokens.get(i);
-    let dot_follows = analysis.tokens.get(i + 1).is_some_and(|t| t.is_punct('.'));
+    let token = analysis.tokens().get(i);
+    let dot_follows = analysis.tokens().get(i + 1).is_some_and(|t| t.is_punct('.'));
     let is_kind = token.is_some_and(|t| kind_by_name(analysis.token_text(t)).is_some());
     if ty == Type::Property
         && dot_follows
         && is_kind
-        && i.checked_sub(1).and_then(|p| analysis.tokens.get(p)).is_none_or(|p| !p.is_punct('.'))
+        && i.checked_sub(1).and_then(|p| analysis.tokens().get(p)).is_none_or(|p| !p.is_punct('.'))
     {
         Type::Kind
     } else {
@@ -126,8 +126,8 @@ fn refine(analysis: &Analysis, i: usize, ty: Type) -> Type {
 
 fn by_token(analysis: &Analysis, i: usize, token: &Tok) -> Option<Piece> {
     let text = analysis.token_text(token);
-    let next = analysis.tokens.get(i + 1);
-    let previous = i.checked_sub(1).and_then(|p| analysis.tokens.get(p));
+    let next = analysis.tokens().get(i + 1);
+    let previous = i.checked_sub(1).and_then(|p| analysis.tokens().get(p));
     let ty = match token.kind {
         TokKind::Keyword | TokKind::WordOperator | TokKind::Literal => Type::Keyword,
         TokKind::Operator => Type::Operator,
@@ -154,7 +154,7 @@ fn by_token(analysis: &Analysis, i: usize, token: &Tok) -> Option<Piece> {
 
 /// Comments, split at line ends (a token may not span lines).
 fn comments(analysis: &Analysis, from: usize, to: usize, pieces: &mut Vec<Piece>) {
-    for comment in analysis.comments.iter().filter(|c| (c.span.end as usize) > from && (c.span.start as usize) < to) {
+    for comment in analysis.comments().iter().filter(|c| (c.span.end as usize) > from && (c.span.start as usize) < to) {
         let modifiers = if comment.doc { DOCUMENTATION } else { 0 };
         let mut start = comment.span.start as usize;
         let text = analysis.slice(comment.span);
@@ -174,7 +174,7 @@ fn ast_roles(analysis: &Analysis) -> Vec<Piece> {
     let mut add = |span: Span, ty: Type, modifiers: u32| {
         roles.push(Piece { start: span.start as usize, end: span.end as usize, ty, modifiers });
     };
-    for symbol in analysis.symbols.symbols.iter() {
+    for symbol in analysis.symbols().symbols.iter() {
         let ty = match symbol.kind {
             super::symbols::SymbolKind::Parameter => Type::Parameter,
             super::symbols::SymbolKind::Group => Type::Namespace,

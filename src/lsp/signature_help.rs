@@ -27,7 +27,7 @@ pub fn signature_help(analysis: &Analysis, position: Position) -> Option<Signatu
 
 /// The function whose parentheses enclose `offset`, and the index of the argument there.
 fn call_at(analysis: &Analysis, offset: usize) -> Option<(&'static FunctionDoc, usize)> {
-    let before = analysis.tokens.get(..index_from(&analysis.tokens, offset))?;
+    let before = analysis.tokens().get(..index_from(analysis.tokens(), offset))?;
     let mut depth = 0usize;
     let mut commas = 0usize;
     for (i, token) in before.iter().enumerate().rev() {
