@@ -73,19 +73,7 @@ fn report(what: &str, files: &[String]) {
 }
 
 fn library_sources(dir: &Path) -> Vec<String> {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "gavel") {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
+    let files = gavel::project::collect_inputs(&[dir.to_path_buf()]).expect("the library folder exists");
     files.iter().filter_map(|p| std::fs::read_to_string(p).ok()).collect()
 }
 

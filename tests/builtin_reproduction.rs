@@ -3,7 +3,11 @@
 //! semantically (see `gavel::emit::semantic`). The originals are read from `../shared/data`;
 //! where that folder is absent the test says so and passes without comparing.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
+
+use common::{json_files, read_text, shared_data};
 
 use gavel::emit::EmitOptions;
 use gavel::emit::semantic::compare_definitions;
@@ -11,38 +15,8 @@ use gavel::emit::target::definition_json;
 use gavel::project::compile_paths;
 use serde_json::Value;
 
-fn shared_data() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("skipped: {} is absent (the reference definitions are not part of the repository)", dir.display());
-        None
-    }
-}
-
-fn json_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "json") {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    files
-}
-
 fn read_json(path: &Path) -> Value {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let text = read_text(path);
     serde_json::from_str(text.trim_start_matches('\u{feff}')).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 

@@ -3,35 +3,16 @@
 //! escapes) checks with zero errors. Warnings are allowed; each is listed in a snapshot with
 //! the reason it is right. Skipped, with a message, where `../shared/data` is absent.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::{json_files, shared_data};
 
 use gavel::diag::Severity;
 use gavel::project::compile_paths;
 
-fn json_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "json") {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    files
-}
-
 #[test]
 fn builtin_and_custom_json_check_without_errors() {
-    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
-    if !data.is_dir() {
-        eprintln!("skipped: {} is absent", data.display());
-        return;
-    }
+    let Some(data) = shared_data() else { return };
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     let mut checked = 0;

@@ -201,6 +201,34 @@ pub struct Parameter {
     pub span: Span,
 }
 
+impl Parameter {
+    /// The effect whose details shape this effect parameter gives, as the compiler settles
+    /// it: the one effect with details among its allowed values and default
+    /// (deployIfNotExists wins over auditIfNotExists, whose details it extends); with none, the
+    /// first value's effect. `Err` lists the effects when several with details remain.
+    pub fn details_kind(&self) -> Result<Option<EffectKind>, Vec<EffectKind>> {
+        let mut values: Vec<&str> = Vec::new();
+        if let Some(Expr::Raw(serde_json::Value::Array(items), _)) = &self.allowed {
+            values.extend(items.iter().filter_map(|v| v.as_str()));
+        }
+        if let Some(Expr::Raw(serde_json::Value::String(default), _)) = &self.default {
+            values.push(default);
+        }
+        let mut with_details: Vec<EffectKind> =
+            values.iter().filter_map(|v| EffectKind::parse(v)).filter(|k| k.has_details()).collect();
+        with_details.sort_by_key(|k| k.name());
+        with_details.dedup();
+        if with_details.contains(&EffectKind::DeployIfNotExists) {
+            with_details.retain(|k| *k != EffectKind::AuditIfNotExists);
+        }
+        match with_details.as_slice() {
+            [one] => Ok(Some(*one)),
+            [] => Ok(values.first().and_then(|v| EffectKind::parse(v))),
+            _ => Err(with_details),
+        }
+    }
+}
+
 /// A policy rule condition.
 #[derive(Debug, Clone)]
 pub enum Condition {

@@ -90,6 +90,15 @@ impl Diagnostic {
         self
     }
 
+    /// The usual "did you mean" ending: with a suggestion, a help line naming it and a fix
+    /// that writes it at `span`; without one, the `otherwise` help line.
+    pub fn with_suggestion(self, span: Span, suggestion: Option<&str>, otherwise: impl Into<String>) -> Diagnostic {
+        match suggestion {
+            Some(s) => self.with_help(format!("did you mean `{s}`?")).with_fix(format!("replace with `{s}`"), span, s),
+            None => self.with_help(otherwise),
+        }
+    }
+
     pub fn with_severity(mut self, severity: Severity) -> Diagnostic {
         self.severity = severity;
         self

@@ -304,10 +304,7 @@ fn check_members(compilation: &mut Compilation) {
                     let suggestion = crate::diag::did_you_mean(&name.value, policies.iter().copied());
                     let mut diagnostic =
                         Diagnostic::new(Code::MemberNotFound, name.span, format!("no policy named `{}`", name.value));
-                    diagnostic = match suggestion {
-                            Some(s) => diagnostic.with_help(format!("did you mean `{s}`?")).with_fix(format!("replace with `{s}`"), name.span, s),
-                            None => diagnostic.with_help("define the policy, `import` the file that defines it, or reference a definition by its id string"),
-                        };
+                    diagnostic = diagnostic.with_suggestion(name.span, suggestion, "define the policy, `import` the file that defines it, or reference a definition by its id string");
                     missing.push(diagnostic);
                 }
             }

@@ -1,4 +1,4 @@
-//! Helpers shared by the decompiler tests: the reference corpus and the deployed form of a
+//! Helpers shared by the integration tests: the reference corpus and the deployed form of a
 //! definition file, computed independently of the reader under test.
 
 #![allow(dead_code)]

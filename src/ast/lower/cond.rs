@@ -66,14 +66,11 @@ impl Lowerer<'_> {
                     name.span,
                     format!("`{}` is not a resource kind", name.text),
                 );
-                diagnostic = match suggestion {
-                    Some(s) => diagnostic
-                        .with_help(format!("did you mean `{s}`?"))
-                        .with_fix(format!("replace with `{s}`"), name.span, s),
-                    None => diagnostic.with_help(
-                        "use a kind such as `workspace`, `compute`, `job`, `registry`; for other types write `type == \"Microsoft.X/y\"`",
-                    ),
-                };
+                diagnostic = diagnostic.with_suggestion(
+                    name.span,
+                    suggestion,
+                    "use a kind such as `workspace`, `compute`, `job`, `registry`; for other types write `type == \"Microsoft.X/y\"`",
+                );
                 self.report(diagnostic);
                 return None;
             }

@@ -279,10 +279,11 @@ impl Lowerer<'_> {
         } else {
             let candidates = ["all", "indexed"].into_iter().chain(PROVIDER_MODES.iter().copied());
             let mut diagnostic = Diagnostic::new(Code::UnknownMode, span, format!("`{text}` is not a policy mode"));
-            diagnostic = match did_you_mean(&text, candidates) {
-                Some(s) => diagnostic.with_help(format!("did you mean `{s}`?")).with_fix(format!("replace with `{s}`"), span, s),
-                None => diagnostic.with_help("use `all`, `indexed` or a resource-provider mode such as `Microsoft.MachineLearningServices.v2.Data`"),
-            };
+            diagnostic = diagnostic.with_suggestion(
+                span,
+                did_you_mean(&text, candidates),
+                "use `all`, `indexed` or a resource-provider mode such as `Microsoft.MachineLearningServices.v2.Data`",
+            );
             self.report(diagnostic);
             return None;
         };
@@ -298,16 +299,11 @@ impl Lowerer<'_> {
                     param.ty.span,
                     format!("`{}` is not a parameter type", param.ty.text),
                 );
-                diagnostic = match did_you_mean(&param.ty.text, ParamType::NAMES.iter().copied()) {
-                    Some(s) => diagnostic.with_help(format!("did you mean `{s}`?")).with_fix(
-                        format!("replace with `{s}`"),
-                        param.ty.span,
-                        s,
-                    ),
-                    None => {
-                        diagnostic.with_help("types: string, array, object, boolean, integer, float, dateTime, effect")
-                    }
-                };
+                diagnostic = diagnostic.with_suggestion(
+                    param.ty.span,
+                    did_you_mean(&param.ty.text, ParamType::NAMES.iter().copied()),
+                    "types: string, array, object, boolean, integer, float, dateTime, effect",
+                );
                 self.report(diagnostic);
                 return None;
             }
@@ -574,14 +570,11 @@ impl Lowerer<'_> {
     fn unknown_property(&mut self, key: &tree::Name, known: &[&str]) {
         let mut diagnostic =
             Diagnostic::new(Code::UnknownProperty, key.span, format!("unknown property `{}`", key.text));
-        diagnostic = match did_you_mean(&key.text, known.iter().copied()) {
-            Some(s) => diagnostic.with_help(format!("did you mean `{s}`?")).with_fix(
-                format!("replace with `{s}`"),
-                key.span,
-                s,
-            ),
-            None => diagnostic.with_help(format!("known properties: {}", known.join(", "))),
-        };
+        diagnostic = diagnostic.with_suggestion(
+            key.span,
+            did_you_mean(&key.text, known.iter().copied()),
+            format!("known properties: {}", known.join(", ")),
+        );
         self.report(diagnostic);
     }
 }

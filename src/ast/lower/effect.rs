@@ -78,24 +78,9 @@ impl Lowerer<'_> {
             return None;
         };
         let param = params.iter().find(|p| p.name.value.eq_ignore_ascii_case(&name.value))?;
-        let mut values: Vec<&str> = Vec::new();
-        if let Some(Expr::Raw(serde_json::Value::Array(items), _)) = &param.allowed {
-            values.extend(items.iter().filter_map(|v| v.as_str()));
-        }
-        if let Some(Expr::Raw(serde_json::Value::String(default), _)) = &param.default {
-            values.push(default);
-        }
-        let mut with_details: Vec<EffectKind> =
-            values.iter().filter_map(|v| EffectKind::parse(v)).filter(|k| k.has_details()).collect();
-        with_details.sort_by_key(|k| k.name());
-        with_details.dedup();
-        if with_details.contains(&EffectKind::DeployIfNotExists) {
-            with_details.retain(|k| *k != EffectKind::AuditIfNotExists);
-        }
-        match with_details.as_slice() {
-            [one] => Some(*one),
-            [] => values.first().and_then(|v| EffectKind::parse(v)),
-            several if spec.details.is_some() => {
+        match param.details_kind() {
+            Ok(kind) => kind,
+            Err(several) if spec.details.is_some() => {
                 let names: Vec<&str> = several.iter().map(|k| k.name()).collect();
                 self.error(
                     Code::AmbiguousDetails,
@@ -105,7 +90,7 @@ impl Lowerer<'_> {
                 );
                 None
             }
-            _ => None,
+            Err(_) => None,
         }
     }
 
@@ -221,10 +206,7 @@ impl Lowerer<'_> {
                             word.span,
                             format!("`{}` is not a role gavel knows", word.text),
                         );
-                        diagnostic = match did_you_mean(&word.text, roles::ROLES.iter().map(|r| r.name)) {
-                            Some(s) => diagnostic.with_help(format!("did you mean `{s}`?")).with_fix(format!("replace with `{s}`"), word.span, s),
-                            None => diagnostic.with_help("write the role definition id as a string: \"/providers/Microsoft.Authorization/roleDefinitions/<guid>\""),
-                        };
+                        diagnostic = diagnostic.with_suggestion(word.span, did_you_mean(&word.text, roles::ROLES.iter().map(|r| r.name)), "write the role definition id as a string: \"/providers/Microsoft.Authorization/roleDefinitions/<guid>\"");
                         self.report(diagnostic);
                     }
                 }

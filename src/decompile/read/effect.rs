@@ -74,29 +74,10 @@ fn effect_value(r: &mut Reader, value: &Value<'_>) -> Option<(EffectValue, Optio
     }
 }
 
-/// The details shape of a parameter effect, from its allowed values and default, the way the
-/// compiler settles it (deployIfNotExists wins over auditIfNotExists, whose details it extends).
+/// The details shape of a parameter effect, the way the compiler settles it.
 pub(crate) fn kind_from_parameter(params: &[Parameter], name: &str) -> Option<EffectKind> {
     let param = params.iter().find(|p| p.name.value.eq_ignore_ascii_case(name))?;
-    let mut values: Vec<&str> = Vec::new();
-    if let Some(Expr::Raw(serde_json::Value::Array(items), _)) = &param.allowed {
-        values.extend(items.iter().filter_map(|v| v.as_str()));
-    }
-    if let Some(Expr::Raw(serde_json::Value::String(default), _)) = &param.default {
-        values.push(default);
-    }
-    let mut with_details: Vec<EffectKind> =
-        values.iter().filter_map(|v| EffectKind::parse(v)).filter(|k| k.has_details()).collect();
-    with_details.sort_by_key(|k| k.name());
-    with_details.dedup();
-    if with_details.contains(&EffectKind::DeployIfNotExists) {
-        with_details.retain(|k| *k != EffectKind::AuditIfNotExists);
-    }
-    match with_details.as_slice() {
-        [one] => Some(*one),
-        [] => values.first().and_then(|v| EffectKind::parse(v)),
-        _ => None,
-    }
+    param.details_kind().unwrap_or(None)
 }
 
 /// Details: a list of `{field, value}` for append, an object for the rest; other shapes are
