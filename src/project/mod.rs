@@ -213,14 +213,21 @@ fn analyse_file_keeping_tree(
 ) -> (Unit, syntax::tree::File) {
     let parsed = syntax::parse_file(file, text);
     let lowered = ast::lower_file(file, text, &parsed.tree, &parsed.comments);
-    // What the parser recovered from often looks wrong to lowering too (a half-written
-    // comparison reads as a kind); report only the syntax error on such lines.
+    diagnostics.extend(without_cascades(text, &parsed.diagnostics, lowered.diagnostics));
+    diagnostics.extend(parsed.diagnostics);
+    (Unit { file, module: lowered.module, comments: parsed.comments, imported }, parsed.tree)
+}
+
+/// What the parser recovered from often looks wrong to lowering too (a half-written
+/// comparison reads as a kind): lowering's reports on a line with a syntax error are dropped.
+fn without_cascades(text: &str, syntax: &[Diagnostic], lowering: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    if syntax.is_empty() {
+        return lowering;
+    }
     let line_starts: Vec<usize> = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
     let line_of = |offset: u32| line_starts.partition_point(|&start| start <= offset as usize);
-    let syntax_lines: Vec<usize> = parsed.diagnostics.iter().map(|d| line_of(d.span.start)).collect();
-    diagnostics.extend(parsed.diagnostics);
-    diagnostics.extend(lowered.diagnostics.into_iter().filter(|d| !syntax_lines.contains(&line_of(d.span.start))));
-    (Unit { file, module: lowered.module, comments: parsed.comments, imported }, parsed.tree)
+    let syntax_lines: Vec<usize> = syntax.iter().map(|d| line_of(d.span.start)).collect();
+    lowering.into_iter().filter(|d| !syntax_lines.contains(&line_of(d.span.start))).collect()
 }
 
 /// Cross-file checks, then the checker over every definition.
