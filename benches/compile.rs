@@ -8,9 +8,14 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use gavel::ast::{Definition, lower_file};
+use gavel::catalog::aliases::Catalog;
+use gavel::check::{Context, check_definition};
 use gavel::emit::EmitOptions;
-use gavel::emit::target::definition_json;
+use gavel::emit::target::definition_text;
 use gavel::project::compile_paths;
+use gavel::syntax::parse_file;
+use gavel::syntax::span::FileId;
 
 /// How many policies to generate; `GAVEL_BENCH_POLICIES` overrides it for quick profiling.
 fn policy_count() -> usize {
@@ -36,22 +41,14 @@ fn main() {
     let compile = best_of(|| {
         let compilation = compile_paths(std::slice::from_ref(&dir)).expect("the folder exists");
         assert!(!compilation.has_errors(), "generated policies compile");
-        json_bytes = compilation
-            .emitted_definitions()
-            .iter()
-            .map(|d| {
-                serde_json::to_string_pretty(&definition_json(d, &EmitOptions::default())).unwrap_or_default().len()
-            })
-            .sum();
+        json_bytes =
+            compilation.emitted_definitions().iter().map(|d| definition_text(d, &EmitOptions::default()).len()).sum();
     });
     let peak = peak_memory_mb();
     let phases = phase_times(&dir);
     let compilation = compile_paths(std::slice::from_ref(&dir)).expect("the folder exists");
-    let emitted: Vec<String> = compilation
-        .emitted_definitions()
-        .iter()
-        .map(|d| serde_json::to_string_pretty(&definition_json(d, &EmitOptions::default())).unwrap_or_default())
-        .collect();
+    let emitted: Vec<String> =
+        compilation.emitted_definitions().iter().map(|d| definition_text(d, &EmitOptions::default())).collect();
     drop(compilation);
     assert_eq!(emitted.len(), policy_count());
     let round_trip = best_of(|| {
@@ -91,21 +88,45 @@ fn main() {
     }
 }
 
-/// Where compile time goes: compiling (read, parse, lower, check), building the JSON values,
-/// serialising them.
+/// Where compile time goes, phase by phase over the same files: reading, parsing, lowering,
+/// checking, building the JSON values, serialising them.
 fn phase_times(dir: &Path) -> String {
-    let start = Instant::now();
-    let compilation = compile_paths(&[dir.to_path_buf()]).expect("the folder exists");
-    let compiled = start.elapsed();
-    let start = Instant::now();
-    let values: Vec<_> =
-        compilation.emitted_definitions().iter().map(|d| definition_json(d, &EmitOptions::default())).collect();
-    let built = start.elapsed();
-    let start = Instant::now();
-    let bytes: usize = values.iter().map(|v| serde_json::to_string_pretty(v).unwrap_or_default().len()).sum();
-    let serialised = start.elapsed();
+    let files = gavel::project::collect_inputs(&[dir.to_path_buf()]).expect("the folder exists");
+    let (texts, read) =
+        timed(|| files.iter().map(|p| std::fs::read_to_string(p).expect("readable")).collect::<Vec<_>>());
+    let ids: Vec<FileId> = (0..texts.len() as u32).map(FileId).collect();
+    let (parsed, parse) = timed(|| ids.iter().zip(&texts).map(|(&id, t)| parse_file(id, t)).collect::<Vec<_>>());
+    let (lowered, lower) = timed(|| {
+        ids.iter()
+            .zip(&texts)
+            .zip(&parsed)
+            .map(|((&id, t), p)| lower_file(id, t, &p.tree, &p.comments))
+            .collect::<Vec<_>>()
+    });
+    let definitions: Vec<&Definition> = lowered.iter().flat_map(|l| l.module.definitions.iter()).collect();
+    let cx = Context::new(Catalog::builtin());
+    let (found, check) = timed(|| definitions.iter().map(|d| check_definition(d, &cx).len()).sum::<usize>());
+    std::hint::black_box(found);
+    let (bytes, emitted) =
+        timed(|| definitions.iter().map(|d| definition_text(d, &EmitOptions::default()).len()).sum::<usize>());
     std::hint::black_box(bytes);
-    format!("compile {:.1} ms, build JSON values {:.1} ms, serialise {:.1} ms", ms(compiled), ms(built), ms(serialised))
+    let (texts, dropped) = timed(|| drop((lowered, parsed)));
+    std::hint::black_box(texts);
+    format!(
+        "read {:.1} ms, parse {:.1} ms, lower {:.1} ms, check {:.1} ms, emit {:.1} ms, free {:.1} ms",
+        ms(read),
+        ms(parse),
+        ms(lower),
+        ms(check),
+        ms(emitted),
+        ms(dropped)
+    )
+}
+
+fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
+    let start = Instant::now();
+    let value = f();
+    (value, start.elapsed())
 }
 
 fn library_sources(dir: &Path) -> Vec<String> {

@@ -69,6 +69,26 @@ fn errors_exit_with_one_and_leave_the_previous_output_intact() {
     assert!(leftovers.is_empty());
 }
 
+/// Regression: temporary names were numbered per run, so a build of more than 100 outputs
+/// failed with "could not create a temporary file".
+#[test]
+fn builds_of_many_outputs_write_every_file() {
+    let temp = tempfile::tempdir().expect("temp dir");
+    let source: String = (0..250).map(|i| GOOD.replace("good", &format!("good_{i}"))).collect();
+    write(temp.path(), "many.gavel", &source);
+    for _ in 0..2 {
+        let output = gavel(&["build", "many.gavel", "--out-dir", "out"], temp.path());
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    }
+    let names: Vec<String> = std::fs::read_dir(temp.path().join("out"))
+        .expect("out")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 250, "{names:?}");
+    assert!(names.iter().all(|n| n.starts_with("good_") && n.ends_with(".json")), "{names:?}");
+}
+
 #[test]
 fn usage_and_io_problems_exit_with_two() {
     let temp = tempfile::tempdir().expect("temp dir");

@@ -208,8 +208,8 @@ fn reads_az_cli_pairs() {
         gavel::emit::target::Target::Az,
         &EmitOptions::default(),
     );
-    let rules = files.iter().find(|f| f.path == "p.rules.json").map(|f| f.json.clone());
-    let params = files.iter().find(|f| f.path == "p.params.json").map(|f| f.json.clone());
+    let json = |path: &str| files.iter().find(|f| f.path == path).and_then(|f| serde_json::from_str(&f.text).ok());
+    let (rules, params) = (json("p.rules.json"), json("p.params.json"));
     let wrap = |v: serde_json::Value| serde_json::json!([v]);
     let expected_rules: serde_json::Value = serde_json::from_str(RULE).expect("valid JSON");
     let expected_params: serde_json::Value = serde_json::from_str(PARAMS).expect("valid JSON");

@@ -2,35 +2,58 @@
 //! expression string `"[…]"`. A literal string that would read as an expression is escaped
 //! with `[[`.
 
+use serde::ser::{Serialize, Serializer};
 use serde_json::Value;
 
+use super::object::{Node, Object};
 use crate::ast::{Expr, Field, FieldName};
 
 /// The JSON a value emits as.
 pub fn value(expr: &Expr) -> Value {
-    match expr {
-        Expr::Null(_) => Value::Null,
-        Expr::Bool(b, _) => Value::Bool(*b),
-        Expr::Number(n, _) => Value::Number(n.clone()),
-        Expr::String(s, _) => Value::String(escape_literal(s)),
-        Expr::Raw(json, _) => json.clone(),
-        Expr::Array(items, _) => Value::Array(items.iter().map(value).collect()),
-        Expr::Object(entries, _) => Value::Object(entries.iter().map(|(k, v)| (k.value.clone(), value(v))).collect()),
-        other => Value::String(format!("[{}]", arm(other))),
-    }
+    super::to_value(ExprJson(expr))
 }
 
 /// The name a field reference emits as (`"field": …`).
 pub fn field_name(field: &Field) -> Value {
-    match &field.name {
-        FieldName::Static(name) => Value::String(name.clone()),
-        FieldName::Dynamic(expr) => value(expr),
+    super::to_value(FieldNameJson(field))
+}
+
+/// An expression, serialised as the JSON it emits as.
+pub struct ExprJson<'a>(pub &'a Expr);
+
+impl Serialize for ExprJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Expr::Null(_) => serializer.serialize_unit(),
+            Expr::Bool(b, _) => serializer.serialize_bool(*b),
+            Expr::Number(n, _) => n.serialize(serializer),
+            // A string that ARM would otherwise evaluate gets a second `[`.
+            Expr::String(s, _) if s.starts_with('[') && s.ends_with(']') => serializer.serialize_str(&format!("[{s}")),
+            Expr::String(s, _) => serializer.serialize_str(s),
+            Expr::Raw(json, _) => json.serialize(serializer),
+            Expr::Array(items, _) => serializer.collect_seq(items.iter().map(ExprJson)),
+            Expr::Object(entries, _) => {
+                let mut object = Object::new();
+                for (key, value) in entries {
+                    object.push(&key.value, Node::Expr(value));
+                }
+                object.serialize(serializer)
+            }
+            other => serializer.serialize_str(&format!("[{}]", arm(other))),
+        }
     }
 }
 
-/// A string that ARM would otherwise evaluate gets a second `[`.
-fn escape_literal(s: &str) -> String {
-    if s.starts_with('[') && s.ends_with(']') { format!("[{s}") } else { s.to_string() }
+/// The name of a field reference, serialised as it is emitted (`"field": …`).
+pub struct FieldNameJson<'a>(pub &'a Field);
+
+impl Serialize for FieldNameJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match &self.0.name {
+            FieldName::Static(name) => serializer.serialize_str(name),
+            FieldName::Dynamic(expr) => ExprJson(expr).serialize(serializer),
+        }
+    }
 }
 
 /// An expression in ARM template expression syntax (without the outer brackets).

@@ -1,17 +1,24 @@
 //! AST → Azure Policy JSON: policy definitions, policy set definitions (initiatives), and the
 //! ARM-template and az-CLI wrappings. Key order is fixed, so output is byte-identical across
 //! runs and machines.
+//!
+//! Each piece is a `Serialize` view of the AST (`PolicyJson`, `ConditionJson`, …), so a
+//! definition is written as text in one pass; the functions returning [`Value`] are for
+//! callers that inspect or compare the JSON.
 
 pub mod expr;
+mod object;
 pub mod semantic;
 pub mod target;
 
-use serde_json::{Map, Value};
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::Value;
 
 use crate::ast::{
-    Condition, CountSource, DetailEntry, Details, Effect, EffectKind, EffectValue, Header, Initiative, MemberTarget,
-    Parameter, Policy,
+    Condition, CountSource, DetailEntry, Details, Effect, EffectKind, EffectValue, Group, Header, Initiative, Member,
+    MemberTarget, Operation, Parameter, Policy,
 };
+use object::{Node, Object};
 
 /// Where member policies named by gavel name live, for their `policyDefinitionId`.
 #[derive(Debug, Clone, Default)]
@@ -21,299 +28,384 @@ pub struct EmitOptions {
     pub definition_scope: String,
 }
 
+/// Pretty JSON text the one way gavel writes it: two-space indent and a trailing newline.
+pub fn to_pretty_text<T: Serialize + ?Sized>(value: &T) -> String {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// The JSON value of one of the `Serialize` views below.
+fn to_value(view: impl Serialize) -> Value {
+    // The views only hold strings, numbers and maps with string keys: serialising them to a
+    // value cannot fail.
+    serde_json::to_value(view).unwrap_or(Value::Null)
+}
+
 /// `{"name": …, "properties": {…}}` for a policy definition.
 pub fn policy_definition(policy: &Policy) -> Value {
-    let mut properties = Map::new();
-    header_texts(&policy.header, &mut properties);
-    properties.insert("mode".into(), Value::String(policy.mode.value.as_str().to_string()));
-    header_tail(&policy.header, &mut properties);
-    properties.insert("policyRule".into(), policy_rule(policy));
-    insert_extra(&policy.header.extra, &mut properties);
-    envelope(policy.header.definition_name(), properties)
+    to_value(PolicyJson(policy))
 }
 
 /// `{"if": …, "then": …}`.
 pub fn policy_rule(policy: &Policy) -> Value {
-    let mut rule = Map::new();
-    rule.insert("if".into(), condition(&policy.condition));
-    rule.insert("then".into(), effect(&policy.effect));
-    Value::Object(rule)
+    to_value(RuleJson(policy))
 }
 
 /// The `parameters` object of a definition.
 pub fn parameters(params: &[Parameter]) -> Value {
-    Value::Object(params.iter().map(|p| (p.name.value.clone(), parameter(p))).collect())
+    to_value(parameters_object(params))
 }
 
 /// `{"name": …, "properties": {…}}` for a policy set definition.
 pub fn initiative_definition(initiative: &Initiative, options: &EmitOptions) -> Value {
-    let mut properties = Map::new();
-    header_texts(&initiative.header, &mut properties);
-    header_tail(&initiative.header, &mut properties);
-    if !initiative.groups.is_empty() {
-        let groups = initiative.groups.iter().map(|g| {
-            let mut group = Map::new();
-            group.insert("name".into(), Value::String(g.name.value.clone()));
-            for (key, value) in [
-                ("category", &g.category),
-                ("displayName", &g.display_name),
-                ("description", &g.description),
-                ("additionalMetadataId", &g.additional_metadata_id),
-            ] {
-                if let Some(value) = value {
-                    group.insert(key.into(), Value::String(value.value.clone()));
-                }
-            }
-            insert_extra(&g.extra, &mut group);
-            Value::Object(group)
-        });
-        properties.insert("policyDefinitionGroups".into(), Value::Array(groups.collect()));
-    }
-    let members = initiative.members.iter().map(|member| {
-        let mut entry = Map::new();
-        let (id, default_reference) = match &member.target {
-            MemberTarget::Policy(name) => (
-                format!(
-                    "{}/providers/Microsoft.Authorization/policyDefinitions/{}",
-                    options.definition_scope, name.value
-                ),
-                name.value.clone(),
-            ),
-            MemberTarget::Id(id) => (id.value.clone(), id.value.rsplit('/').next().unwrap_or_default().to_string()),
-        };
-        let reference = member.reference_id.as_ref().map_or(default_reference, |r| r.value.clone());
-        entry.insert("policyDefinitionReferenceId".into(), Value::String(reference));
-        entry.insert("policyDefinitionId".into(), Value::String(id));
-        if let Some(version) = &member.definition_version {
-            entry.insert("definitionVersion".into(), Value::String(version.value.clone()));
-        }
-        let parameters: Map<String, Value> = member
-            .parameters
-            .iter()
-            .map(|(key, value)| {
-                let mut wrapped = Map::new();
-                wrapped.insert("value".into(), expr::value(value));
-                (key.value.clone(), Value::Object(wrapped))
-            })
-            .collect();
-        entry.insert("parameters".into(), Value::Object(parameters));
-        if !member.groups.is_empty() {
-            let groups = member.groups.iter().map(|g| Value::String(g.value.clone())).collect();
-            entry.insert("groupNames".into(), Value::Array(groups));
-        }
-        insert_extra(&member.extra, &mut entry);
-        Value::Object(entry)
-    });
-    properties.insert("policyDefinitions".into(), Value::Array(members.collect()));
-    insert_extra(&initiative.header.extra, &mut properties);
-    envelope(initiative.header.definition_name(), properties)
-}
-
-/// Keys written with `json { … }`: inserted last, so they may also replace a derived key.
-fn insert_extra(extra: &[(crate::ast::Spanned<String>, crate::ast::Expr)], out: &mut Map<String, Value>) {
-    for (key, value) in extra {
-        out.insert(key.value.clone(), expr::value(value));
-    }
-}
-
-fn envelope(name: &str, properties: Map<String, Value>) -> Value {
-    let mut definition = Map::new();
-    definition.insert("name".into(), Value::String(name.to_string()));
-    definition.insert("properties".into(), Value::Object(properties));
-    Value::Object(definition)
-}
-
-fn header_texts(header: &Header, properties: &mut Map<String, Value>) {
-    let display = header.display_name.as_ref().map_or(&header.name.value, |d| &d.value);
-    properties.insert("displayName".into(), Value::String(display.clone()));
-    if let Some(description) = &header.description {
-        properties.insert("description".into(), Value::String(description.value.clone()));
-    }
-}
-
-/// `metadata`, `version` and `parameters`, in that order.
-fn header_tail(header: &Header, properties: &mut Map<String, Value>) {
-    let mut metadata = Map::new();
-    if let Some(version) = &header.version {
-        metadata.insert("version".into(), Value::String(version.value.clone()));
-    }
-    if let Some(category) = &header.category {
-        metadata.insert("category".into(), Value::String(category.value.clone()));
-    }
-    if header.preview.is_some() {
-        metadata.insert("preview".into(), Value::Bool(true));
-    }
-    if header.deprecated.is_some() {
-        metadata.insert("deprecated".into(), Value::Bool(true));
-    }
-    for (key, value) in &header.metadata {
-        metadata.insert(key.value.clone(), expr::value(value));
-    }
-    if !metadata.is_empty() {
-        properties.insert("metadata".into(), Value::Object(metadata));
-    }
-    if let Some(version) = &header.version {
-        properties.insert("version".into(), Value::String(version.value.clone()));
-    }
-    properties.insert("parameters".into(), parameters(&header.parameters));
-}
-
-fn parameter(param: &Parameter) -> Value {
-    let mut out = Map::new();
-    out.insert("type".into(), Value::String(param.ty.value.json_name().into()));
-    let mut metadata = Map::new();
-    if let Some(display) = &param.display_name {
-        metadata.insert("displayName".into(), Value::String(display.value.clone()));
-    }
-    if let Some(description) = &param.description {
-        metadata.insert("description".into(), Value::String(description.value.clone()));
-    }
-    if let Some(strong_type) = &param.strong_type {
-        metadata.insert("strongType".into(), Value::String(strong_type.value.clone()));
-    }
-    if let Some(assign) = &param.assign_permissions {
-        metadata.insert("assignPermissions".into(), Value::Bool(assign.value));
-    }
-    if let Some(deprecated) = &param.deprecated {
-        metadata.insert("deprecated".into(), Value::Bool(deprecated.value));
-    }
-    for (key, value) in &param.metadata {
-        metadata.insert(key.value.clone(), expr::value(value));
-    }
-    if !metadata.is_empty() {
-        out.insert("metadata".into(), Value::Object(metadata));
-    }
-    if let Some(default) = &param.default {
-        out.insert("defaultValue".into(), expr::value(default));
-    }
-    if let Some(allowed) = &param.allowed {
-        out.insert("allowedValues".into(), expr::value(allowed));
-    }
-    if let Some(schema) = &param.schema {
-        out.insert("schema".into(), expr::value(schema));
-    }
-    insert_extra(&param.extra, &mut out);
-    Value::Object(out)
+    to_value(InitiativeJson(initiative, options))
 }
 
 /// A condition as Azure Policy JSON.
 pub fn condition(cond: &Condition) -> Value {
-    let mut out = Map::new();
-    match cond {
-        Condition::AllOf { items, .. } => {
-            out.insert("allOf".into(), Value::Array(items.iter().map(condition).collect()));
-        }
-        Condition::AnyOf { items, .. } => {
-            out.insert("anyOf".into(), Value::Array(items.iter().map(condition).collect()));
-        }
-        Condition::Not { inner, .. } => {
-            out.insert("not".into(), condition(inner));
-        }
-        Condition::Field { field, op, value, .. } => {
-            out.insert("field".into(), expr::field_name(field));
-            out.insert(op.kind.json_name().into(), expr::value(value));
-        }
-        Condition::Value { value, op, rhs, .. } => {
-            out.insert("value".into(), expr::value(value));
-            out.insert(op.kind.json_name().into(), expr::value(rhs));
-        }
-        Condition::Count { count, op, rhs, .. } => {
-            let mut inner = Map::new();
-            match &count.source {
-                CountSource::Field(field) => {
-                    inner.insert("field".into(), expr::field_name(field));
-                }
-                CountSource::Value { value, name } => {
-                    inner.insert("value".into(), expr::value(value));
-                    if let Some(name) = name {
-                        inner.insert("name".into(), Value::String(name.value.clone()));
-                    }
-                }
-            }
-            if let Some(condition_) = &count.condition {
-                inner.insert("where".into(), condition(condition_));
-            }
-            out.insert("count".into(), Value::Object(inner));
-            out.insert(op.kind.json_name().into(), expr::value(rhs));
-        }
-        Condition::Raw { value, .. } => return value.clone(),
-    }
-    Value::Object(out)
-}
-
-fn effect(effect: &Effect) -> Value {
-    let mut then = Map::new();
-    let value = match &effect.value {
-        EffectValue::Literal(name) => Value::String(name.value.clone()),
-        EffectValue::Param(name) => Value::String(format!("[parameters('{}')]", name.value.replace('\'', "''"))),
-    };
-    then.insert("effect".into(), value);
-    if let Some(details) = &effect.details {
-        then.insert("details".into(), self::details(details, effect.kind));
-    }
-    Value::Object(then)
-}
-
-fn details(details: &Details, kind: Option<EffectKind>) -> Value {
-    if let Some(raw) = details.entries.iter().find_map(|entry| match entry {
-        DetailEntry::Raw(value) => Some(value),
-        _ => None,
-    }) {
-        return expr::value(raw);
-    }
-    // Append details are a bare list of {field, value}.
-    if kind == Some(EffectKind::Append) {
-        let operations = details.entries.iter().filter_map(|entry| match entry {
-            DetailEntry::Operation(op) => Some(operation(op, true)),
-            _ => None,
-        });
-        return Value::Array(operations.collect());
-    }
-    let mut out = Map::new();
-    let mut operations = Vec::new();
-    for entry in &details.entries {
-        match entry {
-            DetailEntry::Property { key, value } => {
-                out.insert(key.value.clone(), expr::value(value));
-            }
-            DetailEntry::Roles { ids, .. } => {
-                out.insert(
-                    "roleDefinitionIds".into(),
-                    Value::Array(ids.iter().map(|id| Value::String(id.value.clone())).collect()),
-                );
-            }
-            DetailEntry::ExistenceCondition(cond) => {
-                out.insert("existenceCondition".into(), condition(cond));
-            }
-            DetailEntry::Operation(op) => {
-                if operations.is_empty() {
-                    // Reserve the key's place where the first operation was written.
-                    out.insert("operations".into(), Value::Null);
-                }
-                operations.push(operation(op, false));
-            }
-            DetailEntry::Raw(_) => {}
-        }
-    }
-    if !operations.is_empty() {
-        out.insert("operations".into(), Value::Array(operations));
-    }
-    Value::Object(out)
+    to_value(ConditionJson(cond))
 }
 
 /// One modify operation (`{condition, operation, field, value}`), or one append item
 /// (`{field, value}`).
-pub fn operation(op: &crate::ast::Operation, append: bool) -> Value {
-    let mut item = Map::new();
-    if !append {
-        if let Some(cond) = &op.condition {
-            item.insert("condition".into(), expr::value(cond));
+pub fn operation(op: &Operation, append: bool) -> Value {
+    to_value(OperationJson(op, append))
+}
+
+/// A policy definition, serialised as `{"name": …, "properties": {…}}`.
+pub struct PolicyJson<'a>(pub &'a Policy);
+
+impl Serialize for PolicyJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let policy = self.0;
+        let mut properties = Object::new();
+        header_texts(&policy.header, &mut properties);
+        properties.push_str("mode", policy.mode.value.as_str());
+        header_tail(&policy.header, &mut properties);
+        properties.push("policyRule", Node::Object(rule_object(policy)));
+        properties.push_entries(&policy.header.extra);
+        envelope(policy.header.definition_name(), properties).serialize(serializer)
+    }
+}
+
+/// A policy rule, serialised as `{"if": …, "then": …}`.
+pub struct RuleJson<'a>(pub &'a Policy);
+
+impl Serialize for RuleJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rule_object(self.0).serialize(serializer)
+    }
+}
+
+/// A definition's `parameters` object.
+pub struct ParametersJson<'a>(pub &'a [Parameter]);
+
+impl Serialize for ParametersJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        parameters_object(self.0).serialize(serializer)
+    }
+}
+
+/// A policy set definition, serialised as `{"name": …, "properties": {…}}`.
+pub struct InitiativeJson<'a>(pub &'a Initiative, pub &'a EmitOptions);
+
+impl Serialize for InitiativeJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let InitiativeJson(initiative, options) = *self;
+        let mut properties = Object::new();
+        header_texts(&initiative.header, &mut properties);
+        header_tail(&initiative.header, &mut properties);
+        if !initiative.groups.is_empty() {
+            let groups = initiative.groups.iter().map(|g| Node::Object(group_object(g))).collect();
+            properties.push("policyDefinitionGroups", Node::Array(groups));
         }
-        item.insert("operation".into(), Value::String(op.kind.json_name().into()));
+        let members = initiative.members.iter().map(|m| Node::Object(member_object(m, options))).collect();
+        properties.push("policyDefinitions", Node::Array(members));
+        properties.push_entries(&initiative.header.extra);
+        envelope(initiative.header.definition_name(), properties).serialize(serializer)
     }
-    item.insert("field".into(), expr::field_name(&op.field));
-    if let Some(value) = &op.value {
-        item.insert("value".into(), expr::value(value));
+}
+
+fn rule_object(policy: &Policy) -> Object<'_> {
+    let mut rule = Object::new();
+    rule.push("if", Node::Condition(&policy.condition));
+    rule.push("then", Node::Object(effect_object(&policy.effect)));
+    rule
+}
+
+fn parameters_object(params: &[Parameter]) -> Object<'_> {
+    let mut out = Object::new();
+    for param in params {
+        out.push(&param.name.value, Node::Object(parameter_object(param)));
     }
-    Value::Object(item)
+    out
+}
+
+fn group_object(group: &Group) -> Object<'_> {
+    let mut out = Object::new();
+    out.push_str("name", &group.name.value);
+    for (key, value) in [
+        ("category", &group.category),
+        ("displayName", &group.display_name),
+        ("description", &group.description),
+        ("additionalMetadataId", &group.additional_metadata_id),
+    ] {
+        if let Some(value) = value {
+            out.push_str(key, &value.value);
+        }
+    }
+    out.push_entries(&group.extra);
+    out
+}
+
+fn member_object<'a>(member: &'a Member, options: &EmitOptions) -> Object<'a> {
+    let mut entry = Object::new();
+    let (id, default_reference) = match &member.target {
+        MemberTarget::Policy(name) => (
+            Node::String(format!(
+                "{}/providers/Microsoft.Authorization/policyDefinitions/{}",
+                options.definition_scope, name.value
+            )),
+            name.value.as_str(),
+        ),
+        MemberTarget::Id(id) => (Node::Str(&id.value), id.value.rsplit('/').next().unwrap_or_default()),
+    };
+    let reference = member.reference_id.as_ref().map_or(default_reference, |r| &r.value);
+    entry.push_str("policyDefinitionReferenceId", reference);
+    entry.push("policyDefinitionId", id);
+    if let Some(version) = &member.definition_version {
+        entry.push_str("definitionVersion", &version.value);
+    }
+    let mut parameters = Object::new();
+    for (key, value) in &member.parameters {
+        let mut wrapped = Object::new();
+        wrapped.push("value", Node::Expr(value));
+        parameters.push(&key.value, Node::Object(wrapped));
+    }
+    entry.push("parameters", Node::Object(parameters));
+    if !member.groups.is_empty() {
+        entry.push("groupNames", Node::Array(member.groups.iter().map(|g| Node::Str(&g.value)).collect()));
+    }
+    entry.push_entries(&member.extra);
+    entry
+}
+
+fn envelope<'a>(name: &'a str, properties: Object<'a>) -> Object<'a> {
+    let mut definition = Object::new();
+    definition.push_str("name", name);
+    definition.push("properties", Node::Object(properties));
+    definition
+}
+
+fn header_texts<'a>(header: &'a Header, properties: &mut Object<'a>) {
+    let display = header.display_name.as_ref().map_or(&header.name.value, |d| &d.value);
+    properties.push_str("displayName", display);
+    if let Some(description) = &header.description {
+        properties.push_str("description", &description.value);
+    }
+}
+
+/// `metadata`, `version` and `parameters`, in that order.
+fn header_tail<'a>(header: &'a Header, properties: &mut Object<'a>) {
+    let mut metadata = Object::new();
+    if let Some(version) = &header.version {
+        metadata.push_str("version", &version.value);
+    }
+    if let Some(category) = &header.category {
+        metadata.push_str("category", &category.value);
+    }
+    if header.preview.is_some() {
+        metadata.push("preview", Node::Bool(true));
+    }
+    if header.deprecated.is_some() {
+        metadata.push("deprecated", Node::Bool(true));
+    }
+    metadata.push_entries(&header.metadata);
+    if !metadata.is_empty() {
+        properties.push("metadata", Node::Object(metadata));
+    }
+    if let Some(version) = &header.version {
+        properties.push_str("version", &version.value);
+    }
+    properties.push("parameters", Node::Object(parameters_object(&header.parameters)));
+}
+
+fn parameter_object(param: &Parameter) -> Object<'_> {
+    let mut out = Object::new();
+    out.push_str("type", param.ty.value.json_name());
+    let mut metadata = Object::new();
+    if let Some(display) = &param.display_name {
+        metadata.push_str("displayName", &display.value);
+    }
+    if let Some(description) = &param.description {
+        metadata.push_str("description", &description.value);
+    }
+    if let Some(strong_type) = &param.strong_type {
+        metadata.push_str("strongType", &strong_type.value);
+    }
+    if let Some(assign) = &param.assign_permissions {
+        metadata.push("assignPermissions", Node::Bool(assign.value));
+    }
+    if let Some(deprecated) = &param.deprecated {
+        metadata.push("deprecated", Node::Bool(deprecated.value));
+    }
+    metadata.push_entries(&param.metadata);
+    if !metadata.is_empty() {
+        out.push("metadata", Node::Object(metadata));
+    }
+    for (key, value) in [("defaultValue", &param.default), ("allowedValues", &param.allowed), ("schema", &param.schema)]
+    {
+        if let Some(value) = value {
+            out.push(key, Node::Expr(value));
+        }
+    }
+    out.push_entries(&param.extra);
+    out
+}
+
+/// A condition, serialised as Azure Policy JSON.
+pub struct ConditionJson<'a>(pub &'a Condition);
+
+impl Serialize for ConditionJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (mut map, rest) = match self.0 {
+            Condition::Raw { value, .. } => return value.serialize(serializer),
+            Condition::AllOf { items, .. } | Condition::AnyOf { items, .. } => {
+                let key = if matches!(self.0, Condition::AllOf { .. }) { "allOf" } else { "anyOf" };
+                let mut map = serializer.serialize_map(Some(1))?;
+                map.serialize_entry(key, &Conditions(items))?;
+                return map.end();
+            }
+            Condition::Not { inner, .. } => {
+                let mut map = serializer.serialize_map(Some(1))?;
+                map.serialize_entry("not", &ConditionJson(inner))?;
+                return map.end();
+            }
+            Condition::Field { field, op, value, .. } => {
+                let mut map = serializer.serialize_map(Some(2))?;
+                map.serialize_entry("field", &expr::FieldNameJson(field))?;
+                (map, (op, value))
+            }
+            Condition::Value { value, op, rhs, .. } => {
+                let mut map = serializer.serialize_map(Some(2))?;
+                map.serialize_entry("value", &expr::ExprJson(value))?;
+                (map, (op, rhs))
+            }
+            Condition::Count { count, op, rhs, .. } => {
+                let mut map = serializer.serialize_map(Some(2))?;
+                map.serialize_entry("count", &CountJson(count))?;
+                (map, (op, rhs))
+            }
+        };
+        let (op, operand) = rest;
+        map.serialize_entry(op.kind.json_name(), &expr::ExprJson(operand))?;
+        map.end()
+    }
+}
+
+struct Conditions<'a>(&'a [Condition]);
+
+impl Serialize for Conditions<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(ConditionJson))
+    }
+}
+
+/// `{"field": …, "where": …}` or `{"value": …, "name": …, "where": …}`.
+struct CountJson<'a>(&'a crate::ast::Count);
+
+impl Serialize for CountJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let count = self.0;
+        let mut map = serializer.serialize_map(None)?;
+        match &count.source {
+            CountSource::Field(field) => map.serialize_entry("field", &expr::FieldNameJson(field))?,
+            CountSource::Value { value, name } => {
+                map.serialize_entry("value", &expr::ExprJson(value))?;
+                if let Some(name) = name {
+                    map.serialize_entry("name", &name.value)?;
+                }
+            }
+        }
+        if let Some(condition) = &count.condition {
+            map.serialize_entry("where", &ConditionJson(condition))?;
+        }
+        map.end()
+    }
+}
+
+fn effect_object(effect: &Effect) -> Object<'_> {
+    let mut then = Object::new();
+    let value = match &effect.value {
+        EffectValue::Literal(name) => Node::Str(&name.value),
+        EffectValue::Param(name) => Node::String(format!("[parameters('{}')]", name.value.replace('\'', "''"))),
+    };
+    then.push("effect", value);
+    if let Some(details) = &effect.details {
+        then.push("details", details_node(details, effect.kind));
+    }
+    then
+}
+
+fn details_node(details: &Details, kind: Option<EffectKind>) -> Node<'_> {
+    if let Some(raw) = details.entries.iter().find_map(|entry| match entry {
+        DetailEntry::Raw(value) => Some(value),
+        _ => None,
+    }) {
+        return Node::Expr(raw);
+    }
+    let operations = || {
+        details.entries.iter().filter_map(|entry| match entry {
+            DetailEntry::Operation(op) => Some(op),
+            _ => None,
+        })
+    };
+    // Append details are a bare list of {field, value}.
+    if kind == Some(EffectKind::Append) {
+        return Node::Array(operations().map(|op| Node::Operation(op, true)).collect());
+    }
+    let mut out = Object::new();
+    let mut has_operations = false;
+    for entry in &details.entries {
+        match entry {
+            DetailEntry::Property { key, value } => out.push(&key.value, Node::Expr(value)),
+            DetailEntry::Roles { ids, .. } => {
+                out.push("roleDefinitionIds", Node::Array(ids.iter().map(|id| Node::Str(&id.value)).collect()));
+            }
+            DetailEntry::ExistenceCondition(cond) => out.push("existenceCondition", Node::Condition(cond)),
+            // The list takes the place where the first operation was written.
+            DetailEntry::Operation(_) if !has_operations => {
+                has_operations = true;
+                out.push("operations", Node::Bool(false));
+            }
+            DetailEntry::Operation(_) | DetailEntry::Raw(_) => {}
+        }
+    }
+    if has_operations {
+        // The list itself is written last, so that an `operations` property does not replace it.
+        out.push("operations", Node::Array(operations().map(|op| Node::Operation(op, false)).collect()));
+    }
+    Node::Object(out)
+}
+
+/// A modify operation or an append item.
+struct OperationJson<'a>(&'a Operation, bool);
+
+impl Serialize for OperationJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let OperationJson(op, append) = *self;
+        let mut item = serializer.serialize_map(None)?;
+        if !append {
+            if let Some(cond) = &op.condition {
+                item.serialize_entry("condition", &expr::ExprJson(cond))?;
+            }
+            item.serialize_entry("operation", op.kind.json_name())?;
+        }
+        item.serialize_entry("field", &expr::FieldNameJson(&op.field))?;
+        if let Some(value) = &op.value {
+            item.serialize_entry("value", &expr::ExprJson(value))?;
+        }
+        item.end()
+    }
 }

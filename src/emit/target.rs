@@ -17,11 +17,17 @@ pub enum Target {
     Az,
 }
 
-/// A file to write: a path relative to the output directory and its JSON.
+/// A file to write: a path relative to the output directory and its JSON text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutputFile {
     pub path: String,
-    pub json: Value,
+    pub text: String,
+}
+
+impl OutputFile {
+    fn new(path: String, json: &impl serde::Serialize) -> OutputFile {
+        OutputFile { path, text: super::to_pretty_text(json) }
+    }
 }
 
 pub const ARM_SCHEMA: &str =
@@ -33,17 +39,32 @@ pub fn outputs(definitions: &[&Definition], target: Target, options: &EmitOption
     match target {
         Target::Definition => definitions
             .iter()
-            .map(|d| OutputFile { path: format!("{}.json", d.name().value), json: definition_json(d, options) })
+            .map(|d| OutputFile::new(format!("{}.json", d.name().value), &DefinitionJson(d, options)))
             .collect(),
         Target::Az => definitions.iter().flat_map(|d| az_files(d, options)).collect(),
-        Target::Arm => vec![OutputFile { path: "azuredeploy.json".into(), json: arm_template(definitions) }],
+        Target::Arm => vec![OutputFile::new("azuredeploy.json".into(), &arm_template(definitions))],
     }
 }
 
+/// A definition's JSON, for inspecting or comparing it.
 pub fn definition_json(definition: &Definition, options: &EmitOptions) -> Value {
-    match definition {
-        Definition::Policy(policy) => super::policy_definition(policy),
-        Definition::Initiative(initiative) => super::initiative_definition(initiative, options),
+    super::to_value(DefinitionJson(definition, options))
+}
+
+/// A definition's JSON file as `gavel build` writes it (pretty, with a trailing newline).
+pub fn definition_text(definition: &Definition, options: &EmitOptions) -> String {
+    super::to_pretty_text(&DefinitionJson(definition, options))
+}
+
+/// A policy or initiative, serialised as its definition file.
+pub struct DefinitionJson<'a>(pub &'a Definition, pub &'a EmitOptions);
+
+impl serde::Serialize for DefinitionJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Definition::Policy(policy) => super::PolicyJson(policy).serialize(serializer),
+            Definition::Initiative(initiative) => super::InitiativeJson(initiative, self.1).serialize(serializer),
+        }
     }
 }
 
@@ -51,24 +72,24 @@ fn az_files(definition: &Definition, options: &EmitOptions) -> Vec<OutputFile> {
     let name = &definition.name().value;
     match definition {
         Definition::Policy(policy) => vec![
-            OutputFile { path: format!("{name}.rules.json"), json: super::policy_rule(policy) },
-            OutputFile { path: format!("{name}.params.json"), json: super::parameters(&policy.header.parameters) },
+            OutputFile::new(format!("{name}.rules.json"), &super::RuleJson(policy)),
+            OutputFile::new(format!("{name}.params.json"), &super::ParametersJson(&policy.header.parameters)),
         ],
         Definition::Initiative(initiative) => {
             let full = super::initiative_definition(initiative, options);
             let property = |key: &str| full.get("properties").and_then(|p| p.get(key)).cloned();
             let mut files = vec![
-                OutputFile {
-                    path: format!("{name}.definitions.json"),
-                    json: property("policyDefinitions").unwrap_or(Value::Array(vec![])),
-                },
-                OutputFile {
-                    path: format!("{name}.params.json"),
-                    json: property("parameters").unwrap_or(Value::Object(Map::new())),
-                },
+                OutputFile::new(
+                    format!("{name}.definitions.json"),
+                    &property("policyDefinitions").unwrap_or(Value::Array(vec![])),
+                ),
+                OutputFile::new(
+                    format!("{name}.params.json"),
+                    &property("parameters").unwrap_or(Value::Object(Map::new())),
+                ),
             ];
             if let Some(groups) = property("policyDefinitionGroups") {
-                files.push(OutputFile { path: format!("{name}.groups.json"), json: groups });
+                files.push(OutputFile::new(format!("{name}.groups.json"), &groups));
             }
             files
         }
