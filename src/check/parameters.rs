@@ -1,6 +1,8 @@
 //! Parameters: references to undeclared ones, unused ones, defaults outside the allowed values,
 //! values of the wrong type, and more parameters than Azure documents.
 
+use std::borrow::Cow;
+
 use super::Checker;
 use super::values::Val;
 use crate::ast::{Header, ParamType, Parameter, Spanned};
@@ -178,13 +180,16 @@ impl<'a> Checker<'a> {
         let (Some(default), Some(allowed)) = (&param.default, &param.allowed) else {
             return;
         };
-        let (Some(default_json), Some(Json::Array(allowed_json))) = (json_of(default), json_of(allowed)) else {
+        let (Some(default_json), Some(allowed_json)) = (json_of(default), json_of(allowed)) else {
+            return;
+        };
+        let Json::Array(allowed_json) = allowed_json.as_ref() else {
             return;
         };
         if allowed_json.contains(&default_json) {
             return;
         }
-        let near = match &default_json {
+        let near = match default_json.as_ref() {
             Json::String(text) => allowed_json.iter().filter_map(Json::as_str).find(|a| a.eq_ignore_ascii_case(text)),
             _ => None,
         };
@@ -204,32 +209,32 @@ impl<'a> Checker<'a> {
     }
 }
 
-/// A literal expression as JSON, if it is one.
-fn json_of(expr: &crate::ast::Expr) -> Option<Json> {
+/// A literal expression as JSON, if it is one (borrowed when it already is JSON).
+fn json_of(expr: &crate::ast::Expr) -> Option<Cow<'_, Json>> {
     use crate::ast::Expr;
-    match expr {
-        Expr::Raw(json, _) => Some(json.clone()),
-        Expr::String(s, _) => Some(Json::String(s.clone())),
-        Expr::Bool(b, _) => Some(Json::Bool(*b)),
-        Expr::Number(n, _) => Some(Json::Number(n.clone())),
-        Expr::Null(_) => Some(Json::Null),
-        Expr::Array(items, _) => items.iter().map(json_of).collect::<Option<Vec<_>>>().map(Json::Array),
-        _ => None,
-    }
+    let owned = match expr {
+        Expr::Raw(json, _) => return Some(Cow::Borrowed(json)),
+        Expr::String(s, _) => Json::String(s.clone()),
+        Expr::Bool(b, _) => Json::Bool(*b),
+        Expr::Number(n, _) => Json::Number(n.clone()),
+        Expr::Null(_) => Json::Null,
+        Expr::Array(items, _) => {
+            Json::Array(items.iter().map(|item| json_of(item).map(Cow::into_owned)).collect::<Option<Vec<_>>>()?)
+        }
+        _ => return None,
+    };
+    Some(Cow::Owned(owned))
 }
 
-/// The names in `parameters('name')` calls inside an ARM expression string.
-fn parameter_references(text: &str) -> Vec<&str> {
-    let lower = text.to_ascii_lowercase();
-    let mut names = Vec::new();
-    for (at, call) in lower.match_indices("parameters(") {
-        let rest = text.get(at + call.len()..).unwrap_or_default().trim_start();
-        let Some(quoted) = rest.strip_prefix('\'') else {
-            continue;
-        };
-        if let Some(end) = quoted.find('\'') {
-            names.extend(quoted.get(..end));
-        }
-    }
-    names
+/// The names in `parameters('name')` calls (any casing) inside an ARM expression string;
+/// other strings are literal text and refer to nothing.
+fn parameter_references(text: &str) -> impl Iterator<Item = &str> {
+    const CALL: &[u8] = b"parameters(";
+    let bytes = if text.starts_with('[') { text.as_bytes() } else { &[] };
+    (0..bytes.len().saturating_sub(CALL.len() - 1))
+        .filter(move |&at| bytes[at..at + CALL.len()].eq_ignore_ascii_case(CALL))
+        .filter_map(move |at| {
+            let quoted = text.get(at + CALL.len()..)?.trim_start().strip_prefix('\'')?;
+            quoted.get(..quoted.find('\'')?)
+        })
 }

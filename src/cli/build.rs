@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use super::{CatalogArgs, DiagnosticArgs, Outcome, input_paths, output, report};
 use crate::emit::EmitOptions;
-use crate::emit::target::{self, Target};
+use crate::emit::target::Target;
 use crate::project;
 
 #[derive(Debug, clap::Args)]
@@ -41,13 +41,19 @@ pub fn run(args: BuildArgs) -> Outcome {
     }
     let options = EmitOptions { definition_scope: args.definition_scope };
     let definitions = compilation.emitted_definitions();
-    let files = target::outputs(&definitions, args.target, &options);
-    if let Err(error) = output::write_all(&args.out_dir, &files) {
-        eprintln!("error: cannot write to {}: {error}", args.out_dir.display());
-        return Outcome::UsageOrIo;
-    }
+    let written = match output::write_outputs(&args.out_dir, &definitions, args.target, &options) {
+        Ok(written) => written,
+        Err(error) => {
+            eprintln!("error: cannot write to {}: {error}", args.out_dir.display());
+            return Outcome::UsageOrIo;
+        }
+    };
     if args.diagnostics.format == crate::diag::render::Format::Human {
-        eprintln!("wrote {} file(s) to {}", files.len(), args.out_dir.display());
+        eprintln!("wrote {written} file(s) to {}", args.out_dir.display());
     }
+    // The process ends here: the operating system takes the memory back at once, while freeing
+    // every node of every AST one by one would take a large share of the run.
+    drop(definitions);
+    std::mem::forget(compilation);
     Outcome::Success
 }

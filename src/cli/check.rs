@@ -23,5 +23,8 @@ pub fn run(args: CheckArgs) -> Outcome {
             return Outcome::UsageOrIo;
         }
     };
-    if report(&compilation, &args.diagnostics) { Outcome::InputErrors } else { Outcome::Success }
+    let outcome = if report(&compilation, &args.diagnostics) { Outcome::InputErrors } else { Outcome::Success };
+    // The process ends here: the operating system takes the memory back at once (see build).
+    std::mem::forget(compilation);
+    outcome
 }

@@ -87,7 +87,11 @@ pub fn main() -> ExitCode {
             return if error.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
         }
     };
-    let worker = std::thread::Builder::new().stack_size(256 * 1024 * 1024).spawn(move || run(cli));
+    const STACK_SIZE: usize = 256 * 1024 * 1024;
+    // Files are compiled on the threads of this pool: they get the same stack. Building it can
+    // only fail if a pool exists already, and then that one is used.
+    let _ = rayon::ThreadPoolBuilder::new().stack_size(STACK_SIZE).build_global();
+    let worker = std::thread::Builder::new().stack_size(STACK_SIZE).spawn(move || run(cli));
     match worker.map(|handle| handle.join()) {
         Ok(Ok(outcome)) => outcome.into(),
         _ => {

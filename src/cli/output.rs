@@ -5,24 +5,34 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::emit::target::OutputFile;
+use crate::ast::Definition;
+use crate::emit::EmitOptions;
+use crate::emit::target::{Target, map_outputs};
 
 pub use crate::emit::to_pretty_text as to_pretty_json;
 
-/// Writes every file or none of the new contents: all temporary files are written first,
-/// then renamed one by one. Temporary files not renamed are removed when dropped.
-pub fn write_all(out_dir: &Path, files: &[OutputFile]) -> std::io::Result<()> {
+/// Writes every output of `definitions` or none of the new contents: each file is staged in
+/// a temporary file as soon as it is made, and the staged files are renamed into place once all
+/// are written. Returns how many files were written.
+pub fn write_outputs(
+    out_dir: &Path,
+    definitions: &[&Definition],
+    target: Target,
+    options: &EmitOptions,
+) -> std::io::Result<usize> {
     std::fs::create_dir_all(out_dir)?;
-    let mut staged = Vec::with_capacity(files.len());
-    for file in files {
+    let staged = map_outputs(definitions, target, options, |file| {
         // Closed once written: a build may stage more files than a process may keep open.
         let temp = staged_file(out_dir, &file.text)?.into_temp_path();
-        staged.push((temp, out_dir.join(&file.path)));
-    }
+        Ok((temp, out_dir.join(&file.path)))
+    });
+    // On an error the staged files are dropped, which removes them.
+    let staged: Vec<(tempfile::TempPath, std::path::PathBuf)> = staged.into_iter().collect::<std::io::Result<_>>()?;
+    let count = staged.len();
     for (temp, target) in staged {
         temp.persist(target).map_err(|e| e.error)?;
     }
-    Ok(())
+    Ok(count)
 }
 
 /// Writes one text file atomically (a temporary file beside it, renamed into place).

@@ -1,6 +1,7 @@
 //! Output targets: the Azure/azure-policy repository shape (one file per definition), a
 //! deployable ARM template, and the rules/params files of `az policy definition create`.
 
+use rayon::prelude::*;
 use serde_json::{Map, Value};
 
 use super::EmitOptions;
@@ -36,13 +37,24 @@ pub const POLICY_API_VERSION: &str = "2023-04-01";
 
 /// The files a set of definitions produces for `target`.
 pub fn outputs(definitions: &[&Definition], target: Target, options: &EmitOptions) -> Vec<OutputFile> {
+    map_outputs(definitions, target, options, |file| file)
+}
+
+/// [`outputs`], handing each file to `use_file` as soon as it is made rather than keeping them
+/// all. Definitions are written independently, in parallel; the results keep their order.
+pub fn map_outputs<R: Send>(
+    definitions: &[&Definition],
+    target: Target,
+    options: &EmitOptions,
+    use_file: impl Fn(OutputFile) -> R + Sync + Send,
+) -> Vec<R> {
     match target {
         Target::Definition => definitions
-            .iter()
-            .map(|d| OutputFile::new(format!("{}.json", d.name().value), &DefinitionJson(d, options)))
+            .par_iter()
+            .map(|d| use_file(OutputFile::new(format!("{}.json", d.name().value), &DefinitionJson(d, options))))
             .collect(),
-        Target::Az => definitions.iter().flat_map(|d| az_files(d, options)).collect(),
-        Target::Arm => vec![OutputFile::new("azuredeploy.json".into(), &arm_template(definitions))],
+        Target::Az => definitions.par_iter().flat_map_iter(|d| az_files(d, options)).map(use_file).collect(),
+        Target::Arm => vec![use_file(OutputFile::new("azuredeploy.json".into(), &arm_template(definitions)))],
     }
 }
 

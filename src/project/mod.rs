@@ -12,6 +12,8 @@ pub use load::{InputError, ReadError, collect_inputs, decode_source, find_root, 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::ast::{self, Definition, MemberTarget, Module};
 use crate::catalog::aliases::Catalog;
 use crate::check;
@@ -81,77 +83,136 @@ pub fn compile_paths(inputs: &[PathBuf]) -> Result<Compilation, InputError> {
 }
 
 /// [`compile_paths`] with the settings of the inputs' projects (`gavel.toml`) and of the run.
+///
+/// Inputs are read in order, then parsed and lowered in parallel (files do not depend on each
+/// other until imports are resolved); what they import is loaded after them, in the order the
+/// imports are written. Units keep the input order, so the result does not depend on threads.
 pub fn compile_paths_with(inputs: &[PathBuf], options: &Options) -> Result<Compilation, InputError> {
     let files = collect_inputs(inputs)?;
-    let mut compilation = Compilation::default();
-    let mut loaded: HashMap<PathBuf, FileId> = HashMap::new();
-    let mut queue: Vec<(PathBuf, PathBuf, bool)> = Vec::new();
+    let mut queue: Vec<(PathBuf, PathBuf)> = Vec::with_capacity(files.len());
     // Files of one folder share a root; finding it walks the folders above, so once is enough.
     let mut roots: HashMap<PathBuf, PathBuf> = HashMap::new();
     for file in files {
         let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
         let root = roots.entry(dir).or_insert_with(|| find_root(&file)).clone();
-        queue.push((file, root, false));
+        queue.push((file, root));
     }
-    let input_roots: Vec<PathBuf> = queue.iter().map(|(_, root, _)| root.clone()).collect();
-    let configs = load_configs(&input_roots, options, &mut compilation)?;
-    let mut file_roots: HashMap<FileId, PathBuf> = HashMap::new();
-    queue.reverse();
-    while let Some((path, root, imported)) = queue.pop() {
-        let key = std::path::absolute(&path).unwrap_or_else(|_| path.clone());
-        if let Some(&existing) = loaded.get(&key) {
-            if !imported {
-                // An input that an earlier input already imported is emitted after all.
-                if let Some(unit) = compilation.units.iter_mut().find(|u| u.file == existing) {
-                    unit.imported = false;
-                }
+    let mut loader = Loader { compilation: Compilation::default(), loaded: HashMap::new(), file_roots: HashMap::new() };
+    let input_roots: Vec<PathBuf> = queue.iter().map(|(_, root)| root.clone()).collect();
+    let configs = load_configs(&input_roots, options, &mut loader.compilation)?;
+    let read: Vec<Read> = queue.into_iter().filter_map(|(path, root)| loader.read(path, root, false, inputs)).collect();
+    let sources = &loader.compilation.sources;
+    let analysed: Vec<Analysed> = read.into_par_iter().map(|read| read.analyse(sources, false)).collect();
+    // Imports after the inputs, depth first; a file already loaded is not read again.
+    let mut imports = Vec::new();
+    for analysed in analysed {
+        loader.add(analysed, &mut imports);
+    }
+    while let Some((path, root)) = imports.pop() {
+        if let Some(read) = loader.read(path, root, true, inputs) {
+            let analysed = read.analyse(&loader.compilation.sources, true);
+            loader.add(analysed, &mut imports);
+        }
+    }
+    let Loader { mut compilation, file_roots, .. } = loader;
+    finish(&mut compilation);
+    apply_lint_levels(&mut compilation, &configs, &file_roots);
+    Ok(compilation)
+}
+
+/// A file read for the compilation: a gavel source still to parse, or a unit already made
+/// (JSON definitions).
+enum Read {
+    Source { file: FileId, path: PathBuf, root: PathBuf },
+    Done(Unit),
+}
+
+/// A file's unit and diagnostics, with the path and root its imports resolve against.
+struct Analysed {
+    unit: Unit,
+    diagnostics: Diagnostics,
+    origin: Option<(PathBuf, PathBuf)>,
+}
+
+impl Read {
+    fn analyse(self, sources: &SourceMap, imported: bool) -> Analysed {
+        match self {
+            Read::Done(unit) => Analysed { unit, diagnostics: Diagnostics::default(), origin: None },
+            Read::Source { file, path, root } => {
+                let mut diagnostics = Diagnostics::default();
+                let text = sources.get(file).map_or("", |f| f.text.as_str());
+                let unit = analyse_file(file, text, imported, &mut diagnostics);
+                Analysed { unit, diagnostics, origin: Some((path, root)) }
             }
-            continue;
+        }
+    }
+}
+
+/// The bookkeeping of loading files: which are loaded, and the project root of each.
+struct Loader {
+    compilation: Compilation,
+    loaded: HashMap<PathBuf, FileId>,
+    file_roots: HashMap<FileId, PathBuf>,
+}
+
+impl Loader {
+    /// Reads a file; `None` when it is loaded already, could not be read (reported), or is an
+    /// az CLI params file (read with its rules file).
+    fn read(&mut self, path: PathBuf, root: PathBuf, imported: bool, inputs: &[PathBuf]) -> Option<Read> {
+        let key = std::path::absolute(&path).unwrap_or_else(|_| path.clone());
+        if self.loaded.contains_key(&key) {
+            return None;
         }
         if crate::decompile::files::is_json(&path) {
             // JSON definitions (`gavel check x.json`); an az CLI params file is read with its rules.
-            if !crate::decompile::files::is_companion(&path, inputs) {
-                let (file, definitions, diagnostics) =
-                    crate::decompile::files::read_for_compilation(&path, &mut compilation.sources);
-                loaded.insert(key, file);
-                compilation.diagnostics.extend(diagnostics);
-                let module = Module { imports: Vec::new(), definitions };
-                compilation.units.push(Unit { file, module, comments: Vec::new(), imported });
+            if crate::decompile::files::is_companion(&path, inputs) {
+                return None;
             }
-            continue;
+            let sources = &mut self.compilation.sources;
+            let (file, definitions, diagnostics) = crate::decompile::files::read_for_compilation(&path, sources);
+            self.loaded.insert(key, file);
+            self.compilation.diagnostics.extend(diagnostics);
+            let module = Module { imports: Vec::new(), definitions };
+            return Some(Read::Done(Unit { file, module, comments: Vec::new(), imported }));
         }
-        let text = match load::read_source(&path) {
-            Ok(text) => text,
+        match load::read_source(&path) {
+            Ok(text) => {
+                let file = self.compilation.sources.add(&path, text);
+                self.loaded.insert(key, file);
+                self.file_roots.insert(file, root.clone());
+                Some(Read::Source { file, path, root })
+            }
             Err(error) => {
                 let shown = match &error {
                     load::ReadError::Utf8 { lossy, .. } => lossy.clone(),
                     load::ReadError::Io(_) => String::new(),
                 };
-                let file = compilation.sources.add(&path, shown);
-                loaded.insert(key, file);
-                compilation.diagnostics.push(error.into_diagnostic(file));
-                continue;
-            }
-        };
-        let file = compilation.sources.add(&path, text);
-        loaded.insert(key, file);
-        file_roots.insert(file, root.clone());
-        let text = compilation.sources.get(file).map_or("", |f| f.text.as_str());
-        let unit = analyse_file(file, text, imported, &mut compilation.diagnostics);
-        for import in &unit.module.imports {
-            match load::resolve_import(&path, &root, &import.value) {
-                Ok(target) => queue.push((target, root.clone(), true)),
-                Err(message) => compilation.diagnostics.push(
-                    Diagnostic::new(Code::ImportError, import.span, message)
-                        .with_help("import paths are relative to the importing file and stay inside the project root"),
-                ),
+                let file = self.compilation.sources.add(&path, shown);
+                self.loaded.insert(key, file);
+                self.compilation.diagnostics.push(error.into_diagnostic(file));
+                None
             }
         }
-        compilation.units.push(unit);
     }
-    finish(&mut compilation);
-    apply_lint_levels(&mut compilation, &configs, &file_roots);
-    Ok(compilation)
+
+    /// Adds an analysed unit, queueing the files it imports.
+    fn add(&mut self, analysed: Analysed, imports: &mut Vec<(PathBuf, PathBuf)>) {
+        let Analysed { unit, diagnostics, origin } = analysed;
+        self.compilation.diagnostics.extend(diagnostics);
+        if let Some((path, root)) = origin {
+            for import in &unit.module.imports {
+                match load::resolve_import(&path, &root, &import.value) {
+                    Ok(target) => imports.push((target, root.clone())),
+                    Err(message) => self.compilation.diagnostics.push(
+                        Diagnostic::new(Code::ImportError, import.span, message).with_help(
+                            "import paths are relative to the importing file and stay inside the project root",
+                        ),
+                    ),
+                }
+            }
+        }
+        self.compilation.units.push(unit);
+    }
 }
 
 /// Reads the `gavel.toml` of every root and the catalogs they and the run name, into the
@@ -243,25 +304,29 @@ fn finish(compilation: &mut Compilation) {
     // Where lowering left parts out, a parameter may look unused: do not say so.
     let incomplete: HashSet<FileId> =
         compilation.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.span.file).collect();
+    // Definitions are checked independently, in parallel; the results are merged in order.
+    let checked: Vec<Vec<Diagnostic>> = compilation
+        .units
+        .par_iter()
+        .map(|unit| unit.module.definitions.iter().flat_map(|d| check::check_definition(d, &cx)).collect())
+        .collect();
     let mut found = Vec::new();
-    for unit in &compilation.units {
-        for definition in &unit.module.definitions {
-            for diagnostic in check::check_definition(definition, &cx) {
-                if diagnostic.code == Code::UnusedParameter && incomplete.contains(&unit.file) {
-                    continue;
-                }
-                match reported.get(&(diagnostic.code, diagnostic.span)) {
-                    // The checker's report of the same problem may come with a fix.
-                    Some(&i) => {
-                        if let Some(first) = compilation.diagnostics.0.get_mut(i)
-                            && first.fixes.is_empty()
-                            && !diagnostic.fixes.is_empty()
-                        {
-                            first.fixes = diagnostic.fixes;
-                        }
+    for (unit, diagnostics) in compilation.units.iter().zip(checked) {
+        for diagnostic in diagnostics {
+            if diagnostic.code == Code::UnusedParameter && incomplete.contains(&unit.file) {
+                continue;
+            }
+            match reported.get(&(diagnostic.code, diagnostic.span)) {
+                // The checker's report of the same problem may come with a fix.
+                Some(&i) => {
+                    if let Some(first) = compilation.diagnostics.0.get_mut(i)
+                        && first.fixes.is_empty()
+                        && !diagnostic.fixes.is_empty()
+                    {
+                        first.fixes = diagnostic.fixes;
                     }
-                    None => found.push(diagnostic),
                 }
+                None => found.push(diagnostic),
             }
         }
     }

@@ -43,7 +43,9 @@ pub fn parse_file(file: FileId, text: &str) -> Parsed {
             tree::File::default()
         }
     };
-    Parsed { tree, comments: lexer.comments, diagnostics }
+    let mut comments = lexer.comments;
+    comments.shrink_to_fit();
+    Parsed { tree, comments, diagnostics }
 }
 
 /// Parses a single expression embedded in a string (`"${concat(a, b)}"`), `offset` being

@@ -33,7 +33,10 @@ impl Lowerer<'_> {
     }
 
     pub(crate) fn conditions(&mut self, items: &[Cond], scope: &Scope<'_>) -> Vec<Condition> {
-        items.iter().filter_map(|item| self.condition(item, scope)).collect()
+        // Sized up front: a collected `filter_map` would reserve four conditions for one.
+        let mut conditions = Vec::with_capacity(items.len());
+        conditions.extend(items.iter().filter_map(|item| self.condition(item, scope)));
+        conditions
     }
 
     /// `compute` → the `type` guard; `compute { … }` → `allOf [guard, …]` with short names

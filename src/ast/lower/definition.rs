@@ -187,6 +187,8 @@ impl Lowerer<'_> {
                 _ => {}
             }
         }
+        // Parameters are large and most definitions have one or two: no spare capacity.
+        header.parameters.shrink_to_fit();
         header
     }
 

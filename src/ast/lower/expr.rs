@@ -61,8 +61,9 @@ impl Lowerer<'_> {
                 span: *span,
             }),
             tree::Expr::Array(items, span) => {
-                let items = items.iter().filter_map(|item| self.value(item, scope)).collect();
-                Some(Expr::Array(items, *span))
+                let mut lowered = Vec::with_capacity(items.len());
+                lowered.extend(items.iter().filter_map(|item| self.value(item, scope)));
+                Some(Expr::Array(lowered, *span))
             }
             tree::Expr::Object(entries, span) => {
                 let mut lowered = Vec::with_capacity(entries.len());

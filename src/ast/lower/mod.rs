@@ -49,6 +49,9 @@ pub fn lower_file(file: FileId, text: &str, tree: &tree::File, comments: &[Comme
             tree::Item::Error(_) => {}
         }
     }
+    // A compilation keeps every module until the end: no spare capacity (most files hold one
+    // definition, and a definition is large).
+    module.definitions.shrink_to_fit();
     Lowered { module, diagnostics: lowerer.diagnostics }
 }
 
@@ -89,7 +92,7 @@ impl Lowerer<'_> {
                 break;
             }
             let line = comment.text.trim_start_matches('/');
-            lines.push(line.strip_prefix(' ').unwrap_or(line).trim_end().to_string());
+            lines.push(line.strip_prefix(' ').unwrap_or(line).trim_end());
             next_start = comment.span.start as usize;
         }
         if lines.is_empty() {
@@ -107,9 +110,10 @@ impl Lowerer<'_> {
             if !paragraph_start {
                 doc.push(' ');
             }
-            doc.push_str(&line);
+            doc.push_str(line);
             paragraph_start = false;
         }
-        Some(doc.trim_end().to_string())
+        doc.truncate(doc.trim_end().len());
+        Some(doc)
     }
 }
