@@ -26,6 +26,7 @@ use crate::syntax::{self, lexer::Comment};
 pub struct Unit {
     pub file: FileId,
     pub module: Module,
+    /// The file's comments, for the language server; empty in [`compile_paths`] compilations.
     pub comments: Vec<Comment>,
     /// Loaded only because another file imports it: checked, not emitted.
     pub imported: bool,
@@ -141,7 +142,10 @@ impl Read {
             Read::Source { file, path, root } => {
                 let mut diagnostics = Diagnostics::default();
                 let text = sources.get(file).map_or("", |f| f.text.as_str());
-                let unit = analyse_file(file, text, imported, &mut diagnostics);
+                let mut unit = analyse_file(file, text, imported, &mut diagnostics);
+                // Lowering has read the doc comments; nothing else of a build or a check needs
+                // comments (the formatter and the editor keep their own), and they add up.
+                unit.comments = Vec::new();
                 Analysed { unit, diagnostics, origin: Some((path, root)) }
             }
         }
