@@ -44,6 +44,35 @@ fn building_the_library_succeeds_and_is_deterministic() {
     }
 }
 
+/// Files are compiled in parallel: one thread or several, the outputs and the diagnostics are
+/// the same, byte for byte.
+#[test]
+fn output_does_not_depend_on_the_number_of_threads() {
+    let temp = tempfile::tempdir().expect("temp dir");
+    let library = stdlib();
+    let library = library.to_str().unwrap_or_default();
+    let run = |threads: &str, args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_gavel"))
+            .args(args)
+            .env("RAYON_NUM_THREADS", threads)
+            .current_dir(temp.path())
+            .output()
+            .expect("gavel runs")
+    };
+    for (threads, out) in [("1", "one"), ("4", "four")] {
+        assert!(run(threads, &["build", library, "--out-dir", out]).status.success());
+    }
+    let one = std::fs::read_dir(temp.path().join("one")).expect("output").flatten().count();
+    assert!(one >= 36, "{one} files");
+    for entry in std::fs::read_dir(temp.path().join("one")).expect("output").flatten() {
+        let name = entry.file_name();
+        let four = std::fs::read(temp.path().join("four").join(&name)).ok();
+        assert_eq!(std::fs::read(entry.path()).ok(), four, "{name:?} differs");
+    }
+    let check = |threads: &str| run(threads, &["check", library, "--format", "json"]).stdout;
+    assert_eq!(check("1"), check("4"), "diagnostics differ");
+}
+
 #[test]
 fn errors_exit_with_one_and_leave_the_previous_output_intact() {
     let temp = tempfile::tempdir().expect("temp dir");
