@@ -99,7 +99,7 @@ fn evaluate(args: &EvalArgs, compilation: &mut Compilation) -> Result<String, St
                 map.insert("explanation".into(), report::explanation_json(&explanation, sources));
                 map.insert("notes".into(), json!(notes));
             }
-            super::output::to_pretty_json(&document)
+            crate::emit::to_pretty_text(&document)
         }
     })
 }

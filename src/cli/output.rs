@@ -9,8 +9,6 @@ use crate::ast::Definition;
 use crate::emit::EmitOptions;
 use crate::emit::target::{Target, map_outputs};
 
-pub use crate::emit::to_pretty_text as to_pretty_json;
-
 /// Writes every output of `definitions` or none of the new contents: each file is staged in
 /// a temporary file as soon as it is made, and the staged files are renamed into place once all
 /// are written. Returns how many files were written.

@@ -83,7 +83,7 @@ fn print_results(
         ReportFormat::Json => {
             let diagnostics = render_json(diagnostics, &sources);
             let document = report::json(reports, &compilation.sources, &diagnostics);
-            print!("{}", super::output::to_pretty_json(&document));
+            print!("{}", crate::emit::to_pretty_text(&document));
         }
     }
 }

@@ -5,7 +5,7 @@
 use serde::ser::{Serialize, Serializer};
 use serde_json::Value;
 
-use super::object::{Node, Object};
+use super::object::Object;
 use crate::ast::{Expr, Field, FieldName};
 
 /// The JSON a value emits as.
@@ -34,9 +34,7 @@ impl Serialize for ExprJson<'_> {
             Expr::Array(items, _) => serializer.collect_seq(items.iter().map(ExprJson)),
             Expr::Object(entries, _) => {
                 let mut object = Object::new();
-                for (key, value) in entries {
-                    object.push(&key.value, Node::Expr(value));
-                }
+                object.push_entries(entries);
                 object.serialize(serializer)
             }
             other => serializer.serialize_str(&format!("[{}]", arm(other))),

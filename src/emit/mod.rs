@@ -269,39 +269,39 @@ pub struct ConditionJson<'a>(pub &'a Condition);
 
 impl Serialize for ConditionJson<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let (mut map, rest) = match self.0 {
-            Condition::Raw { value, .. } => return value.serialize(serializer),
-            Condition::AllOf { items, .. } | Condition::AnyOf { items, .. } => {
-                let key = if matches!(self.0, Condition::AllOf { .. }) { "allOf" } else { "anyOf" };
-                let mut map = serializer.serialize_map(Some(1))?;
-                map.serialize_entry(key, &Conditions(items))?;
-                return map.end();
-            }
-            Condition::Not { inner, .. } => {
-                let mut map = serializer.serialize_map(Some(1))?;
-                map.serialize_entry("not", &ConditionJson(inner))?;
-                return map.end();
-            }
+        match self.0 {
+            Condition::Raw { value, .. } => value.serialize(serializer),
+            Condition::AllOf { items, .. } => single_entry(serializer, "allOf", &Conditions(items)),
+            Condition::AnyOf { items, .. } => single_entry(serializer, "anyOf", &Conditions(items)),
+            Condition::Not { inner, .. } => single_entry(serializer, "not", &ConditionJson(inner)),
             Condition::Field { field, op, value, .. } => {
-                let mut map = serializer.serialize_map(Some(2))?;
-                map.serialize_entry("field", &expr::FieldNameJson(field))?;
-                (map, (op, value))
+                comparison(serializer, ("field", &expr::FieldNameJson(field)), op, value)
             }
             Condition::Value { value, op, rhs, .. } => {
-                let mut map = serializer.serialize_map(Some(2))?;
-                map.serialize_entry("value", &expr::ExprJson(value))?;
-                (map, (op, rhs))
+                comparison(serializer, ("value", &expr::ExprJson(value)), op, rhs)
             }
-            Condition::Count { count, op, rhs, .. } => {
-                let mut map = serializer.serialize_map(Some(2))?;
-                map.serialize_entry("count", &CountJson(count))?;
-                (map, (op, rhs))
-            }
-        };
-        let (op, operand) = rest;
-        map.serialize_entry(op.kind.json_name(), &expr::ExprJson(operand))?;
-        map.end()
+            Condition::Count { count, op, rhs, .. } => comparison(serializer, ("count", &CountJson(count)), op, rhs),
+        }
     }
+}
+
+fn single_entry<S: Serializer>(serializer: S, key: &str, value: &impl Serialize) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(Some(1))?;
+    map.serialize_entry(key, value)?;
+    map.end()
+}
+
+/// `{"<subject>": …, "<operator>": operand}`.
+fn comparison<S: Serializer>(
+    serializer: S,
+    (key, subject): (&str, &impl Serialize),
+    op: &crate::ast::Operator,
+    operand: &crate::ast::Expr,
+) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(Some(2))?;
+    map.serialize_entry(key, subject)?;
+    map.serialize_entry(op.kind.json_name(), &expr::ExprJson(operand))?;
+    map.end()
 }
 
 struct Conditions<'a>(&'a [Condition]);

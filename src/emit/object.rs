@@ -41,7 +41,8 @@ impl<'a> Object<'a> {
         self.push(key, Node::Str(value));
     }
 
-    /// Free-form entries (`metadata { … }`, `json { … }`): after the derived ones, so they win.
+    /// Entries written in the source (an object literal, `metadata { … }`, `json { … }`); pushed
+    /// after the derived ones, they win.
     pub fn push_entries(&mut self, entries: &'a [(Spanned<String>, Expr)]) {
         for (key, value) in entries {
             self.push(&key.value, Node::Expr(value));

@@ -13,6 +13,9 @@ use crate::syntax::tree::{self, BodyItem, Property};
 const HEADER_KEYS: &[&str] =
     &["name", "display", "description", "version", "category", "preview", "deprecated", "metadata", "json"];
 
+/// The error for a `metadata` that is not an object: message and help.
+const METADATA_SHAPE: (&str, &str) = ("`metadata` takes an object", "write `metadata { key: \"value\" }`");
+
 impl Lowerer<'_> {
     pub(crate) fn policy(&mut self, block: &tree::Block) -> Option<Policy> {
         let mut header = self.header(block);
@@ -204,20 +207,9 @@ impl Lowerer<'_> {
             }
             "metadata" => {
                 let Some(value) = &property.value else { return };
-                match self.literal_json(value, false) {
-                    Some(serde_json::Value::Object(map)) => {
-                        header.metadata = map
-                            .into_iter()
-                            .map(|(k, v)| (Spanned::new(k, value.span()), Expr::Raw(v, value.span())))
-                            .collect();
-                    }
-                    Some(_) => self.error(
-                        Code::InvalidLiteral,
-                        value.span(),
-                        "`metadata` takes an object",
-                        "write `metadata { key: \"value\" }`",
-                    ),
-                    None => {}
+                let json = self.literal_json(value, false);
+                if let Some(entries) = self.object_entries(value, json, METADATA_SHAPE) {
+                    header.metadata = entries;
                 }
             }
             key => {
@@ -379,21 +371,12 @@ impl Lowerer<'_> {
             "deprecated" => param.deprecated = self.attribute_bool(value).map(|b| Spanned::new(b, span)),
             "schema" => param.schema = self.json(value).map(|json| Expr::Raw(json, value.span())),
             "json" => param.extra.extend(self.raw_entries(value)),
-            "metadata" => match self.json(value) {
-                Some(serde_json::Value::Object(map)) => {
-                    param.metadata = map
-                        .into_iter()
-                        .map(|(k, v)| (Spanned::new(k, value.span()), Expr::Raw(v, value.span())))
-                        .collect();
+            "metadata" => {
+                let json = self.json(value);
+                if let Some(entries) = self.object_entries(value, json, METADATA_SHAPE) {
+                    param.metadata = entries;
                 }
-                Some(_) => self.error(
-                    Code::InvalidLiteral,
-                    value.span(),
-                    "`metadata` takes an object",
-                    "write `metadata { key: \"value\" }`",
-                ),
-                None => {}
-            },
+            }
             _ => self.unknown_property(&attribute.key, KEYS),
         }
     }
@@ -532,20 +515,27 @@ impl Lowerer<'_> {
 
     /// `json { "key": value, … }`: entries kept verbatim, for keys gavel has no syntax for.
     pub(crate) fn raw_entries(&mut self, value: &tree::Expr) -> Vec<(Spanned<String>, Expr)> {
-        match self.json(value) {
-            Some(serde_json::Value::Object(map)) => {
-                map.into_iter().map(|(k, v)| (Spanned::new(k, value.span()), Expr::Raw(v, value.span()))).collect()
+        let json = self.json(value);
+        self.object_entries(value, json, ("`json` takes an object here", "write `json { \"key\": value }`"))
+            .unwrap_or_default()
+    }
+
+    /// The entries of `value` read as the JSON object `json`, each kept verbatim; when it is
+    /// another kind of value, the error `(message, help)` and `None`.
+    fn object_entries(
+        &mut self,
+        value: &tree::Expr,
+        json: Option<serde_json::Value>,
+        (message, help): (&str, &str),
+    ) -> Option<Vec<(Spanned<String>, Expr)>> {
+        match json? {
+            serde_json::Value::Object(map) => Some(
+                map.into_iter().map(|(k, v)| (Spanned::new(k, value.span()), Expr::Raw(v, value.span()))).collect(),
+            ),
+            _ => {
+                self.error(Code::InvalidLiteral, value.span(), message, help);
+                None
             }
-            Some(_) => {
-                self.error(
-                    Code::InvalidLiteral,
-                    value.span(),
-                    "`json` takes an object here",
-                    "write `json { \"key\": value }`",
-                );
-                Vec::new()
-            }
-            None => Vec::new(),
         }
     }
 
