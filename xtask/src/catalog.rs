@@ -1,21 +1,25 @@
-//! Assembles the catalog: aliases from the dump and the policy corpus, types from the specs,
-//! modifiability from the modifiable list and the Modify/Append built-ins.
+//! Assembles the catalog: aliases from the alias listing of every namespace and from the policy
+//! corpus, types from the Bicep type files (and, for Azure Machine Learning, older Bicep files
+//! and the REST API specs), modifiability from the modifiable list and the Modify/Append
+//! built-ins.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::corpus::{self, DumpAlias};
+use crate::emit;
 use crate::facts::{Facts, Kind, Settled, cmp_ci, parse_path};
 use crate::swagger::Swagger;
 use crate::types::BicepTypes;
 
-pub const NAMESPACE: &str = "Microsoft.MachineLearningServices";
+/// The namespace the REST API specs under `swagger/` describe.
+pub const ML_NAMESPACE: &str = "Microsoft.MachineLearningServices";
 
 /// Where an alias comes from (recorded so tools can say how sure they are of it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Origin {
-    /// The `Get-AzPolicyAlias` dump: Azure publishes this alias.
+    /// The `Get-AzPolicyAlias` listing: Azure publishes this alias.
     Dump,
     /// Only seen in the built-in or custom policies (data-plane aliases that no listing shows).
     Corpus,
@@ -29,57 +33,113 @@ pub struct Alias {
     pub enum_values: Vec<String>,
     pub enum_open: bool,
     pub modifiable: bool,
+    /// The property at the end of the default path is ReadOnly in every Bicep file declaring it.
+    pub read_only: bool,
     pub origin: Origin,
 }
 
 #[derive(Debug, Clone)]
 pub struct ResourceType {
     pub name: String,
-    /// Sorted by short name, case-insensitively.
+    /// Sorted by the short name as written (see [`emit::short_name`]), case-insensitively.
     pub aliases: Vec<Alias>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Namespace {
+    /// The spelling of the first source that names it: the alias listing, then the policy
+    /// corpus, then the Bicep files.
+    pub name: String,
+    /// Sorted by name, case-insensitively.
+    pub types: Vec<ResourceType>,
+}
+
+impl Namespace {
+    pub fn alias_count(&self) -> usize {
+        self.types.iter().map(|t| t.aliases.len()).sum()
+    }
+}
+
+/// Figures about the inputs, for the summary.
+#[derive(Debug, Default)]
+pub struct Stats {
+    /// Type sources disagreed on the kind (recorded as unknown).
+    pub conflicts: usize,
+    /// Paths no type source resolves.
+    pub unresolved: usize,
+    /// Unresolved aliases typed from the listing's own shape (see [`structural_kind`]).
+    pub from_structure: usize,
+    /// Listing rows whose alias name does not start byte for byte with `<type>/`.
+    pub outside_type: usize,
+    /// … and those not even case-insensitively (`Microsoft.Compute/imageOffer`).
+    pub outside_type_ci: usize,
+    /// Rows listing an alias a second time under the same type (dropped).
+    pub duplicates: usize,
+    /// Enum values dropped because the format cannot hold them (`|`, tab, newline, empty).
+    pub enum_values_dropped: usize,
+    /// Names that belong to two or more resource types.
+    pub multi_type: usize,
+    pub bicep_files: usize,
+    pub listing_files: usize,
+    pub policy_files: usize,
 }
 
 pub struct Catalog {
     /// Sorted by name, case-insensitively.
-    pub types: Vec<ResourceType>,
+    pub namespaces: Vec<Namespace>,
     /// Input files, relative to the data folder, in the order they were read.
     pub sources: Vec<String>,
-    pub conflicts: usize,
-    pub unresolved: usize,
-    /// Unresolved aliases typed from the dump's own shape (see [`structural_kind`]).
-    pub from_structure: usize,
+    pub stats: Stats,
 }
 
 impl Catalog {
+    pub fn types(&self) -> impl Iterator<Item = &ResourceType> {
+        self.namespaces.iter().flat_map(|n| n.types.iter())
+    }
+
     pub fn aliases(&self) -> impl Iterator<Item = (&ResourceType, &Alias)> {
-        self.types.iter().flat_map(|t| t.aliases.iter().map(move |a| (t, a)))
+        self.types().flat_map(|t| t.aliases.iter().map(move |a| (t, a)))
     }
 
     pub fn summary(&self) -> String {
         let count = |f: &dyn Fn(&Alias) -> bool| self.aliases().filter(|(_, a)| f(a)).count();
-        let total = count(&|_| true);
-        let mut s = format!(
-            "{total} aliases in {} resource types ({} with aliases): {} typed, {} unknown \
-             ({} paths no spec resolves, {} typed from the dump's shape; {} conflicting types), \
-             {} enums ({} open), {} modifiable, {} from the policy corpus",
-            self.types.len(),
-            self.types.iter().filter(|t| !t.aliases.is_empty()).count(),
+        let s = &self.stats;
+        let mut out = format!(
+            "{} aliases in {} resource types ({} with aliases) of {} namespaces: {} typed, {} unknown \
+             ({} paths no type source resolves, {} typed from the listing's shape; {} conflicting types); \
+             {} enums ({} open), {} modifiable, {} read-only, {} from the policy corpus; \
+             {} names under 2+ resource types, {} names not spelt with their type's prefix \
+             ({} not under it even ignoring case), {} duplicate rows dropped, {} enum values dropped. \
+             Read {} listing files, {} Bicep type files, {} policy files.",
+            count(&|_| true),
+            self.types().count(),
+            self.types().filter(|t| !t.aliases.is_empty()).count(),
+            self.namespaces.len(),
             count(&|a| a.kind.is_some()),
             count(&|a| a.kind.is_none()),
-            self.unresolved,
-            self.from_structure,
-            self.conflicts,
+            s.unresolved,
+            s.from_structure,
+            s.conflicts,
             count(&|a| !a.enum_values.is_empty()),
             count(&|a| a.enum_open),
             count(&|a| a.modifiable),
+            count(&|a| a.read_only),
             count(&|a| a.origin == Origin::Corpus),
+            s.multi_type,
+            s.outside_type,
+            s.outside_type_ci,
+            s.duplicates,
+            s.enum_values_dropped,
+            s.listing_files,
+            s.bicep_files,
+            s.policy_files,
         );
         let mut by_kind: BTreeMap<&str, usize> = BTreeMap::new();
         for (_, a) in self.aliases() {
             *by_kind.entry(kind_name(a.kind)).or_default() += 1;
         }
-        let _ = write!(s, "\nby type: {by_kind:?}");
-        s
+        let _ = write!(out, "\nby type: {by_kind:?}");
+        out
     }
 }
 
@@ -95,72 +155,125 @@ pub fn kind_name(kind: Option<Kind>) -> &'static str {
     }
 }
 
-const DUMP_DIR: &str = "aliases/jeircul-azure-policy-aliases/aliases/Microsoft.MachineLearningServices";
-const MODIFIABLE_LIST: &str = "aliases/policy-generator-modAlias.MachineLearningServices.json";
-const BICEP_DIR: &str = "swagger/bicep-types-az/generated/machinelearningservices/microsoft.machinelearningservices";
+const LISTING_DIR: &str = "aliases/all-providers/aliases";
+const MODIFIABLE_LIST: &str = "aliases/policy-generator-modAlias.all-providers.json";
+const BICEP_DIR: &str = "bicep-types/generated";
+const ML_BICEP_DIR: &str = "swagger/bicep-types-az/generated/machinelearningservices/microsoft.machinelearningservices";
 const SWAGGER_DIR: &str = "swagger/azure-rest-api-specs";
+/// Policies whose fields are aliases in use.
+const POLICY_DIRS: &[&str] = &["builtin", "custom", "azure-policy/built-in-policies"];
+/// Policies whose Modify/Append operations make an alias modifiable (Azure's own built-ins).
+const MODIFY_DIRS: &[&str] = &["builtin", "azure-policy/built-in-policies"];
+/// How many examples a warning about many names shows.
+const EXAMPLES: usize = 5;
+
+/// Resource types by lower-cased name, plus the first spelling seen of each namespace.
+#[derive(Default)]
+struct Types {
+    types: BTreeMap<String, ResourceType>,
+    namespaces: BTreeMap<String, String>,
+}
+
+impl Types {
+    fn entry(&mut self, name: &str) -> &mut ResourceType {
+        let ns = namespace_of(name);
+        self.namespaces.entry(ns.to_ascii_lowercase()).or_insert_with(|| ns.to_string());
+        self.types
+            .entry(name.to_ascii_lowercase())
+            .or_insert_with(|| ResourceType { name: name.to_string(), aliases: Vec::new() })
+    }
+}
+
+/// The text before the first `/` of a resource type or alias name.
+pub fn namespace_of(name: &str) -> &str {
+    name.split('/').next().unwrap_or(name)
+}
+
+/// `Microsoft.KeyVault.Data`: dot-separated ASCII words (also what a file name may be).
+fn is_namespace(ns: &str) -> bool {
+    ns.contains('.') && ns.split('.').all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
 
 pub fn build(data: &Path, verbose: bool, explain: Option<&str>) -> Result<Catalog, String> {
+    let mut stats = Stats::default();
     let mut sources = vec![
-        format!("{DUMP_DIR}/*.md"),
+        format!("{LISTING_DIR}/*/*.md"),
         MODIFIABLE_LIST.to_string(),
         "builtin/**/*.json".to_string(),
         "custom/**/*.json".to_string(),
+        "azure-policy/built-in-policies/**/*.json".to_string(),
     ];
-    let dump = corpus::read_dump(&data.join(DUMP_DIR))?;
+    let (dump, listing_files) = corpus::read_listing(&data.join(LISTING_DIR))?;
+    stats.listing_files = listing_files;
     let listed_modifiable = corpus::read_modifiable_list(&data.join(MODIFIABLE_LIST))?;
-    let written = corpus::written_by_policies(&data.join("builtin"))?;
-    let mut used = corpus::fields_used(&data.join("builtin"))?;
-    used.extend(corpus::fields_used(&data.join("custom"))?);
+    let dirs = |names: &[&str]| names.iter().map(|d| data.join(d)).collect::<Vec<PathBuf>>();
+    let written = corpus::written_by_policies(&dirs(MODIFY_DIRS))?;
+    let used = corpus::fields_used(&dirs(POLICY_DIRS))?;
+    stats.policy_files = dirs(POLICY_DIRS).iter().map(|d| corpus::json_files(d).map_or(0, |f| f.len())).sum();
 
-    // Newest api-version first: where versions spell an enum value differently, the newest
-    // spelling is the one recorded.
-    let mut versions: Vec<String> = std::fs::read_dir(data.join(BICEP_DIR))
-        .map_err(|e| format!("{}: {e}", data.join(BICEP_DIR).display()))?
-        .filter_map(|e| e.ok())
-        .filter(|e| e.path().join("types.json").is_file())
-        .filter_map(|e| e.file_name().to_str().map(str::to_string))
-        .collect();
-    versions.sort_by(|a, b| b.cmp(a));
-    let mut bicep = Vec::new();
-    for version in &versions {
-        let rel = format!("{BICEP_DIR}/{version}/types.json");
-        bicep.push(BicepTypes::load(&data.join(&rel), version.clone())?);
-        sources.push(rel);
+    let bicep = load_bicep(data, &mut sources)?;
+    stats.bicep_files = bicep.len();
+    // Lower-cased namespace → the files defining its resource types, newest api-version first:
+    // where versions spell an enum value differently, the newest spelling is the one recorded.
+    let mut by_namespace: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, file) in bicep.iter().enumerate() {
+        for ns in file.namespaces() {
+            by_namespace.entry(ns).or_default().push(i);
+        }
     }
-    let swagger = Swagger::load(&data.join(SWAGGER_DIR), NAMESPACE)?;
+    for files in by_namespace.values_mut() {
+        files.sort_by(|&a, &b| {
+            bicep[b].version.cmp(&bicep[a].version).then_with(|| bicep[a].source.cmp(&bicep[b].source))
+        });
+    }
+    let swagger = Swagger::load(&data.join(SWAGGER_DIR), ML_NAMESPACE)?;
     sources.push(format!("{SWAGGER_DIR}/**/*.json ({} files)", swagger.file_count()));
 
-    let mut types: BTreeMap<String, ResourceType> = BTreeMap::new();
-    let mut conflicts = 0;
-    let mut unresolved = 0;
-    let mut from_structure = 0;
+    // Lower-cased type → lower-cased default paths, for the structural fallback.
+    let mut paths_by_type: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for d in &dump {
+        paths_by_type
+            .entry(d.resource_type.to_ascii_lowercase())
+            .or_default()
+            .push(d.default_path.to_ascii_lowercase());
+    }
+
+    let mut types = Types::default();
     let mut per_source: BTreeMap<String, usize> = BTreeMap::new();
+    let mut outside = Vec::new();
+    let no_files = Vec::new();
 
     for DumpAlias { resource_type, name, default_path } in &dump {
+        if !name.starts_with(resource_type.as_str()) || name.as_bytes().get(resource_type.len()) != Some(&b'/') {
+            stats.outside_type += 1;
+            if !name.to_ascii_lowercase().starts_with(&format!("{}/", resource_type.to_ascii_lowercase())) {
+                outside.push(format!("{name} (in {resource_type})"));
+            }
+        }
         let path = parse_path(default_path);
+        let files = by_namespace.get(&namespace_of(resource_type).to_ascii_lowercase()).unwrap_or(&no_files);
         let mut facts = Facts::default();
-        for types_file in &bicep {
+        for &i in files {
             let mut f = Facts::default();
-            types_file.walk(resource_type, &path, &mut f);
-            if f.found {
-                *per_source.entry(format!("bicep {}", types_file.version)).or_default() += 1;
+            bicep[i].walk(resource_type, &path, &mut f);
+            if f.found && verbose {
+                *per_source.entry(bicep[i].source.clone()).or_default() += 1;
             }
             facts.merge(&f);
         }
         let mut f = Facts::default();
         swagger.walk(resource_type, &path, &mut f);
-        if f.found {
-            *per_source.entry("swagger 2024-04-01".to_string()).or_default() += 1;
+        if f.found && verbose {
+            *per_source.entry(format!("{SWAGGER_DIR} ({ML_NAMESPACE})")).or_default() += 1;
         }
         facts.merge(&f);
 
         if explain.is_some_and(|e| e.eq_ignore_ascii_case(name)) {
             eprintln!("{name} ({default_path}) → {path:?}");
-            for types_file in &bicep {
+            for &i in files {
                 let mut f = Facts::default();
-                types_file.walk(resource_type, &path, &mut f);
-                eprintln!("  bicep {}: {f:?}", types_file.version);
+                bicep[i].walk(resource_type, &path, &mut f);
+                eprintln!("  {}: {f:?}", bicep[i].source);
             }
             let mut f = Facts::default();
             swagger.walk(resource_type, &path, &mut f);
@@ -168,72 +281,150 @@ pub fn build(data: &Path, verbose: bool, explain: Option<&str>) -> Result<Catalo
         }
         let settled = facts.settle();
         if !facts.found {
-            unresolved += 1;
+            stats.unresolved += 1;
         }
         if settled.conflict {
-            conflicts += 1;
+            stats.conflicts += 1;
             if verbose {
                 eprintln!("conflict: {name} ({default_path}): {:?}", facts.kinds);
             }
         }
-        let Settled { mut kind, enum_values, enum_open, .. } = settled;
+        let Settled { mut kind, mut enum_values, mut enum_open, read_only, .. } = settled;
         if !facts.found {
-            kind = structural_kind(&dump, resource_type, default_path);
+            let siblings = paths_by_type.get(&resource_type.to_ascii_lowercase()).map_or(&[][..], Vec::as_slice);
+            kind = structural_kind(siblings, default_path);
             if kind.is_some() {
-                from_structure += 1;
+                stats.from_structure += 1;
             }
         }
-        types
-            .entry(resource_type.to_ascii_lowercase())
-            .or_insert_with(|| ResourceType { name: resource_type.clone(), aliases: Vec::new() })
-            .aliases
-            .push(Alias {
-                name: name.clone(),
-                default_path: default_path.clone(),
-                kind,
-                enum_values,
-                enum_open,
-                modifiable: false,
-                origin: Origin::Dump,
-            });
+        stats.enum_values_dropped += drop_unwritable(&mut enum_values, &mut enum_open);
+        types.entry(resource_type).aliases.push(Alias {
+            name: name.clone(),
+            default_path: default_path.clone(),
+            kind,
+            enum_values,
+            enum_open,
+            modifiable: false,
+            read_only,
+            origin: Origin::Dump,
+        });
+    }
+    if stats.outside_type > 0 {
+        stats.outside_type_ci = outside.len();
+        eprintln!(
+            "note: {} listing rows name an alias not spelt with its file's type as prefix ({} differ in case \
+             only; written with their full names); not under the type even ignoring case: {}",
+            stats.outside_type,
+            stats.outside_type - outside.len(),
+            examples(&outside, if verbose { usize::MAX } else { EXAMPLES }),
+        );
     }
     if verbose {
-        eprintln!("resolved by source: {per_source:?}");
+        eprintln!("resolved by source: {per_source:#?}");
     }
 
-    add_corpus_aliases(&mut types, &used)?;
+    let listed: BTreeSet<String> = dump.iter().map(|d| namespace_of(&d.resource_type).to_ascii_lowercase()).collect();
+    add_corpus_aliases(&mut types, &used, &listed, verbose)?;
 
-    // Resource types the specs define but the dump has no aliases for still exist: a policy
+    // Resource types the specs define but the listing has no aliases for still exist: a policy
     // may test `type` against them.
     let spec_types = bicep.iter().flat_map(|b| b.resource_types.iter()).chain(swagger.resource_types.iter());
     for ty in spec_types {
-        types.entry(ty.to_ascii_lowercase()).or_insert_with(|| ResourceType { name: ty.clone(), aliases: Vec::new() });
-    }
-
-    mark_modifiable(&mut types, listed_modifiable.iter().chain(written.iter()));
-
-    let mut types: Vec<ResourceType> = types.into_values().collect();
-    types.sort_by(|a, b| cmp_ci(&a.name, &b.name));
-    for ty in &mut types {
-        let prefix = ty.name.len() + 1;
-        ty.aliases.sort_by(|a, b| cmp_ci(&a.name[prefix..], &b.name[prefix..]));
-        for pair in ty.aliases.windows(2) {
-            if pair[0].name.eq_ignore_ascii_case(&pair[1].name) {
-                return Err(format!("duplicate alias {}", pair[0].name));
-            }
+        if is_namespace(namespace_of(ty)) {
+            types.entry(ty);
         }
     }
-    Ok(Catalog { types, sources, conflicts, unresolved, from_structure })
+
+    mark_modifiable(&mut types.types, listed_modifiable.iter().chain(written.iter()), verbose);
+
+    // One entry per (type, alias); the same name may belong to several types.
+    let mut type_count: BTreeMap<String, usize> = BTreeMap::new();
+    for ty in types.types.values_mut() {
+        ty.aliases.sort_by(|a, b| {
+            let (sa, sb) = (emit::short_name(&ty.name, &a.name), emit::short_name(&ty.name, &b.name));
+            cmp_ci(&sa, &sb).then_with(|| sa.cmp(&sb))
+        });
+        let before = ty.aliases.len();
+        ty.aliases.dedup_by(|b, a| {
+            let same = a.name.eq_ignore_ascii_case(&b.name);
+            if same {
+                eprintln!("warning: {} lists alias {} twice; the first is kept", ty.name, a.name);
+            }
+            same
+        });
+        stats.duplicates += before - ty.aliases.len();
+        for alias in &ty.aliases {
+            *type_count.entry(alias.name.to_ascii_lowercase()).or_default() += 1;
+        }
+    }
+    stats.multi_type = type_count.values().filter(|&&n| n > 1).count();
+
+    let mut namespaces: BTreeMap<String, Namespace> = BTreeMap::new();
+    for ty in types.types.into_values() {
+        let key = namespace_of(&ty.name).to_ascii_lowercase();
+        let name = types.namespaces[&key].clone();
+        if !is_namespace(&name) {
+            return Err(format!("resource type {} has no namespace", ty.name));
+        }
+        namespaces.entry(key).or_insert_with(|| Namespace { name, types: Vec::new() }).types.push(ty);
+    }
+    let mut namespaces: Vec<Namespace> = namespaces.into_values().collect();
+    namespaces.sort_by(|a, b| cmp_ci(&a.name, &b.name).then_with(|| a.name.cmp(&b.name)));
+    for ns in &mut namespaces {
+        ns.types.sort_by(|a, b| cmp_ci(&a.name, &b.name).then_with(|| a.name.cmp(&b.name)));
+    }
+    Ok(Catalog { namespaces, sources, stats })
 }
 
-/// For a path no type source knows: the dump itself still shows the shape. Another alias of the
-/// same type at `<path>[*]…` makes it an array, one at `<path>.…` an object.
-fn structural_kind(dump: &[DumpAlias], resource_type: &str, path: &str) -> Option<Kind> {
+/// Every `types.json` under the Bicep folder of all providers, then the older Azure Machine
+/// Learning versions, in path order.
+fn load_bicep(data: &Path, sources: &mut Vec<String>) -> Result<Vec<BicepTypes>, String> {
+    let mut paths: Vec<PathBuf> = corpus::json_files(&data.join(BICEP_DIR))?;
+    let mut ml = corpus::json_files(&data.join(ML_BICEP_DIR))?;
+    paths.append(&mut ml);
+    paths.retain(|p| p.file_name().is_some_and(|n| n == "types.json"));
+    let mut out = Vec::new();
+    for path in paths {
+        let rel = path.strip_prefix(data).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+        let version = path
+            .parent()
+            .and_then(Path::file_name)
+            .and_then(|v| v.to_str())
+            .ok_or_else(|| format!("{}: no api-version folder", path.display()))?
+            .to_string();
+        out.push(BicepTypes::load(&path, rel.clone(), version)?);
+        sources.push(rel);
+    }
+    Ok(out)
+}
+
+/// Drops the enum values the text format cannot hold (`|` separates values, tab and newline
+/// separate columns and lines; an empty value is indistinguishable from no enum) and opens the
+/// enum instead, so no valid value is rejected. Returns how many were dropped; none are expected.
+pub fn drop_unwritable(values: &mut Vec<String>, open: &mut bool) -> usize {
+    let before = values.len();
+    values.retain(|v| !v.is_empty() && !v.contains(['|', '\t', '\n', '\r']));
+    let dropped = before - values.len();
+    if dropped > 0 {
+        // With no value left there is no enum at all (any string goes).
+        *open = !values.is_empty();
+    }
+    dropped
+}
+
+fn examples(names: &[String], max: usize) -> String {
+    let mut s: Vec<&str> = names.iter().take(max).map(String::as_str).collect();
+    if names.len() > max {
+        s.push("…");
+    }
+    s.join(", ")
+}
+
+/// For a path no type source knows: the listing itself still shows the shape. Another alias of
+/// the same type at `<path>[*]…` makes it an array, one at `<path>.…` an object. `siblings` are
+/// the type's default paths, lower-cased.
+fn structural_kind(siblings: &[String], path: &str) -> Option<Kind> {
     let lower = path.to_ascii_lowercase();
-    let siblings = dump
-        .iter()
-        .filter(|d| d.resource_type.eq_ignore_ascii_case(resource_type))
-        .map(|d| d.default_path.to_ascii_lowercase());
     let mut kind = None;
     for other in siblings {
         let Some(rest) = other.strip_prefix(&lower) else {
@@ -249,31 +440,41 @@ fn structural_kind(dump: &[DumpAlias], resource_type: &str, path: &str) -> Optio
     kind
 }
 
-/// Adds the data-plane aliases (`Microsoft.MachineLearningServices.Data/…`,
-/// `….v2.Data/…`) the policies use: no alias listing carries them. Their resource type is the
-/// name up to its last `/` (`…v2.Data/workspaces/deployments/model.assetId`), their default
-/// path is assumed to be the short name, and their values are strings, except that an `x[*]`
-/// makes `x` an array (and `x[*]` followed by more an array of objects).
-fn add_corpus_aliases(types: &mut BTreeMap<String, ResourceType>, used: &[String]) -> Result<(), String> {
-    let data_prefix = format!("{}.", NAMESPACE.to_ascii_lowercase());
-    let control_prefix = format!("{}/", NAMESPACE.to_ascii_lowercase());
+/// Adds the aliases the policies use in namespaces that have no alias listing at all: the
+/// data-plane namespaces (`Microsoft.KeyVault.Data/…`, `Microsoft.MachineLearningServices.Data/…`)
+/// and retired providers. Their resource type is the name up to its last `/`
+/// (`Microsoft.KeyVault.Data/vaults/keys/attributes.expiresOn`), their default path is assumed
+/// to be the short name, and their values are strings, except that an `x[*]` makes `x` an array
+/// (and `x[*]` followed by more an array of objects). Fields of listed namespaces that the
+/// listing does not know are only reported.
+fn add_corpus_aliases(
+    types: &mut Types,
+    used: &[String],
+    listed: &BTreeSet<String>,
+    verbose: bool,
+) -> Result<(), String> {
     let known: BTreeSet<String> =
-        types.values().flat_map(|t| t.aliases.iter().map(|a| a.name.to_ascii_lowercase())).collect();
+        types.types.values().flat_map(|t| t.aliases.iter().map(|a| a.name.to_ascii_lowercase())).collect();
+    let mut unknown = BTreeSet::new();
     let mut added: BTreeMap<String, (String, String, Kind)> = BTreeMap::new();
     for field in used {
+        let ns = namespace_of(field);
+        if ns.len() == field.len() || !is_namespace(ns) {
+            continue;
+        }
         let lower = field.to_ascii_lowercase();
-        if lower.starts_with(&control_prefix) {
+        if listed.contains(&ns.to_ascii_lowercase()) {
             if !known.contains(&lower) {
-                eprintln!("warning: policy corpus uses {field}, which the alias dump does not list");
+                unknown.insert(field.clone());
             }
             continue;
         }
-        if !lower.starts_with(&data_prefix) {
+        let Some((resource_type, short)) = field.rsplit_once('/') else {
+            return Err(format!("alias {field} has no resource type"));
+        };
+        if !resource_type.contains('/') || short.is_empty() {
             continue;
         }
-        let Some((resource_type, short)) = field.rsplit_once('/') else {
-            return Err(format!("data-plane alias {field} has no resource type"));
-        };
         // Every `[*]` prefix is an alias too.
         let mut names = vec![(short.to_string(), Kind::String)];
         let mut from = 0;
@@ -287,30 +488,49 @@ fn add_corpus_aliases(types: &mut BTreeMap<String, ResourceType>, used: &[String
         }
         for (short, kind) in names {
             let name = format!("{resource_type}/{short}");
-            added.entry(name.to_ascii_lowercase()).or_insert((resource_type.to_string(), name, kind));
+            let entry = added.entry(name.to_ascii_lowercase()).or_insert((resource_type.to_string(), name, kind));
+            // A leaf use says "string" only for want of anything better: a use with more after
+            // it (`x[*].y`) knows the shape, whichever policy was read first.
+            if entry.2 == Kind::String {
+                entry.2 = kind;
+            }
         }
+    }
+    if !unknown.is_empty() {
+        let unknown: Vec<String> = unknown.into_iter().collect();
+        eprintln!(
+            "warning: the policies use {} fields of listed namespaces that the listing does not have: {}",
+            unknown.len(),
+            examples(&unknown, if verbose { usize::MAX } else { EXAMPLES })
+        );
     }
     for (_, (resource_type, name, kind)) in added {
         let short = name[resource_type.len() + 1..].to_string();
-        types
-            .entry(resource_type.to_ascii_lowercase())
-            .or_insert_with(|| ResourceType { name: resource_type.clone(), aliases: Vec::new() })
-            .aliases
-            .push(Alias {
-                name,
-                default_path: short,
-                kind: Some(kind),
-                enum_values: Vec::new(),
-                enum_open: false,
-                modifiable: false,
-                origin: Origin::Corpus,
-            });
+        types.entry(&resource_type).aliases.push(Alias {
+            name,
+            default_path: short,
+            kind: Some(kind),
+            enum_values: Vec::new(),
+            enum_open: false,
+            modifiable: false,
+            read_only: false,
+            origin: Origin::Corpus,
+        });
     }
     Ok(())
 }
 
-fn mark_modifiable<'a>(types: &mut BTreeMap<String, ResourceType>, names: impl Iterator<Item = &'a String>) {
-    let names: BTreeSet<String> = names.map(|n| n.to_ascii_lowercase()).collect();
+fn mark_modifiable<'a>(
+    types: &mut BTreeMap<String, ResourceType>,
+    names: impl Iterator<Item = &'a String>,
+    verbose: bool,
+) {
+    // Lower-cased → as first spelt.
+    let mut names_ci: BTreeMap<String, &String> = BTreeMap::new();
+    for name in names {
+        names_ci.entry(name.to_ascii_lowercase()).or_insert(name);
+    }
+    let names: BTreeSet<String> = names_ci.keys().cloned().collect();
     let mut seen = BTreeSet::new();
     for alias in types.values_mut().flat_map(|t| t.aliases.iter_mut()) {
         let lower = alias.name.to_ascii_lowercase();
@@ -319,10 +539,95 @@ fn mark_modifiable<'a>(types: &mut BTreeMap<String, ResourceType>, names: impl I
             seen.insert(lower);
         }
     }
-    let ml = NAMESPACE.to_ascii_lowercase();
-    for name in names.difference(&seen) {
-        if name.starts_with(&ml) {
-            eprintln!("warning: {name} is written by a policy but is not in the catalog");
-        }
+    // `tags['x']`, `location`, … are written too but are not aliases.
+    let missing: Vec<String> = names
+        .difference(&seen)
+        .filter(|n| is_namespace(namespace_of(n)) && n.contains('/'))
+        .map(|n| names_ci[n].clone())
+        .collect();
+    if !missing.is_empty() {
+        eprintln!(
+            "warning: {} aliases are modifiable or written by a policy but are not in the catalog: {}",
+            missing.len(),
+            examples(&missing, if verbose { usize::MAX } else { EXAMPLES })
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unwritable_enum_values_open_the_enum() {
+        let mut values: Vec<String> = ["A", "B|C", "D\tE", "", "F"].iter().map(|s| s.to_string()).collect();
+        let mut open = false;
+        assert_eq!(drop_unwritable(&mut values, &mut open), 3);
+        assert_eq!((values, open), (vec!["A".to_string(), "F".to_string()], true));
+        let mut values = vec!["x\ny".to_string()];
+        let mut open = false;
+        assert_eq!(drop_unwritable(&mut values, &mut open), 1);
+        assert_eq!((values.len(), open), (0, false));
+        let mut values = vec!["Ok".to_string()];
+        assert_eq!(drop_unwritable(&mut values, &mut open), 0);
+        assert!(!open);
+    }
+
+    #[test]
+    fn namespaces_are_dotted_words() {
+        assert!(is_namespace("Microsoft.KeyVault.Data"));
+        assert!(is_namespace("Microsoft.MachineLearningServices.v2.Data"));
+        assert!(!is_namespace("tags['a"));
+        assert!(!is_namespace("location"));
+        assert!(!is_namespace("Microsoft..X"));
+    }
+
+    #[test]
+    fn structure_gives_arrays_and_objects() {
+        let siblings = vec!["properties.a[*].b".to_string(), "properties.c.d".to_string()];
+        assert_eq!(structural_kind(&siblings, "properties.A"), Some(Kind::Array));
+        assert_eq!(structural_kind(&siblings, "properties.c"), Some(Kind::Object));
+        assert_eq!(structural_kind(&siblings, "properties.e"), None);
+    }
+
+    #[test]
+    fn corpus_aliases_fill_unlisted_namespaces_only() {
+        let mut types = Types::default();
+        types.entry("Microsoft.Storage/storageAccounts").aliases.push(Alias {
+            name: "Microsoft.Storage/storageAccounts/minimumTlsVersion".into(),
+            default_path: "properties.minimumTlsVersion".into(),
+            kind: Some(Kind::String),
+            enum_values: Vec::new(),
+            enum_open: false,
+            modifiable: false,
+            read_only: false,
+            origin: Origin::Dump,
+        });
+        let used: Vec<String> = [
+            "Microsoft.Storage/storageAccounts/unknownThing",
+            "Microsoft.KeyVault.Data/vaults/keys/keyType",
+            "Microsoft.X.Data/things/list[*]",
+            "Microsoft.X.Data/things/list[*].name",
+            "tags['a/b']",
+            "type",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let listed = BTreeSet::from(["microsoft.storage".to_string()]);
+        add_corpus_aliases(&mut types, &used, &listed, false).unwrap();
+        let names: Vec<(&str, Option<Kind>)> =
+            types.types.values().flat_map(|t| t.aliases.iter().map(|a| (a.name.as_str(), a.kind))).collect();
+        assert_eq!(
+            names,
+            vec![
+                ("Microsoft.KeyVault.Data/vaults/keys/keyType", Some(Kind::String)),
+                ("Microsoft.Storage/storageAccounts/minimumTlsVersion", Some(Kind::String)),
+                ("Microsoft.X.Data/things/list", Some(Kind::Array)),
+                ("Microsoft.X.Data/things/list[*]", Some(Kind::Object)),
+                ("Microsoft.X.Data/things/list[*].name", Some(Kind::String)),
+            ]
+        );
+        assert_eq!(types.namespaces["microsoft.keyvault.data"], "Microsoft.KeyVault.Data");
     }
 }

@@ -1,4 +1,4 @@
-//! Readers for the alias dump, the modifiable-alias list and the policy corpus.
+//! Readers for the alias listing, the modifiable-alias list and the policy corpus.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -13,12 +13,28 @@ pub struct DumpAlias {
     pub default_path: String,
 }
 
-/// Reads every `<type>.md` of the dump: line 1 is `# <Namespace>/<type>`, then a table
-/// `| Default Path | Alias |` with one row per alias, each cell in backticks.
-pub fn read_dump(dir: &Path) -> Result<Vec<DumpAlias>, String> {
-    let mut files = list(dir, "md")?;
-    files.sort();
+/// Reads every `<Namespace>/<type>.md` under `root` (namespaces and files in sorted order):
+/// line 1 is `# <Namespace>/<type>` (after an optional BOM), then a table
+/// `| Default Path | Alias |` with one row per alias, each cell in backticks. A row whose alias
+/// name is not under the file's type (`Microsoft.Compute/imageOffer` in `virtualMachines.md`)
+/// is kept as it is: the alias belongs to that type all the same.
+pub fn read_listing(root: &Path) -> Result<(Vec<DumpAlias>, usize), String> {
+    let mut dirs = Vec::new();
+    for entry in std::fs::read_dir(root).map_err(|e| format!("{}: {e}", root.display()))? {
+        let path = entry.map_err(|e| format!("{}: {e}", root.display()))?.path();
+        if path.is_dir() {
+            dirs.push(path);
+        }
+    }
+    dirs.sort();
+    let mut files = Vec::new();
+    for dir in dirs {
+        let mut in_dir = list(&dir, "md")?;
+        in_dir.sort();
+        files.extend(in_dir);
+    }
     let mut out = Vec::new();
+    let count = files.len();
     for file in files {
         let text = read(&file)?;
         let mut lines = text.lines();
@@ -37,13 +53,10 @@ pub fn read_dump(dir: &Path) -> Result<Vec<DumpAlias>, String> {
             };
             let unquote = |cell: &str| cell.trim_matches('`').to_string();
             let name = unquote(name);
-            if !name.to_ascii_lowercase().starts_with(&format!("{}/", resource_type.to_ascii_lowercase())) {
-                return Err(format!("{}:{}: alias {name} is not under {resource_type}", file.display(), n + 2));
-            }
             out.push(DumpAlias { resource_type: resource_type.to_string(), name, default_path: unquote(path) });
         }
     }
-    Ok(out)
+    Ok((out, count))
 }
 
 /// Reads the modifiable-alias list: a JSON array of `"<alias name> (<default path>)"`.
@@ -54,10 +67,11 @@ pub fn read_modifiable_list(path: &Path) -> Result<Vec<String>, String> {
 }
 
 /// Aliases written by Modify (`then.details.operations[].field`) or Append (`then.details[].field`)
-/// policies: writable in practice even where the alias metadata does not say `Modifiable`.
-pub fn written_by_policies(dir: &Path) -> Result<BTreeSet<String>, String> {
+/// policies under any of `dirs`: writable in practice even where the alias metadata does not say
+/// `Modifiable`.
+pub fn written_by_policies(dirs: &[PathBuf]) -> Result<BTreeSet<String>, String> {
     let mut out = BTreeSet::new();
-    for file in json_files(dir)? {
+    for file in json_files_in(dirs)? {
         let doc = read_json(&file)?;
         let rule = if doc["properties"]["policyRule"].is_object() {
             &doc["properties"]["policyRule"]
@@ -82,11 +96,11 @@ pub fn written_by_policies(dir: &Path) -> Result<BTreeSet<String>, String> {
     Ok(out)
 }
 
-/// Every field a policy refers to: `"field": "…"` keys anywhere (conditions, count, operations)
-/// and `field('…')` / `current('…')` inside expressions.
-pub fn fields_used(dir: &Path) -> Result<Vec<String>, String> {
+/// Every field a policy under any of `dirs` refers to: `"field": "…"` keys anywhere
+/// (conditions, count, operations) and `field('…')` / `current('…')` inside expressions.
+pub fn fields_used(dirs: &[PathBuf]) -> Result<Vec<String>, String> {
     let mut out = Vec::new();
-    for file in json_files(dir)? {
+    for file in json_files_in(dirs)? {
         let doc = read_json(&file)?;
         collect_fields(&doc, &mut out);
     }
@@ -141,6 +155,15 @@ pub fn read(path: &Path) -> Result<String, String> {
 
 pub fn read_json(path: &Path) -> Result<Value, String> {
     serde_json::from_str(&read(path)?).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Every `.json` under each of `dirs` (folder names may contain spaces), in order.
+fn json_files_in(dirs: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut out = Vec::new();
+    for dir in dirs {
+        out.extend(json_files(dir)?);
+    }
+    Ok(out)
 }
 
 /// Every `.json` under `dir`, recursively, sorted.

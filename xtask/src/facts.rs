@@ -28,6 +28,9 @@ pub struct Facts {
     pub literals: Vec<String>,
     /// A plain string type was seen too: the enum is open (`modelAsString`).
     pub open: bool,
+    /// Whether the property at the end of the path is read-only: `None` when no source declares
+    /// that property, otherwise `true` only if every source that declares it flags it ReadOnly.
+    pub read_only: Option<bool>,
 }
 
 impl Facts {
@@ -53,7 +56,15 @@ impl Facts {
         self.any = true;
     }
 
+    /// One source's say on whether the property at the end of the path is read-only.
+    pub fn read_only(&mut self, read_only: bool) {
+        self.read_only = Some(self.read_only.unwrap_or(true) && read_only);
+    }
+
     pub fn merge(&mut self, other: &Facts) {
+        if let Some(read_only) = other.read_only {
+            self.read_only(read_only);
+        }
         self.found |= other.found;
         self.kinds.extend(other.kinds.iter().copied());
         self.any |= other.any;
@@ -90,7 +101,7 @@ impl Facts {
         } else {
             (Vec::new(), false)
         };
-        Settled { kind, enum_values, enum_open, conflict: kinds.len() > 1 }
+        Settled { kind, enum_values, enum_open, conflict: kinds.len() > 1, read_only: self.read_only == Some(true) }
     }
 }
 
@@ -102,6 +113,8 @@ pub struct Settled {
     pub enum_open: bool,
     /// Sources disagreed on the kind (reported, recorded as unknown).
     pub conflict: bool,
+    /// Every source that declares the property flags it ReadOnly.
+    pub read_only: bool,
 }
 
 /// The one ordering both the generator and gavel's runtime use for names: ASCII case folded,
@@ -178,5 +191,22 @@ mod tests {
         assert!(!s.enum_open);
         f.plain_string();
         assert!(f.settle().enum_open);
+    }
+
+    #[test]
+    fn read_only_needs_every_declaring_source() {
+        let mut a = Facts::default();
+        assert!(!a.settle().read_only);
+        a.read_only(true);
+        assert!(a.settle().read_only);
+        let mut b = Facts::default();
+        b.read_only(false);
+        a.merge(&b);
+        assert!(!a.settle().read_only);
+        // A source that does not declare the property has no say.
+        let mut c = Facts::default();
+        c.read_only(true);
+        c.merge(&Facts::default());
+        assert!(c.settle().read_only);
     }
 }

@@ -1,10 +1,11 @@
 //! gavel's maintenance tasks, run with `cargo run -p xtask -- <task>`.
 //!
-//! `gen-catalog` turns the raw alias material under `../shared/data` (alias dump, modifiable
-//! list, built-in policies, REST API specs and Bicep type files) into the committed catalog under
-//! `stdlib/catalog/`: `ml_aliases.rs` (static tables compiled into gavel) and `catalog.json` (the
-//! same data in the `az provider show` import shape, for people and other tools). The output is a
-//! pure function of the input files: no clock, no environment, everything sorted.
+//! `gen-catalog` turns the raw alias material under `../shared/data` (the alias listing of every
+//! namespace, the modifiable list, the built-in and custom policies, the Bicep type files of
+//! every provider and the Azure Machine Learning REST API specs) into the committed catalog under
+//! `stdlib/catalog/`: `aliases/<Namespace>.tsv` (one compact text file per namespace, see
+//! [`emit`]) and `namespaces.rs` (the Rust fragment that bundles them into gavel). The output is
+//! a pure function of the input files: no clock, no environment, everything sorted.
 
 mod catalog;
 mod corpus;
@@ -13,6 +14,7 @@ mod facts;
 mod swagger;
 mod types;
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -21,11 +23,13 @@ usage: cargo run -p xtask -- <task>
 
 tasks:
   gen-catalog [--data DIR] [--out DIR] [--check]
-      Regenerate stdlib/catalog/ from the alias sources.
+      Regenerate stdlib/catalog/aliases/<Namespace>.tsv and stdlib/catalog/namespaces.rs
+      from the alias sources; .tsv files no longer generated are removed.
       --data DIR   source folder (default: ../shared/data relative to the repository root)
       --out DIR    output folder (default: stdlib/catalog under the repository root)
-      --check      write nothing; fail if the committed files differ from what would be generated
-      -v           also print per-source statistics and type conflicts to stderr
+      --check      write nothing; fail if a committed file differs from what would be generated
+                   or a .tsv file would be removed
+      -v           also print per-source statistics, type conflicts and every odd name
       --explain NAME  print what every type source says about one alias";
 
 fn main() -> ExitCode {
@@ -78,7 +82,18 @@ fn gen_catalog(args: &[String]) -> Result<(), String> {
     }
 
     let catalog = catalog::build(&data, verbose, explain.as_deref())?;
-    let files = [("ml_aliases.rs", emit::rust_tables(&catalog)), ("catalog.json", emit::catalog_json(&catalog))];
+    emit::validate(&catalog)?;
+    if verbose {
+        eprintln!("sources (under {}):\n  {}", data.display(), catalog.sources.join("\n  "));
+    }
+    let mut files: Vec<(PathBuf, String)> = catalog
+        .namespaces
+        .iter()
+        .map(|ns| (Path::new(ALIASES_DIR).join(emit::file_name(ns)), emit::namespace_text(ns)))
+        .collect();
+    files.push((PathBuf::from("namespaces.rs"), emit::namespaces_rs(&catalog)));
+    let generated: BTreeSet<PathBuf> = files.iter().map(|(name, _)| name.clone()).collect();
+    let stale_tsv = stale_tsv_files(&out.join(ALIASES_DIR), &generated)?;
 
     if check {
         let mut stale = Vec::new();
@@ -88,30 +103,65 @@ fn gen_catalog(args: &[String]) -> Result<(), String> {
                 stale.push(path.display().to_string());
             }
         }
+        for path in &stale_tsv {
+            stale.push(format!("{} (no longer generated)", path.display()));
+        }
         if !stale.is_empty() {
             return Err(format!(
-                "generated catalog is out of date: {}\nrun `cargo run -p xtask -- gen-catalog`",
+                "generated catalog is out of date ({} files): {}\nrun `cargo run -p xtask -- gen-catalog`",
+                stale.len(),
                 stale.join(", ")
             ));
         }
-        eprintln!("catalog is up to date");
+        eprintln!("catalog is up to date ({} files)", files.len());
     } else {
-        std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+        std::fs::create_dir_all(out.join(ALIASES_DIR)).map_err(|e| format!("{}: {e}", out.display()))?;
+        let mut written = 0;
         for (name, text) in &files {
-            let path = out.join(name);
-            write_if_changed(&path, text)?;
+            written += usize::from(write_if_changed(&out.join(name), text)?);
         }
+        for path in &stale_tsv {
+            std::fs::remove_file(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+        eprintln!(
+            "{} files generated: {written} written, {} unchanged, {} stale .tsv files removed",
+            files.len(),
+            files.len() - written,
+            stale_tsv.len()
+        );
     }
     eprintln!("{}", catalog.summary());
     Ok(())
 }
 
+/// The namespace files' folder, under the output folder.
+const ALIASES_DIR: &str = "aliases";
+
+/// `.tsv` files in `dir` that this run does not generate.
+fn stale_tsv_files(dir: &Path, generated: &BTreeSet<PathBuf>) -> Result<Vec<PathBuf>, String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for entry in entries {
+        let path = entry.map_err(|e| format!("{}: {e}", dir.display()))?.path();
+        let Some(name) = path.file_name() else { continue };
+        if path.extension().is_some_and(|e| e == "tsv") && !generated.contains(&Path::new(ALIASES_DIR).join(name)) {
+            out.push(path);
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
 /// Leaves an unchanged file untouched so its mtime does not force cargo to recompile gavel.
-fn write_if_changed(path: &Path, text: &str) -> Result<(), String> {
+/// Returns whether it wrote.
+fn write_if_changed(path: &Path, text: &str) -> Result<bool, String> {
     if std::fs::read_to_string(path).ok().as_deref() == Some(text) {
-        return Ok(());
+        return Ok(false);
     }
     let tmp = path.with_extension("tmp");
     std::fs::write(&tmp, text).map_err(|e| format!("{}: {e}", tmp.display()))?;
-    std::fs::rename(&tmp, path).map_err(|e| format!("{}: {e}", path.display()))
+    std::fs::rename(&tmp, path).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(true)
 }

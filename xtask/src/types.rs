@@ -1,5 +1,7 @@
 //! Walks alias default paths through a Bicep `types.json` (bicep-types-az): a flat array of type
-//! nodes that reference each other as `{"$ref": "#/<index>"}`.
+//! nodes that reference each other as `{"$ref": "#/<index>"}`. Object properties carry flags
+//! (Required 1, ReadOnly 2, WriteOnly 4, DeployTimeConstant 8); the walk reports ReadOnly for the
+//! property at the end of the path.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -9,8 +11,10 @@ use serde_json::Value;
 use crate::facts::{Facts, Seg};
 
 pub struct BicepTypes {
-    /// The api-version, for reports only.
+    /// The api-version: files of one namespace are walked newest first.
     pub version: String,
+    /// The file, relative to the data folder, for reports only.
+    pub source: String,
     nodes: Vec<Value>,
     /// Lower-cased resource type → body node(s).
     bodies: BTreeMap<String, Vec<usize>>,
@@ -21,12 +25,20 @@ pub struct BicepTypes {
 /// Recursive types (a job's inputs holding jobs, …) must not loop; real paths are far shorter.
 const MAX_DEPTH: usize = 48;
 
+/// The ReadOnly bit of a Bicep object property's `flags`.
+const READ_ONLY: u64 = 2;
+
 impl BicepTypes {
-    pub fn load(path: &Path, version: String) -> Result<BicepTypes, String> {
+    pub fn load(path: &Path, source: String, version: String) -> Result<BicepTypes, String> {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
         let nodes: Vec<Value> = serde_json::from_str(text.trim_start_matches('\u{feff}'))
             .map_err(|e| format!("{}: {e}", path.display()))?;
-        let mut types = BicepTypes { version, nodes, bodies: BTreeMap::new(), resource_types: BTreeSet::new() };
+        Ok(BicepTypes::from_nodes(nodes, source, version))
+    }
+
+    /// Indexes an already parsed node array.
+    pub fn from_nodes(nodes: Vec<Value>, source: String, version: String) -> BicepTypes {
+        let mut types = BicepTypes { version, source, nodes, bodies: BTreeMap::new(), resource_types: BTreeSet::new() };
         for (i, node) in types.nodes.iter().enumerate() {
             if node["$type"] != "ResourceType" {
                 continue;
@@ -39,10 +51,16 @@ impl BicepTypes {
                 types.bodies.entry(ty.to_ascii_lowercase()).or_default().push(body);
                 types.resource_types.insert(ty.to_string());
             } else {
-                eprintln!("warning: {}: resource type node {i} has no body", path.display());
+                eprintln!("warning: {}: resource type node {i} has no body", types.source);
             }
         }
-        Ok(types)
+        types
+    }
+
+    /// The namespaces (text before the first `/`) of the resource types this file defines,
+    /// lower-cased.
+    pub fn namespaces(&self) -> BTreeSet<String> {
+        self.bodies.keys().map(|ty| ty.split('/').next().unwrap_or(ty).to_string()).collect()
     }
 
     /// Adds what this file says about `path` under `resource_type` to `facts`.
@@ -52,12 +70,22 @@ impl BicepTypes {
         };
         let mut current: BTreeSet<usize> = bodies.iter().copied().collect();
         let mut any = false;
+        // The flags of the declared properties matched by the last `.name` step (`[*]` steps
+        // keep them: `x[*]` is read-only when `x` is).
+        let mut last_flags = Vec::new();
         for seg in path {
             let mut next = BTreeSet::new();
-            for &node in &current {
-                match seg {
-                    Seg::Prop(name) => self.step_prop(node, name, &mut next, &mut any, 0),
-                    Seg::Elem => self.step_elem(node, &mut next, &mut any, 0),
+            match seg {
+                Seg::Prop(name) => {
+                    last_flags.clear();
+                    for &node in &current {
+                        self.step_prop(node, name, &mut next, &mut last_flags, &mut any, 0);
+                    }
+                }
+                Seg::Elem => {
+                    for &node in &current {
+                        self.step_elem(node, &mut next, &mut any, 0);
+                    }
                 }
             }
             current = next;
@@ -65,6 +93,9 @@ impl BicepTypes {
         // Reaching a free-form value part-way down means everything below it is "any".
         if any {
             facts.any();
+        }
+        if !current.is_empty() && !last_flags.is_empty() {
+            facts.read_only(last_flags.iter().all(|flags| flags & READ_ONLY != 0));
         }
         for node in current {
             self.classify(node, facts, 0);
@@ -75,29 +106,37 @@ impl BicepTypes {
         self.nodes.get(index).unwrap_or(&Value::Null)
     }
 
-    fn step_prop(&self, index: usize, name: &str, out: &mut BTreeSet<usize>, any: &mut bool, depth: usize) {
+    fn step_prop(
+        &self,
+        index: usize,
+        name: &str,
+        out: &mut BTreeSet<usize>,
+        flags: &mut Vec<u64>,
+        any: &mut bool,
+        depth: usize,
+    ) {
         if depth > MAX_DEPTH {
             return;
         }
         let node = self.node(index);
         match node["$type"].as_str() {
             Some("ObjectType") => {
-                let found = matching_props(&node["properties"], name, out);
+                let found = matching_props(&node["properties"], name, out, flags);
                 if !found && let Some(extra) = reference(&node["additionalProperties"]) {
                     out.insert(extra);
                 }
             }
             Some("DiscriminatedObjectType") => {
-                matching_props(&node["baseProperties"], name, out);
+                matching_props(&node["baseProperties"], name, out, flags);
                 // The union over every variant: `properties.properties.enableNodePublicIp`
                 // exists on some computes only, and the alias covers them all.
                 for element in elements(&node["elements"]) {
-                    self.step_prop(element, name, out, any, depth + 1);
+                    self.step_prop(element, name, out, flags, any, depth + 1);
                 }
             }
             Some("UnionType") => {
                 for element in elements(&node["elements"]) {
-                    self.step_prop(element, name, out, any, depth + 1);
+                    self.step_prop(element, name, out, flags, any, depth + 1);
                 }
             }
             Some("AnyType") => *any = true,
@@ -170,8 +209,8 @@ fn elements(value: &Value) -> Vec<usize> {
 }
 
 /// Adds the type of every property named `name` (case-insensitively: alias paths do not always
-/// follow the spec's casing) and says whether there was one.
-fn matching_props(props: &Value, name: &str, out: &mut BTreeSet<usize>) -> bool {
+/// follow the spec's casing) and its flags, and says whether there was one.
+fn matching_props(props: &Value, name: &str, out: &mut BTreeSet<usize>, flags: &mut Vec<u64>) -> bool {
     let mut found = false;
     if let Value::Object(map) = props {
         for (key, prop) in map {
@@ -179,9 +218,94 @@ fn matching_props(props: &Value, name: &str, out: &mut BTreeSet<usize>) -> bool 
                 && let Some(ty) = reference(&prop["type"])
             {
                 out.insert(ty);
+                flags.push(prop["flags"].as_u64().unwrap_or(0));
                 found = true;
             }
         }
     }
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::{Kind, parse_path};
+    use serde_json::json;
+
+    /// A resource with a read-only string, a writable closed enum, an open enum, a read-only
+    /// array of objects and a discriminated member whose variants disagree on ReadOnly.
+    fn graph() -> BicepTypes {
+        let nodes = json!([
+            /* 0 */ {"$type": "StringType"},
+            /* 1 */ {"$type": "StringLiteralType", "value": "TLS1_0"},
+            /* 2 */ {"$type": "StringLiteralType", "value": "TLS1_2"},
+            /* 3 */ {"$type": "UnionType", "elements": [{"$ref": "#/1"}, {"$ref": "#/2"}]},
+            /* 4 */ {"$type": "UnionType", "elements": [{"$ref": "#/1"}, {"$ref": "#/0"}]},
+            /* 5 */ {"$type": "ObjectType", "name": "Item", "properties": {
+                        "id": {"type": {"$ref": "#/0"}, "flags": 0}}},
+            /* 6 */ {"$type": "ArrayType", "itemType": {"$ref": "#/5"}},
+            /* 7 */ {"$type": "BooleanType"},
+            /* 8 */ {"$type": "ObjectType", "name": "A", "properties": {
+                        "kind": {"type": {"$ref": "#/0"}, "flags": 1},
+                        "shared": {"type": {"$ref": "#/7"}, "flags": 2}}},
+            /* 9 */ {"$type": "ObjectType", "name": "B", "properties": {
+                        "kind": {"type": {"$ref": "#/0"}, "flags": 1},
+                        "shared": {"type": {"$ref": "#/7"}, "flags": 0}}},
+            /* 10 */ {"$type": "DiscriminatedObjectType", "name": "Variant", "discriminator": "kind",
+                        "baseProperties": {}, "elements": {"a": {"$ref": "#/8"}, "b": {"$ref": "#/9"}}},
+            /* 11 */ {"$type": "ObjectType", "name": "Props", "properties": {
+                        "provisioningState": {"type": {"$ref": "#/0"}, "flags": 2},
+                        "minimumTlsVersion": {"type": {"$ref": "#/3"}, "flags": 0},
+                        "mode": {"type": {"$ref": "#/4"}, "flags": 0},
+                        "items": {"type": {"$ref": "#/6"}, "flags": 2},
+                        "variant": {"type": {"$ref": "#/10"}, "flags": 0}}},
+            /* 12 */ {"$type": "ObjectType", "name": "Res", "properties": {
+                        "properties": {"type": {"$ref": "#/11"}, "flags": 0}}},
+            /* 13 */ {"$type": "ResourceType", "name": "Test.Ns/things@2024-01-01", "body": {"$ref": "#/12"}}
+        ]);
+        let Value::Array(nodes) = nodes else { unreachable!() };
+        BicepTypes::from_nodes(nodes, "test".into(), "2024-01-01".into())
+    }
+
+    fn facts(path: &str) -> crate::facts::Settled {
+        let mut f = Facts::default();
+        graph().walk("test.ns/THINGS", &parse_path(path), &mut f);
+        f.settle()
+    }
+
+    #[test]
+    fn resource_types_are_indexed_by_namespace() {
+        let g = graph();
+        assert_eq!(g.namespaces().into_iter().collect::<Vec<_>>(), vec!["test.ns"]);
+        assert!(g.resource_types.contains("Test.Ns/things"));
+    }
+
+    #[test]
+    fn read_only_comes_from_the_last_property() {
+        let s = facts("properties.provisioningState");
+        assert_eq!((s.kind, s.read_only), (Some(Kind::String), true));
+        assert!(!facts("properties.minimumTlsVersion").read_only);
+        // `items[*]` and `items[*].id`: the array is read-only, its element's `id` is not flagged.
+        let s = facts("properties.items[*]");
+        assert_eq!((s.kind, s.read_only), (Some(Kind::Object), true));
+        assert!(!facts("properties.items[*].id").read_only);
+        // One variant flags it, the other does not: not read-only.
+        let s = facts("properties.variant.shared");
+        assert_eq!((s.kind, s.read_only), (Some(Kind::Boolean), false));
+        // Unresolved paths say nothing.
+        let s = facts("properties.nothing");
+        assert_eq!((s.kind, s.read_only), (None, false));
+    }
+
+    #[test]
+    fn enums_are_closed_unions_of_literals_or_open_with_a_string() {
+        let s = facts("properties.minimumTlsVersion");
+        assert_eq!(s.kind, Some(Kind::String));
+        assert_eq!(s.enum_values, vec!["TLS1_0", "TLS1_2"]);
+        assert!(!s.enum_open);
+        let s = facts("properties.mode");
+        assert_eq!(s.enum_values, vec!["TLS1_0"]);
+        assert!(s.enum_open);
+        assert!(facts("properties.provisioningState").enum_values.is_empty());
+    }
 }
