@@ -25,6 +25,12 @@ pub struct BicepTypes {
 /// Recursive types (a job's inputs holding jobs, …) must not loop; real paths are far shorter.
 const MAX_DEPTH: usize = 48;
 
+/// One place a walk has reached: a type node, whether the way there went through a map's
+/// "any key" (`additionalProperties`) rather than declared properties only, and the flags of the
+/// last declared property on the way (`None` when the last `.name` step was a map key; `[*]`
+/// steps keep them: `x[*]` is read-only when `x` is).
+type State = (usize, bool, Option<u64>);
+
 /// The ReadOnly bit of a Bicep object property's `flags`.
 const READ_ONLY: u64 = 2;
 
@@ -64,40 +70,41 @@ impl BicepTypes {
     }
 
     /// Adds what this file says about `path` under `resource_type` to `facts`.
+    ///
+    /// Where some ways through the type declare every step and others only get there through a
+    /// map's any key, the declared ways answer alone: `Microsoft.Web/sites/config` is a union of
+    /// config kinds, most of them string maps, and `properties.alwaysOn` is `web`'s boolean, not
+    /// also "any string".
     pub fn walk(&self, resource_type: &str, path: &[Seg], facts: &mut Facts) {
         let Some(bodies) = self.bodies.get(&resource_type.to_ascii_lowercase()) else {
             return;
         };
-        let mut current: BTreeSet<usize> = bodies.iter().copied().collect();
+        let mut current: BTreeSet<State> = bodies.iter().map(|&body| (body, false, None)).collect();
         let mut any = false;
-        // The flags of the declared properties matched by the last `.name` step (`[*]` steps
-        // keep them: `x[*]` is read-only when `x` is).
-        let mut last_flags = Vec::new();
         for seg in path {
             let mut next = BTreeSet::new();
-            match seg {
-                Seg::Prop(name) => {
-                    last_flags.clear();
-                    for &node in &current {
-                        self.step_prop(node, name, &mut next, &mut last_flags, &mut any, 0);
-                    }
-                }
-                Seg::Elem => {
-                    for &node in &current {
-                        self.step_elem(node, &mut next, &mut any, 0);
-                    }
+            for &state in &current {
+                match seg {
+                    Seg::Prop(name) => self.step_prop(state, name, &mut next, &mut any, 0),
+                    Seg::Elem => self.step_elem(state, &mut next, &mut any, 0),
                 }
             }
             current = next;
         }
-        // Reaching a free-form value part-way down means everything below it is "any".
-        if any {
+        let declared = current.iter().any(|&(_, loose, _)| !loose);
+        if declared {
+            current.retain(|&(_, loose, _)| !loose);
+        }
+        // Reaching a free-form value part-way down means everything below it is "any" (unless
+        // a declared way answers).
+        if any && !declared {
             facts.any();
         }
-        if !current.is_empty() && !last_flags.is_empty() {
-            facts.read_only(last_flags.iter().all(|flags| flags & READ_ONLY != 0));
+        let flags: Vec<u64> = current.iter().filter_map(|&(_, _, flags)| flags).collect();
+        if !flags.is_empty() {
+            facts.read_only(flags.iter().all(|flags| flags & READ_ONLY != 0));
         }
-        for node in current {
+        for (node, _, _) in current {
             self.classify(node, facts, 0);
         }
     }
@@ -106,37 +113,30 @@ impl BicepTypes {
         self.nodes.get(index).unwrap_or(&Value::Null)
     }
 
-    fn step_prop(
-        &self,
-        index: usize,
-        name: &str,
-        out: &mut BTreeSet<usize>,
-        flags: &mut Vec<u64>,
-        any: &mut bool,
-        depth: usize,
-    ) {
+    fn step_prop(&self, state: State, name: &str, out: &mut BTreeSet<State>, any: &mut bool, depth: usize) {
         if depth > MAX_DEPTH {
             return;
         }
+        let (index, loose, _) = state;
         let node = self.node(index);
         match node["$type"].as_str() {
             Some("ObjectType") => {
-                let found = matching_props(&node["properties"], name, out, flags);
+                let found = matching_props(&node["properties"], name, loose, out);
                 if !found && let Some(extra) = reference(&node["additionalProperties"]) {
-                    out.insert(extra);
+                    out.insert((extra, true, None));
                 }
             }
             Some("DiscriminatedObjectType") => {
-                matching_props(&node["baseProperties"], name, out, flags);
+                matching_props(&node["baseProperties"], name, loose, out);
                 // The union over every variant: `properties.properties.enableNodePublicIp`
                 // exists on some computes only, and the alias covers them all.
                 for element in elements(&node["elements"]) {
-                    self.step_prop(element, name, out, flags, any, depth + 1);
+                    self.step_prop((element, loose, None), name, out, any, depth + 1);
                 }
             }
             Some("UnionType") => {
                 for element in elements(&node["elements"]) {
-                    self.step_prop(element, name, out, flags, any, depth + 1);
+                    self.step_prop((element, loose, None), name, out, any, depth + 1);
                 }
             }
             Some("AnyType") => *any = true,
@@ -144,20 +144,21 @@ impl BicepTypes {
         }
     }
 
-    fn step_elem(&self, index: usize, out: &mut BTreeSet<usize>, any: &mut bool, depth: usize) {
+    fn step_elem(&self, state: State, out: &mut BTreeSet<State>, any: &mut bool, depth: usize) {
         if depth > MAX_DEPTH {
             return;
         }
+        let (index, loose, flags) = state;
         let node = self.node(index);
         match node["$type"].as_str() {
             Some("ArrayType") => {
                 if let Some(item) = reference(&node["itemType"]) {
-                    out.insert(item);
+                    out.insert((item, loose, flags));
                 }
             }
             Some("UnionType") => {
                 for element in elements(&node["elements"]) {
-                    self.step_elem(element, out, any, depth + 1);
+                    self.step_elem((element, loose, flags), out, any, depth + 1);
                 }
             }
             Some("AnyType") => *any = true,
@@ -209,16 +210,15 @@ fn elements(value: &Value) -> Vec<usize> {
 }
 
 /// Adds the type of every property named `name` (case-insensitively: alias paths do not always
-/// follow the spec's casing) and its flags, and says whether there was one.
-fn matching_props(props: &Value, name: &str, out: &mut BTreeSet<usize>, flags: &mut Vec<u64>) -> bool {
+/// follow the spec's casing) with its flags, and says whether there was one.
+fn matching_props(props: &Value, name: &str, loose: bool, out: &mut BTreeSet<State>) -> bool {
     let mut found = false;
     if let Value::Object(map) = props {
         for (key, prop) in map {
             if key.eq_ignore_ascii_case(name)
                 && let Some(ty) = reference(&prop["type"])
             {
-                out.insert(ty);
-                flags.push(prop["flags"].as_u64().unwrap_or(0));
+                out.insert((ty, loose, Some(prop["flags"].as_u64().unwrap_or(0))));
                 found = true;
             }
         }
@@ -295,6 +295,36 @@ mod tests {
         // Unresolved paths say nothing.
         let s = facts("properties.nothing");
         assert_eq!((s.kind, s.read_only), (None, false));
+    }
+
+    #[test]
+    fn declared_properties_answer_before_map_keys() {
+        // `sites/config`-like: a union of kinds, `web` declares `alwaysOn`, `appsettings` is a
+        // string map.
+        let nodes = json!([
+            /* 0 */ {"$type": "StringType"},
+            /* 1 */ {"$type": "BooleanType"},
+            /* 2 */ {"$type": "ObjectType", "name": "SiteConfig", "properties": {
+                        "alwaysOn": {"type": {"$ref": "#/1"}, "flags": 0}}},
+            /* 3 */ {"$type": "ObjectType", "name": "Map", "properties": {}, "additionalProperties": {"$ref": "#/0"}},
+            /* 4 */ {"$type": "ObjectType", "name": "web", "properties": {
+                        "properties": {"type": {"$ref": "#/2"}, "flags": 0}}},
+            /* 5 */ {"$type": "ObjectType", "name": "appsettings", "properties": {
+                        "properties": {"type": {"$ref": "#/3"}, "flags": 0}}},
+            /* 6 */ {"$type": "DiscriminatedObjectType", "name": "config", "discriminator": "name",
+                        "baseProperties": {}, "elements": {"web": {"$ref": "#/4"}, "appsettings": {"$ref": "#/5"}}},
+            /* 7 */ {"$type": "ResourceType", "name": "Test.Ns/sites/config@2024-01-01", "body": {"$ref": "#/6"}}
+        ]);
+        let Value::Array(nodes) = nodes else { unreachable!() };
+        let g = BicepTypes::from_nodes(nodes, "test".into(), "2024-01-01".into());
+        let settle = |path: &str| {
+            let mut f = Facts::default();
+            g.walk("Test.Ns/sites/config", &parse_path(path), &mut f);
+            f.settle()
+        };
+        assert_eq!(settle("properties.alwaysOn").kind, Some(Kind::Boolean));
+        // Only a map knows it: any key of the map, a string.
+        assert_eq!(settle("properties.WEBSITE_NODE_DEFAULT_VERSION").kind, Some(Kind::String));
     }
 
     #[test]
