@@ -110,8 +110,11 @@ impl<'a> Checker<'a> {
     /// resolved, and checked against the resource types the scope pins.
     pub(crate) fn condition_field(&mut self, field: &'a Field, scope: &Scope<'a>) -> Option<Known<'a>> {
         let known = self.resolve_field(field)?;
+        let catalog: &'a Catalog = self.cx.catalog;
         if let (Known::Alias(alias), Some(types)) = (known, &scope.types)
-            && !types.iter().any(|t| t.eq_ignore_ascii_case(alias.resource_type()))
+            && !catalog
+                .lookup_all(alias.name())
+                .any(|a| types.iter().any(|t| t.eq_ignore_ascii_case(a.resource_type())))
         {
             self.other_kind(field, alias, types);
         }
@@ -196,7 +199,7 @@ impl<'a> Checker<'a> {
     fn unknown_alias(&mut self, field: &Field, name: &str) {
         let catalog: &'a Catalog = self.cx.catalog;
         let namespace = name.split('/').next().unwrap_or(name);
-        if !catalog.resource_types().any(|t| t.namespace().eq_ignore_ascii_case(namespace)) {
+        if !catalog.covers_namespace(namespace) {
             self.unchecked_namespace(field, namespace);
             return;
         }
@@ -375,7 +378,7 @@ fn partially_known(catalog: &Catalog, ty: &ResourceTypeInfo) -> bool {
 /// short name in it. (Cheaper and better than comparing the whole name with every alias.)
 fn suggest_by_type(catalog: &Catalog, name: &str, namespace: &str) -> Option<String> {
     let (type_part, short) = name.rsplit_once('/')?;
-    let types = catalog.resource_types().filter(|t| t.namespace().eq_ignore_ascii_case(namespace)).map(|t| t.name());
+    let types = catalog.resource_types_of(namespace).map(|t| t.name());
     let ty = did_you_mean(type_part, types)?;
     let alias = catalog.lookup_short(ty, short).or_else(|| catalog.suggest_short(ty, short))?;
     Some(alias.name().to_string())
@@ -384,7 +387,7 @@ fn suggest_by_type(catalog: &Catalog, name: &str, namespace: &str) -> Option<Str
 /// The aliases of other types with exactly this short name, if any.
 fn owners_of<'c>(catalog: &'c Catalog, short: &str, except: &ResourceTypeInfo) -> Option<Vec<&'c AliasInfo>> {
     let owners: Vec<&AliasInfo> = catalog
-        .resource_types()
+        .resource_types_of(except.namespace())
         .filter(|t| !t.name().eq_ignore_ascii_case(except.name()))
         .filter_map(|t| catalog.lookup_short(t.name(), short))
         .collect();

@@ -125,9 +125,9 @@ fn unknown_full_aliases_suggest_the_full_alias() {
 #[test]
 fn other_providers_get_one_hint_per_namespace() {
     let found = audit(all(vec![
-        compare("Microsoft.Insights/diagnosticSettings/logs.enabled", OperatorKind::Equals, json!(true)),
-        compare("Microsoft.Insights/diagnosticSettings/metrics.enabled", OperatorKind::Equals, json!(true)),
-        compare("type", OperatorKind::Equals, json!("Microsoft.Insights/diagnosticSettings")),
+        compare("Contoso.Widgets/gadgets/logs.enabled", OperatorKind::Equals, json!(true)),
+        compare("Contoso.Widgets/gadgets/metrics.enabled", OperatorKind::Equals, json!(true)),
+        compare("type", OperatorKind::Equals, json!("Contoso.Widgets/gadgets")),
     ]));
     assert_eq!(codes(&found), [Code::UncheckedNamespace]);
     assert_eq!(found[0].severity, Severity::Hint);
@@ -264,10 +264,20 @@ fn imported_catalogs_extend_the_checks() {
     let import =
         crate::catalog::import::import_json(include_str!("../../tests/fixtures/catalog/get-azpolicyalias.json"));
     let catalog = Catalog::with_imports(import.ok());
-    let name = "Microsoft.Storage/storageAccounts/allowBlobPublicAcess";
-    let definition =
-        policy(compare(name, OperatorKind::Equals, json!(false)), literal_effect("audit"), Vec::new(), Mode::All);
-    assert_eq!(codes(&check(&definition)), [Code::UncheckedNamespace]);
-    let found = check_definition(&definition, &Context::new(&catalog));
-    assert_eq!(codes(&found), [Code::UnknownAlias]);
+    let on_value = |name: &str, value: serde_json::Value| {
+        policy(compare(name, OperatorKind::Equals, value), literal_effect("audit"), Vec::new(), Mode::All)
+    };
+    let on = |name: &str| on_value(name, json!(false));
+    let typo = on("Microsoft.Storage/storageAccounts/allowBlobPublicAcess");
+    let right = on("Microsoft.Storage/storageAccounts/allowBlobPublicAccess");
+    let elsewhere = on("Contoso.Widgets/gadgets/enabled");
+    // The bundled catalog knows Storage; a namespace it has never heard of stays unchecked.
+    assert_eq!(codes(&check(&typo)), [Code::UnknownAlias]);
+    assert_eq!(codes(&check(&right)), []);
+    assert_eq!(codes(&check(&elsewhere)), [Code::UncheckedNamespace]);
+    // An import adds to the bundled namespace; it never makes the rest of it unknown.
+    assert_eq!(codes(&check_definition(&typo, &Context::new(&catalog))), [Code::UnknownAlias]);
+    assert_eq!(codes(&check_definition(&right, &Context::new(&catalog))), []);
+    let tls = on_value("Microsoft.Storage/storageAccounts/minimumTlsVersion", json!("TLS1_2"));
+    assert_eq!(codes(&check_definition(&tls, &Context::new(&catalog))), []);
 }

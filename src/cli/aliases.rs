@@ -13,6 +13,10 @@ pub struct AliasesArgs {
     /// Text to look for: part of a name, scattered letters (`pubnetacc`) or a near miss.
     /// Without it every alias is listed.
     pub query: Option<String>,
+    /// Only aliases of namespaces or resource types whose name contains this text
+    /// (`Microsoft.Storage`, `storageAccounts`, `Microsoft.KeyVault/vaults`).
+    #[arg(long = "in", value_name = "NAMESPACE_OR_TYPE")]
+    pub scope: Option<String>,
     /// Print a JSON array of objects instead of text.
     #[arg(long)]
     pub json: bool,
@@ -28,9 +32,10 @@ pub fn run(args: AliasesArgs) -> Outcome {
             return Outcome::UsageOrIo;
         }
     };
-    let aliases: Vec<&AliasInfo> = match args.query.as_deref() {
-        Some(query) => catalog.search(query),
-        None => catalog.iter().collect(),
+    let aliases: Vec<&AliasInfo> = match (args.scope.as_deref(), args.query.as_deref()) {
+        (Some(scope), query) => catalog.search_in(scope, query.unwrap_or_default()),
+        (None, Some(query)) => catalog.search(query),
+        (None, None) => catalog.iter().collect(),
     };
     let text = if args.json {
         let list: Vec<Value> = aliases.iter().map(|a| alias_json(a)).collect();
@@ -58,6 +63,7 @@ pub fn alias_json(alias: &AliasInfo) -> Value {
         "enum": alias.enum_values().collect::<Vec<_>>(),
         "enumOpen": alias.enum_open(),
         "modifiable": alias.modifiable(),
+        "readOnly": alias.read_only(),
         "defaultPath": alias.default_path(),
         "origin": origin(alias.origin()),
     })
@@ -76,6 +82,9 @@ fn describe(alias: &AliasInfo) -> String {
     let mut kind = alias.value_type().as_str().to_string();
     if alias.modifiable() {
         kind.push_str(", modifiable");
+    }
+    if alias.read_only() {
+        kind.push_str(", read-only");
     }
     let mut text = format!(
         "{}\n  short name    {}\n  type          {kind}\n  default path  {}\n",

@@ -380,8 +380,17 @@ impl<'a> Items<'a> {
     fn full_aliases(&mut self) {
         let typed = self.context.path(self.analysis).to_string();
         let range = self.range(self.context.path_start);
-        let mut matches: Vec<&AliasInfo> =
-            self.analysis.catalog().iter().filter(|a| strip_prefix_ignore_case(a.name(), &typed).is_some()).collect();
+        let catalog = self.analysis.catalog();
+        let starts_typed = |a: &&AliasInfo| strip_prefix_ignore_case(a.name(), &typed).is_some();
+        // Once a namespace is typed, only its aliases are candidates: the others are never decoded.
+        let mut matches: Vec<&AliasInfo> = match typed.split_once('/') {
+            Some((namespace, _)) => catalog
+                .resource_types_of(namespace)
+                .flat_map(|t| catalog.aliases_of_type(t.name()))
+                .filter(starts_typed)
+                .collect(),
+            None => catalog.iter().filter(starts_typed).collect(),
+        };
         matches.sort_by(|a, b| cmp_ignore_case(a.name(), b.name()));
         self.incomplete = matches.len() > ALIAS_LIMIT;
         for alias in matches.into_iter().take(ALIAS_LIMIT) {

@@ -2,8 +2,8 @@
 //! hands it definition JSON, the alias catalog and ARM resources, and reads back the effect.
 //! gavel evaluates nothing itself; everything that decides an outcome happens in here.
 
-use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use regorus::languages::azure_policy::aliases::{AliasRegistry, normalizer};
 use regorus::languages::azure_policy::{compiler, parser};
@@ -14,9 +14,6 @@ use serde_json::{Map, Value};
 
 use super::resource::{self, KeyTree};
 use crate::catalog::aliases::Catalog;
-
-/// The built-in alias catalog in the `az provider show` shape the engine reads.
-const BUILTIN_CATALOG: &str = include_str!("../../stdlib/catalog/catalog.json");
 
 /// The identifier the engine uses when it asks its host for the resources an
 /// auditIfNotExists/deployIfNotExists policy looks for.
@@ -69,57 +66,89 @@ fn engine_error(stage: Stage, error: impl std::fmt::Display) -> EngineError {
     EngineError { stage, message }
 }
 
-/// The engine with an alias catalog loaded: the built-in ML catalog plus imported ones.
+/// The engine with an alias catalog: the bundled one plus imported ones. The engine's alias
+/// registry is filled lazily, one namespace at a time, with the namespaces the definitions and
+/// resources it sees name: loading all of Azure's aliases for one evaluation would cost far more
+/// than the evaluation.
 #[derive(Clone)]
 pub struct Engine {
-    registry: Arc<AliasRegistry>,
-    /// The catalog the registry was loaded from, for what gavel says about aliases.
+    /// The catalog the registry is loaded from, for what gavel says about aliases.
     catalog: Arc<Catalog>,
-    /// The catalog's property-name spellings, by resource type (see [`super::resource`]).
-    keys: Arc<HashMap<String, KeyTree>>,
+    loaded: Arc<Mutex<Loaded>>,
+}
+
+/// What the engine has taken from the catalog so far.
+#[derive(Default)]
+struct Loaded {
+    registry: Arc<AliasRegistry>,
+    /// Lower-case namespaces already in `registry`.
+    namespaces: BTreeSet<String>,
+    /// The catalog's property-name spellings, by lower-case resource type (see
+    /// [`super::resource`]).
+    keys: HashMap<String, Arc<KeyTree>>,
 }
 
 impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Engine").field("resource_types", &self.registry.len()).finish()
+        let loaded = self.loaded.lock().unwrap_or_else(PoisonError::into_inner);
+        f.debug_struct("Engine").field("namespaces", &loaded.namespaces).finish()
     }
 }
 
 impl Engine {
-    /// The engine with the built-in catalog. Reading the catalog takes a few milliseconds, so it
-    /// is done once per process.
+    /// The engine with the built-in catalog, shared by the whole process so that what it has
+    /// loaded is loaded once.
     pub fn builtin() -> Result<Engine, EngineError> {
-        static BUILTIN: OnceLock<Result<Engine, EngineError>> = OnceLock::new();
-        BUILTIN
-            .get_or_init(|| {
-                let mut registry = AliasRegistry::new();
-                registry.load_from_json(BUILTIN_CATALOG).map_err(|e| engine_error(Stage::Catalog, e))?;
-                let catalog = Catalog::builtin().clone();
-                let keys = resource::key_trees(&catalog);
-                Ok(Engine { registry: Arc::new(registry), catalog: Arc::new(catalog), keys: Arc::new(keys) })
-            })
-            .clone()
+        static BUILTIN: OnceLock<Engine> = OnceLock::new();
+        Ok(BUILTIN.get_or_init(|| Engine::over(Catalog::builtin().clone())).clone())
     }
 
     /// The built-in catalog with `imports` laid over it (later aliases replace earlier ones).
     pub fn with_imports(imports: &[Catalog]) -> Result<Engine, EngineError> {
-        let builtin = Engine::builtin()?;
         if imports.is_empty() {
-            return Ok(builtin);
+            return Engine::builtin();
         }
-        let mut registry = (*builtin.registry).clone();
-        for catalog in imports {
-            let json = provider_json(catalog).to_string();
-            registry.load_from_json(&json).map_err(|e| engine_error(Stage::Catalog, e))?;
-        }
-        let catalog = Catalog::with_imports(imports.iter().cloned());
-        let keys = resource::key_trees(&catalog);
-        Ok(Engine { registry: Arc::new(registry), catalog: Arc::new(catalog), keys: Arc::new(keys) })
+        Ok(Engine::over(Catalog::with_imports(imports.iter().cloned())))
+    }
+
+    fn over(catalog: Catalog) -> Engine {
+        Engine { catalog: Arc::new(catalog), loaded: Arc::new(Mutex::new(Loaded::default())) }
     }
 
     /// The aliases the engine knows: the built-in catalog and the imported ones.
     pub fn catalog(&self) -> &Catalog {
         &self.catalog
+    }
+
+    /// The registry with every catalogued namespace that `texts` mention loaded.
+    fn registry_for<'t>(&self, texts: impl IntoIterator<Item = &'t str>) -> Result<Arc<AliasRegistry>, EngineError> {
+        let mut wanted = BTreeSet::new();
+        for text in texts {
+            for namespace in namespaces_in(text) {
+                if self.catalog.covers_namespace(namespace) {
+                    wanted.insert(namespace.to_ascii_lowercase());
+                }
+            }
+        }
+        let mut loaded = self.loaded.lock().unwrap_or_else(PoisonError::into_inner);
+        let missing: Vec<String> = wanted.difference(&loaded.namespaces).cloned().collect();
+        if !missing.is_empty() {
+            let registry = Arc::make_mut(&mut loaded.registry);
+            for namespace in &missing {
+                let json = provider_json(&self.catalog, namespace).to_string();
+                registry.load_from_json(&json).map_err(|e| engine_error(Stage::Catalog, e))?;
+            }
+            loaded.namespaces.extend(missing);
+        }
+        Ok(Arc::clone(&loaded.registry))
+    }
+
+    /// The key tree of one resource type, built on first use.
+    fn key_tree(&self, resource_type: &str) -> Arc<KeyTree> {
+        let key = resource_type.to_ascii_lowercase();
+        let mut loaded = self.loaded.lock().unwrap_or_else(PoisonError::into_inner);
+        let tree = loaded.keys.entry(key).or_insert_with(|| Arc::new(resource::key_tree(&self.catalog, resource_type)));
+        Arc::clone(tree)
     }
 
     /// Parses and compiles a definition (`{"name", "properties": {…}}` or bare properties).
@@ -129,7 +158,8 @@ impl Engine {
         let source = regorus::Source::from_contents("definition.json".into(), text)
             .map_err(|e| engine_error(Stage::Parse, e))?;
         let parsed = parser::parse_policy_definition(&source).map_err(|e| engine_error(Stage::Parse, e))?;
-        let program = compiler::compile_policy_definition_with_aliases(&parsed, Arc::clone(&self.registry))
+        let registry = self.registry_for(json_strings(definition))?;
+        let program = compiler::compile_policy_definition_with_aliases(&parsed, registry)
             .map_err(|e| engine_error(Stage::Compile, e))?;
         Ok(CompiledPolicy { program })
     }
@@ -139,8 +169,12 @@ impl Engine {
     /// resolved).
     pub fn normalize(&self, resource: &Value) -> regorus::Value {
         // `prepare` returns a copy already; it is handed over rather than copied again.
-        let prepared = regorus::Value::from(resource::prepare(resource, &self.keys));
-        normalizer::normalize(&prepared, Some(&self.registry), None)
+        let resource_type = resource::resource_type(resource).unwrap_or_default();
+        let tree = self.key_tree(resource_type);
+        let prepared = regorus::Value::from(resource::prepare(resource, &tree));
+        // A catalog the engine cannot read was already reported when the policy compiled.
+        let registry = self.registry_for([resource_type]).unwrap_or_default();
+        normalizer::normalize(&prepared, Some(&registry), None)
     }
 
     /// Everything an evaluation reads, converted once so that many policies can evaluate it.
@@ -327,11 +361,36 @@ pub(crate) fn from_engine(value: &regorus::Value) -> Value {
     serde_json::to_value(value).unwrap_or(Value::Null)
 }
 
-/// A catalog in the `az provider show --expand "resourceTypes/aliases"` shape, one provider
-/// object per namespace.
-fn provider_json(catalog: &Catalog) -> Value {
+/// Every string in a JSON document (keys are not needed: aliases are values).
+fn json_strings(value: &Value) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut stack = vec![value];
+    while let Some(value) = stack.pop() {
+        match value {
+            Value::String(s) => out.push(s.as_str()),
+            Value::Array(items) => stack.extend(items),
+            Value::Object(map) => stack.extend(map.values()),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The namespaces a text may name: each run of name characters right before a `/`
+/// (`[field('Microsoft.Storage/storageAccounts/x')]` → `Microsoft.Storage`, `storageAccounts`).
+fn namespaces_in(text: &str) -> impl Iterator<Item = &str> {
+    text.match_indices('/').filter_map(move |(at, _)| {
+        let head = text.get(..at)?;
+        let start = head.rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '.')).map_or(0, |i| i + 1);
+        head.get(start..).filter(|name| name.contains('.'))
+    })
+}
+
+/// One namespace of a catalog in the `az provider show --expand "resourceTypes/aliases"`
+/// shape the engine reads.
+fn provider_json(catalog: &Catalog, namespace: &str) -> Value {
     let mut providers: Map<String, Value> = Map::new();
-    for ty in catalog.resource_types() {
+    for ty in catalog.resource_types_of(namespace) {
         let namespace = ty.namespace().to_string();
         let short_type = ty.name().get(namespace.len() + 1..).unwrap_or_default();
         let aliases: Vec<Value> = catalog
@@ -431,8 +490,9 @@ mod tests {
         let engine = Engine::builtin().expect("loads");
         let error = engine.compile(&json!({"properties": {"policyRule": {"if": 3}}})).expect_err("refused");
         assert_eq!(error.stage, Stage::Parse);
-        let unknown =
-            definition(json!({"if": {"field": "Microsoft.Nope/things/x", "equals": 1}, "then": {"effect": "deny"}}));
+        let unknown = definition(
+            json!({"if": {"field": "Microsoft.Storage/storageAccounts/nope", "equals": 1}, "then": {"effect": "deny"}}),
+        );
         let error = engine.compile(&unknown).expect_err("refused");
         assert_eq!(error.stage, Stage::Compile);
         assert!(error.to_string().starts_with("the engine failed compiling the definition: "), "{error}");

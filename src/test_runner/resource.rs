@@ -83,22 +83,19 @@ fn split_array_suffix(segment: &str) -> (&str, usize) {
     (key, arrays)
 }
 
-/// The key trees of every resource type of a catalog, by lower-case type name.
-pub fn key_trees(catalog: &Catalog) -> HashMap<String, KeyTree> {
-    let mut trees: HashMap<String, KeyTree> = HashMap::new();
-    for alias in catalog.iter() {
-        trees.entry(alias.resource_type().to_ascii_lowercase()).or_default().insert(alias.default_path());
+/// The key tree of one resource type: the property-name spellings of its aliases' paths.
+pub fn key_tree(catalog: &Catalog, resource_type: &str) -> KeyTree {
+    let mut tree = KeyTree::default();
+    for alias in catalog.aliases_of_type(resource_type) {
+        tree.insert(alias.default_path());
     }
-    trees
+    tree
 }
 
-/// The resource with its keys respelt for its type and `fullName` filled in.
-pub fn prepare(resource: &Value, trees: &HashMap<String, KeyTree>) -> Value {
+/// The resource with its keys respelt for its type (`tree`) and `fullName` filled in.
+pub fn prepare(resource: &Value, tree: &KeyTree) -> Value {
     let mut resource = resource.clone();
-    let ty = resource_type(&resource).map(str::to_ascii_lowercase);
-    if let Some(tree) = ty.and_then(|ty| trees.get(&ty)) {
-        tree.respell(&mut resource);
-    }
+    tree.respell(&mut resource);
     if let Value::Object(map) = &mut resource
         && !map.keys().any(|k| k.eq_ignore_ascii_case("fullName"))
         && let Some(full_name) = full_name(map)
@@ -204,12 +201,12 @@ mod tests {
             "id": "/subscriptions/0000/resourceGroups/ml-rg/providers/Microsoft.MachineLearningServices/workspaces/ws/computes/ci",
             "name": "ci",
         });
-        let prepared = prepare(&resource, &HashMap::new());
+        let prepared = prepare(&resource, &KeyTree::default());
         assert_eq!(prepared["fullName"], "ws/ci");
         let context = derived_context(&resource);
         assert_eq!(context["resourceGroup"]["name"], "ml-rg");
         assert_eq!(context["subscription"]["subscriptionId"], "0000");
-        assert_eq!(prepare(&json!({"name": "x"}), &HashMap::new())["fullName"], "x");
+        assert_eq!(prepare(&json!({"name": "x"}), &KeyTree::default())["fullName"], "x");
         assert!(derived_context(&json!({"id": 3})).is_empty());
     }
 }
