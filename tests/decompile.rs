@@ -235,11 +235,11 @@ fn case_insensitive_keys_read_as_azure_reads_them() {
     let json = r#"{"properties": {"displayName": "D", "mode": "all", "parameters": {},
         "policyRule": {"if": {"field": "type", "notin": ["a", "b"]},
                        "then": {"effect": "auditIfNotExists", "details": {"type": "Microsoft.Web/sites/config",
-                                "existencecondition": {"field": "Microsoft.Web/sites/config/web.x", "Exists": "false"}}}}}}"#;
+                                "existencecondition": {"field": "Microsoft.Web/sites/config/alwaysOn", "Exists": "false"}}}}}}"#;
     let expected: serde_json::Value = serde_json::from_str(json).expect("valid JSON");
     let source = decompile_inline(json, &expected);
     assert!(source.contains("type notIn [\"a\", \"b\"]"), "{source}");
-    assert!(source.contains("existenceCondition web.x notExists"), "{source}");
+    assert!(source.contains("existenceCondition alwaysOn notExists"), "{source}");
 }
 
 /// Unreadable inputs get a diagnostic that names the JSON path.

@@ -9,8 +9,8 @@ use gavel::project::{Options, compile_paths, compile_paths_with};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/catalog");
 
-/// A policy with an unused parameter (GV0401) and a Storage alias misspelt (unchecked unless a
-/// Storage catalog is loaded).
+/// A policy with an unused parameter (GV0401) and a Storage alias misspelt (the bundled catalog
+/// knows Storage).
 const POLICY: &str = r#"policy p {
     param unused: string = "x"
     when all {
@@ -40,14 +40,14 @@ fn without_a_project_file_the_defaults_apply() {
     let dir = project(None);
     assert_eq!(
         codes(dir.path(), &Options::default()),
-        [(Code::UnusedParameter, Severity::Warning), (Code::UncheckedNamespace, Severity::Hint)]
+        [(Code::UnusedParameter, Severity::Warning), (Code::UnknownAlias, Severity::Error)]
     );
 }
 
 #[test]
 fn lint_levels_apply_to_every_diagnostic() {
     let dir = project(Some("[lints]\nGV0401 = \"allow\"\nunchecked-namespace = \"error\"\n"));
-    assert_eq!(codes(dir.path(), &Options::default()), [(Code::UncheckedNamespace, Severity::Error)]);
+    assert_eq!(codes(dir.path(), &Options::default()), [(Code::UnknownAlias, Severity::Error)]);
 }
 
 #[test]

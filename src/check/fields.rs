@@ -139,7 +139,11 @@ impl<'a> Checker<'a> {
         if name.contains('/') {
             let catalog: &'a Catalog = self.cx.catalog;
             if let Some(alias) = catalog.lookup(name) {
-                if alias.name() != name {
+                // Only the property part's spelling matters: Azure's own listing spells the
+                // namespace of some providers in lower case (`microsoft.insights/…`) and
+                // Microsoft's policies capitalise it.
+                let property = name.get(name.len().saturating_sub(alias.short_name().len())..);
+                if property != Some(alias.short_name()) {
                     self.casing(field, name, alias.name());
                 }
                 return Some(Known::Alias(alias));

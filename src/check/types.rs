@@ -8,7 +8,7 @@ use super::fields::Target;
 use super::values::{Val, find_param, is_numeric, param_kind, quoted, stated_values};
 use crate::ast::{Expr, OperatorKind, ParamType};
 use crate::catalog::aliases::ValueType;
-use crate::diag::{Code, Diagnostic, did_you_mean};
+use crate::diag::{Code, Diagnostic, Severity, did_you_mean};
 use crate::syntax::span::Span;
 
 /// Where a value comes from, for messages.
@@ -245,16 +245,18 @@ impl<'a> Checker<'a> {
         if !text.contains('/') || catalog.resource_type(text).is_some() {
             return;
         }
-        let in_namespace: Vec<&str> = catalog
-            .resource_types()
-            .filter(|t| t.namespace().eq_ignore_ascii_case(namespace))
-            .map(|t| t.name())
-            .collect();
+        let in_namespace: Vec<&str> = catalog.resource_types_of(namespace).map(|t| t.name()).collect();
         if in_namespace.is_empty() {
             return;
         }
-        let mut diagnostic =
-            Diagnostic::new(Code::UnknownResourceType, span, format!("`{text}` is not a resource type of {namespace}"));
+        // A warning: the catalog lists the types that have aliases or API specs, and Azure has a
+        // few more (`Microsoft.Resources/subscriptions`, types of retired API versions).
+        let mut diagnostic = Diagnostic::new(
+            Code::UnknownResourceType,
+            span,
+            format!("`{text}` is not a resource type gavel knows in {namespace}"),
+        )
+        .with_severity(Severity::Warning);
         diagnostic = match did_you_mean(text, in_namespace.iter().copied()) {
             Some(s) => diagnostic.with_help(format!("did you mean \"{s}\"?")).with_fix(
                 format!("replace with \"{s}\""),

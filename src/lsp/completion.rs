@@ -403,7 +403,7 @@ impl<'a> Items<'a> {
         let field =
             lhs.and_then(|lhs| context::resolve_field(self.analysis, self.context.resource_type.as_deref(), lhs));
         let range = self.word_range();
-        for value in field_values(self.analysis, field) {
+        for value in field_values(self.analysis, field, "") {
             let quoted = serde_json::to_string(&value).unwrap_or_default();
             self.push_edit(&quoted, &quoted, range, CompletionItemKind::ENUM_MEMBER, None, Doc::None, Rank::First);
         }
@@ -416,7 +416,8 @@ impl<'a> Items<'a> {
         let closed = self.analysis.text.get(string.0..string.1).is_some_and(|s| s.len() > 1 && s.ends_with('"'));
         let end = if closed { string.1 - 1 } else { string.1 };
         let range = Range { start: self.analysis.position(string.0 + 1), end: self.analysis.position(end) };
-        for value in field_values(self.analysis, field) {
+        let typed = self.analysis.text.get(string.0 + 1..self.context.offset.max(string.0 + 1)).unwrap_or_default();
+        for value in field_values(self.analysis, field, typed) {
             self.push_edit(&value, &value, range, CompletionItemKind::ENUM_MEMBER, None, Doc::None, Rank::First);
         }
     }
@@ -537,14 +538,19 @@ impl<'a> Items<'a> {
     }
 }
 
-/// The values a field takes: its enum, the resource types for `type`, booleans.
-fn field_values(analysis: &Analysis, field: Option<FieldInfo<'_>>) -> Vec<String> {
+/// The values a field takes: its enum, the resource types for `type` (of the namespace already
+/// typed, if any: all of Azure's would be thousands), booleans.
+fn field_values(analysis: &Analysis, field: Option<FieldInfo<'_>>, typed: &str) -> Vec<String> {
     match field {
         Some(FieldInfo::Alias(alias)) if alias.enum_values().len() > 0 => {
             alias.enum_values().map(String::from).collect()
         }
         Some(FieldInfo::Builtin(field)) if field.name == "type" => {
-            let mut types: Vec<String> = analysis.catalog().resource_types().map(|t| t.name().to_string()).collect();
+            let catalog = analysis.catalog();
+            let mut types: Vec<String> = match typed.split_once('/') {
+                Some((namespace, _)) => catalog.resource_types_of(namespace).map(|t| t.name().to_string()).collect(),
+                None => catalog.resource_types().map(|t| t.name().to_string()).collect(),
+            };
             types.extend(KINDS.iter().map(|k| k.resource_type.to_string()));
             types.sort_by(|a, b| cmp_ignore_case(a, b));
             types.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
