@@ -135,7 +135,9 @@ impl Lowerer<'_> {
     fn not_a_field_help(&self, head: &str) -> String {
         let names = self.kinds.iter().map(|k| k.name).chain(TOP_LEVEL_FIELDS.iter().copied());
         let suggestion = did_you_mean(head, names).map(|s| format!("did you mean `{s}`? "));
-        let owner = self.catalog.search(head).into_iter().find(|a| a.short_name() == head);
+        let owners: Vec<_> =
+            self.catalog.search(head).into_iter().filter(|a| a.short_name().eq_ignore_ascii_case(head)).collect();
+        let owner = owners.iter().find(|a| self.kinds.by_type(a.resource_type()).is_some()).or(owners.first());
         let ways = match owner {
             Some(alias) => {
                 let ty = alias.resource_type();
