@@ -7,10 +7,10 @@
 //! variable), so a replacement is spelt the same way: see [`rewrite`].
 
 use super::{Checker, Scope};
+use crate::ast::names::{Head, NameScope};
 use crate::ast::{Field, FieldName};
 use crate::catalog::aliases::{AliasInfo, AliasOrigin, Catalog, ResourceTypeInfo, ValueType};
 use crate::catalog::fields::{BUILTIN_FIELDS, BuiltinField, TopLevelField, top_level_field};
-use crate::ast::names::{Head, NameScope};
 use crate::catalog::kinds;
 use crate::diag::{Code, Diagnostic, Severity, did_you_mean};
 

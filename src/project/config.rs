@@ -98,10 +98,9 @@ impl Config {
                 let range = error.span().unwrap_or(0..0);
                 let span = Span::new(file, range.start, range.end);
                 let message = error.message().to_string();
-                return vec![
-                    Diagnostic::new(Code::InvalidConfig, span, format!("{FILE_NAME}: {message}"))
-                        .with_help("`gavel.toml` takes `catalogs = [\"file.json\", …]`, a `[lints]` and a `[kinds]` table"),
-                ];
+                return vec![Diagnostic::new(Code::InvalidConfig, span, format!("{FILE_NAME}: {message}")).with_help(
+                    "`gavel.toml` takes `catalogs = [\"file.json\", …]`, a `[lints]` and a `[kinds]` table",
+                )];
             }
         };
         let mut diagnostics = Vec::new();

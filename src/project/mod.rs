@@ -155,13 +155,7 @@ struct Analysed {
 }
 
 impl Read {
-    fn analyse(
-        self,
-        sources: &SourceMap,
-        imported: bool,
-        configs: &[Config],
-        catalog: &Catalog,
-    ) -> Analysed {
+    fn analyse(self, sources: &SourceMap, imported: bool, configs: &[Config], catalog: &Catalog) -> Analysed {
         match self {
             Read::Done(unit) => Analysed { unit, diagnostics: Diagnostics::default(), origin: None, kinds: None },
             Read::Source { file, path, root } => {
