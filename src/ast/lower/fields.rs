@@ -5,6 +5,8 @@
 use super::Lowerer;
 use crate::ast::names::{Head, NameScope};
 use crate::ast::{Expr, Field, FieldName, Spanned};
+use crate::catalog::aliases::AliasInfo;
+use crate::catalog::kinds;
 use crate::diag::{Code, did_you_mean};
 use crate::syntax::span::Span;
 use crate::syntax::tree::{self, LiteralKind, PathHead, Segment};
@@ -137,7 +139,13 @@ impl Lowerer<'_> {
         let suggestion = did_you_mean(head, names).map(|s| format!("did you mean `{s}`? "));
         let owners: Vec<_> =
             self.catalog.search(head).into_iter().filter(|a| a.short_name().eq_ignore_ascii_case(head)).collect();
-        let owner = owners.iter().find(|a| self.kinds.by_type(a.resource_type()).is_some()).or(owners.first());
+        // A type with a kind first, control plane before data plane.
+        let rank = |alias: &&&AliasInfo| match self.kinds.by_type(alias.resource_type()) {
+            Some(kind) if kinds::kind_by_name(kind.name).is_some_and(|k| k.data_plane) => 1,
+            Some(_) => 0,
+            None => 2,
+        };
+        let owner = owners.iter().min_by_key(rank);
         let ways = match owner {
             Some(alias) => {
                 let ty = alias.resource_type();
