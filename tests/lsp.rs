@@ -167,7 +167,8 @@ fn a_misspelt_function_gets_its_diagnostic_and_a_quick_fix() {
 #[test]
 fn completion_after_a_kind_lists_its_fields() {
     let mut client = started();
-    let text = POLICY.replace("enableNodePublicIP == true", "compute.");
+    // Outside a kind block: inside `compute { … }`, `compute.` is a field of the block.
+    let text = "policy p {\n    mode all\n    when compute.\n    then deny\n}\n".to_string();
     client.open(URI, &text);
     let (line, column) = find(&text, "compute.", 0);
     let completion = client.at("textDocument/completion", URI, line, column + 8);
