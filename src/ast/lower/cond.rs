@@ -96,7 +96,7 @@ impl Lowerer<'_> {
             self.error(
                 Code::InvalidResourceType,
                 ty.span,
-                format!("{reason}"),
+                reason,
                 "write a resource type as Azure spells it: `resource \"Microsoft.Storage/storageAccounts\" { … }`",
             );
             return None;

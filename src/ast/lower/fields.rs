@@ -1,6 +1,7 @@
-//! Field paths → alias names. A path is resolved against the scope it is written in:
-//! count variables first, then the top-level fields every resource has, then the resource
-//! kind of the enclosing block (short names), then kind-qualified names (`compute.vmSize`).
+//! Field paths → alias names. What the first name of a path stands for in the scope it is
+//! written in is the one resolver's answer ([`crate::ast::names`]): count variables first, then
+//! the top-level fields every resource has, then the resource type of the enclosing block
+//! (short names), then kind-qualified names (`compute.vmSize`).
 
 use super::Lowerer;
 use crate::ast::names::{Head, NameScope};
