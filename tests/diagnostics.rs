@@ -35,6 +35,7 @@ fn sources() -> Vec<PathBuf> {
 const NOT_FROM_SOURCES: &[(Code, &str)] = &[
     (Code::InvalidConfig, "a problem in gavel.toml, not in a source (src/project/config.rs, tests/project.rs)"),
     (Code::CatalogError, "a catalog named by gavel.toml that cannot be loaded (tests/project.rs)"),
+    (Code::InvalidDeclaredKind, "a `[kinds]` entry of gavel.toml (src/project/config.rs, tests/neighbours.rs)"),
     (
         Code::ExistsOperand,
         "gavel writes `x exists` / `x notExists`; only JSON inputs can give `exists` another value (src/check/tests.rs)",

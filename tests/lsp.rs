@@ -167,7 +167,8 @@ fn a_misspelt_function_gets_its_diagnostic_and_a_quick_fix() {
 #[test]
 fn completion_after_a_kind_lists_its_fields() {
     let mut client = started();
-    let text = POLICY.replace("enableNodePublicIP == true", "compute.");
+    // Outside a kind block: inside `compute { … }`, `compute.` is a field of the block.
+    let text = "policy p {\n    mode all\n    when compute.\n    then deny\n}\n".to_string();
     client.open(URI, &text);
     let (line, column) = find(&text, "compute.", 0);
     let completion = client.at("textDocument/completion", URI, line, column + 8);
@@ -652,5 +653,54 @@ fn rename_and_references_reach_the_files_that_import_the_document() {
     let containers: Vec<&str> =
         symbols.as_array().into_iter().flatten().filter_map(|s| s["containerName"].as_str()).collect();
     assert_eq!(containers, ["deny_ip"]);
+    assert!(client.shutdown().success());
+}
+
+/// A project folder with a declared kind (the bundled catalog knows Storage and KeyVault);
+/// documents are opened as its files.
+fn neighbour_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let toml = "[kinds]\nblobService = \"Microsoft.Storage/storageAccounts/blobServices\"\n";
+    std::fs::write(dir.path().join("gavel.toml"), toml).expect("writable");
+    dir
+}
+
+#[test]
+fn completion_and_hover_in_neighbour_kind_blocks() {
+    let dir = neighbour_project();
+    let completions: &[(&str, &str)] = &[
+        ("storage_account_block", "policy p {\n    when storageAccount {\n        ‸\n    }\n    then deny\n}"),
+        ("generic_block", "policy p {\n    when resource \"Microsoft.KeyVault/vaults\" { enable‸ }\n    then deny\n}"),
+        ("declared_kind_dot", "policy p {\n    when blobService.‸\n    then deny\n}"),
+        // Inside `compute { … }`, `compute.` is a field of the block, as the compiler reads it.
+        ("kind_dot_inside_its_block", "policy p {\n    when compute { compute.‸ }\n    then deny\n}"),
+    ];
+    let mut client = started();
+    for (i, (name, text)) in completions.iter().enumerate() {
+        let path = dir.path().join(format!("completion-{i}.gavel"));
+        let list = completion_list(&mut client, &file_uri(&path), text);
+        insta::assert_snapshot!(format!("neighbour_completion_{name}"), list, text);
+    }
+    let hovers: &[(&str, &str)] = &[
+        (
+            "storage_short_name",
+            "policy p {\n    when storageAccount { minimumTls‸Version != \"TLS1_2\" }\n    then deny\n}",
+        ),
+        (
+            "generic_short_name",
+            "policy p {\n    when resource \"Microsoft.KeyVault/vaults\" { enableSoft‸Delete == false }\n    then deny\n}",
+        ),
+        ("generic_guard", "policy p {\n    when reso‸urce \"Microsoft.KeyVault/vaults\"\n    then deny\n}"),
+        ("declared_kind", "policy p {\n    when blob‸Service\n    then deny\n}"),
+        ("kind_prefix_inside_its_block", "policy p {\n    when compute { comp‸ute.x == 1 }\n    then deny\n}"),
+    ];
+    for (i, (name, text)) in hovers.iter().enumerate() {
+        let uri = file_uri(&dir.path().join(format!("hover-{i}.gavel")));
+        let (text, line, column) = cursor(text);
+        client.open(&uri, &text);
+        let hover = client.at("textDocument/hover", &uri, line, column);
+        let value = hover["contents"]["value"].as_str().unwrap_or("(no hover)").to_string();
+        insta::assert_snapshot!(format!("neighbour_hover_{name}"), value, &text);
+    }
     assert!(client.shutdown().success());
 }

@@ -5,9 +5,10 @@
 //! to say everything Azure Policy can.
 
 pub mod lower;
+pub(crate) mod names;
 mod strings;
 
-pub use lower::{Lowered, lower_file};
+pub use lower::{Lowered, lower_file, lower_file_with};
 
 use crate::syntax::span::Span;
 

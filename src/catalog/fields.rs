@@ -6,6 +6,10 @@ use std::borrow::Cow;
 
 use super::aliases::ValueType;
 
+/// The names of the top-level fields as a path starts with them; they never take a
+/// resource-type prefix.
+pub const TOP_LEVEL_NAMES: &[&str] = &["type", "name", "fullName", "kind", "location", "id", "tags", "identity"];
+
 /// One top-level field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BuiltinField {

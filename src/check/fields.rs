@@ -7,6 +7,7 @@
 //! variable), so a replacement is spelt the same way: see [`rewrite`].
 
 use super::{Checker, Scope};
+use crate::ast::names::{Head, NameScope};
 use crate::ast::{Field, FieldName};
 use crate::catalog::aliases::{AliasInfo, AliasOrigin, Catalog, ResourceTypeInfo, ValueType};
 use crate::catalog::fields::{BUILTIN_FIELDS, BuiltinField, TopLevelField, top_level_field};
@@ -259,7 +260,8 @@ impl<'a> Checker<'a> {
         let Some((head, rest)) = field.written.as_deref().and_then(|w| w.split_once('.')) else {
             return false;
         };
-        let Some(kind) = kinds::kind_by_name(head) else {
+        // What the name would mean outside the block: the one resolver says.
+        let Head::Kind(kind) = NameScope::top(self.cx.kinds).head(head) else {
             return false;
         };
         let Some(alias) = self.cx.catalog.lookup_short(kind.resource_type, rest) else {
@@ -319,11 +321,15 @@ impl<'a> Checker<'a> {
             format!("`{shown}` is not a field of {}", describe_type(ty.name())),
         );
         let first = owners.first().map(|a| a.resource_type()).unwrap_or_default();
-        diagnostic = match kinds::kind_by_type(first) {
+        diagnostic = match self.cx.kinds.by_type(first) {
             Some(kind) if field.written.is_some() => diagnostic.with_help(format!(
                 "{} has it: write it inside `{kind} {{ … }}`, or as `{kind}.{short}` outside any kind block",
                 owner_names.join(", "),
                 kind = kind.name
+            )),
+            None if field.written.is_some() => diagnostic.with_help(format!(
+                "{} has it: write it inside `resource \"{first}\" {{ … }}`, or as the full alias `{first}/{short}`",
+                owner_names.join(", "),
             )),
             _ => diagnostic.with_help(format!("{} has it: `{}/{short}`", owner_names.join(", "), first)),
         };

@@ -27,6 +27,7 @@ use crate::ast::{
     Condition, CountSource, Definition, Expr, Field, FieldName, Header, Mode, Operator, Parameter, Policy,
 };
 use crate::catalog::aliases::Catalog;
+use crate::catalog::kinds::Kinds;
 use crate::diag::{Code, Diagnostic};
 use crate::syntax::span::{SourceMap, Span};
 use functions::Verdict;
@@ -38,11 +39,17 @@ pub struct Context<'a> {
     /// The source texts, when the definitions came from files: fixes that rewrite a condition
     /// need the text the author wrote. Without them the checks still run, with fewer fixes.
     pub sources: Option<&'a SourceMap>,
+    /// The kinds the definitions were written with (built-in and declared ones), for helps.
+    pub kinds: &'a Kinds,
 }
 
 impl<'a> Context<'a> {
     pub fn new(catalog: &'a Catalog) -> Context<'a> {
-        Context { catalog, sources: None }
+        Context { catalog, sources: None, kinds: Kinds::builtin() }
+    }
+
+    pub fn with_kinds(self, kinds: &'a Kinds) -> Context<'a> {
+        Context { kinds, ..self }
     }
 
     pub fn with_sources(self, sources: &'a SourceMap) -> Context<'a> {

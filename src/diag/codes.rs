@@ -82,6 +82,9 @@ registry! {
     CatalogError = "GV0010", "catalog-error", Error,
         "an alias catalog named by `gavel.toml` cannot be loaded",
         "Every file in `catalogs = [...]` must exist and be an `az provider show --namespace NS --expand \"resourceTypes/aliases\"` export or a `Get-AzPolicyAlias | ConvertTo-Json -Depth 10` export. `gavel catalog import FILE` validates an export before adding it to the project.";
+    InvalidDeclaredKind = "GV0011", "invalid-declared-kind", Error,
+        "a kind declared in `gavel.toml` that cannot be used",
+        "`[kinds]` in `gavel.toml` names resource types for a project: `sqlServer = \"Microsoft.Sql/servers\"` lets its policies write `sqlServer { minimalTlsVersion == \"1.2\" }` and `sqlServer.minimalTlsVersion`. A name must be an identifier that is not a gavel keyword, a built-in kind (`workspace`, `storageAccount`, …), a top-level field (`name`, `type`, …) or `resource`; the value must be a resource type as Azure spells it (`Namespace.Provider/type[/child]`). The diagnostic points at the entry, which is left out.";
     UnknownProperty = "GV0100", "unknown-property", Error,
         "a property that this item does not have",
         "Policies accept `name`, `display`, `description`, `mode`, `version`, `category`, `preview`, `deprecated` and `metadata`; initiatives also take `policy` members and `group`s; effect details accept the keys of their effect. The help line suggests the closest valid property.";
@@ -151,6 +154,9 @@ registry! {
     AmbiguousDetails = "GV0121", "ambiguous-effect-details", Error,
         "details given for a parameter effect whose kind cannot be determined",
         "When the effect comes from a parameter, gavel takes the shape of the details from the parameter's allowed values. Name the shape when they do not settle it: `then $effect modify { … }`.";
+    InvalidResourceType = "GV0116", "invalid-resource-type", Error,
+        "a generic kind block whose string is not shaped like a resource type",
+        "`resource \"…\" { … }` guards on any resource type and makes the names in its block short names of that type. The string must be a type as Azure spells it: a provider namespace with at least two dot-separated parts, then one or more type segments (`Microsoft.Storage/storageAccounts`, `Microsoft.Network/virtualNetworks/subnets`). Whether the type exists is checked against the catalog where it covers the namespace (GV0308).";
     UncheckedNamespace = "GV0300", "unchecked-namespace", Hint,
         "aliases of a resource provider the catalog does not cover are not checked",
         "gavel's built-in catalog covers Azure Machine Learning (`Microsoft.MachineLearningServices` and its data-plane namespaces). Aliases of other providers (`Microsoft.Insights/diagnosticSettings/…`, `Microsoft.Network/…`) are passed through unchecked. To check them, export the provider's aliases with `az provider show --namespace Microsoft.Insights --expand \"resourceTypes/aliases\" > insights.json` and run `gavel catalog import insights.json`, or pass `--catalog insights.json` for one run.";

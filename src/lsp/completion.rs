@@ -15,9 +15,8 @@ use super::document::Analysis;
 use super::server::Settings;
 use super::{docs, markup};
 use crate::ast::{Definition, MemberTarget, PROVIDER_MODES, ParamType};
-use crate::catalog::aliases::{AliasInfo, cmp_ignore_case};
+use crate::catalog::aliases::{AliasInfo, cmp_ignore_case, namespace_of};
 use crate::catalog::fields::{BUILTIN_FIELDS, BuiltinField};
-use crate::catalog::kinds::{KINDS, ResourceKind, kind_by_name};
 use crate::catalog::roles::ROLES;
 
 /// At most this many full alias names per answer; the list is marked incomplete beyond it.
@@ -48,7 +47,8 @@ pub enum Doc {
     Markdown(String),
     Alias(String),
     Builtin(&'static BuiltinField),
-    Kind(&'static ResourceKind),
+    /// A kind, by name.
+    Kind(String),
     Function(&'static FunctionDoc),
     Keyword(&'static str),
 }
@@ -60,7 +60,10 @@ impl Doc {
             Doc::Markdown(text) => text.clone(),
             Doc::Alias(name) => markup::alias(analysis.catalog().lookup(name)?),
             Doc::Builtin(field) => markup::builtin_field(field),
-            Doc::Kind(kind) => markup::kind(kind, analysis.catalog().aliases_of_type(kind.resource_type).len()),
+            Doc::Kind(name) => {
+                let kind = analysis.kinds().by_name(name)?;
+                markup::kind(kind, analysis.catalog().aliases_of_type(kind.resource_type).len())
+            }
             Doc::Function(function) => markup::function(function),
             Doc::Keyword(word) => markup::keyword(word, docs::keyword(word)?),
         };
@@ -338,20 +341,26 @@ impl<'a> Items<'a> {
     }
 
     fn kinds(&mut self, rank: Rank) {
-        for kind in KINDS {
-            let detail = Some(kind.resource_type.to_string());
-            self.push(kind.name, CompletionItemKind::CLASS, detail, Doc::Kind(kind), rank);
+        let kinds: Vec<(String, String)> =
+            self.analysis.kinds().iter().map(|k| (k.name.to_string(), k.resource_type.to_string())).collect();
+        for (name, resource_type) in kinds {
+            self.push(&name, CompletionItemKind::CLASS, Some(resource_type), Doc::Kind(name.clone()), rank);
         }
+        let generic = "resource \"${1:Microsoft.Storage/storageAccounts}\" {\n\t$0\n}";
+        self.push_snippet("resource", generic, CompletionItemKind::SNIPPET, Doc::Keyword("resource"), rank);
     }
 
-    /// After `path.`: the short names below the path, relative to it.
+    /// After `path.`: the short names below the path, relative to it, as the resolver reads
+    /// the path's first name here (inside `compute { … }`, `compute.` is a field of the block).
     fn members(&mut self, head: &str) {
-        let (resource_type, prefix) = match head.split_once('.') {
-            _ if kind_by_name(head).is_some() => (kind_by_name(head).map(|k| k.resource_type.to_string()), ""),
-            Some((kind, rest)) if kind_by_name(kind).is_some() => {
-                (kind_by_name(kind).map(|k| k.resource_type.to_string()), rest)
+        let first = head.split_once('.').map_or(head, |(first, _)| first);
+        let names = self.analysis.names_at(self.context.resource_type.as_deref());
+        let (resource_type, prefix) = match names.short_names_of(first) {
+            Some((resource_type, true)) => (Some(resource_type.to_string()), head),
+            Some((resource_type, false)) => {
+                (Some(resource_type.to_string()), head.split_once('.').map_or("", |(_, rest)| rest))
             }
-            _ => (self.context.resource_type.clone(), head),
+            None => (None, head),
         };
         if head.eq_ignore_ascii_case("identity") {
             let range = self.word_range();
@@ -547,11 +556,13 @@ fn field_values(analysis: &Analysis, field: Option<FieldInfo<'_>>, typed: &str) 
         }
         Some(FieldInfo::Builtin(field)) if field.name == "type" => {
             let catalog = analysis.catalog();
-            let mut types: Vec<String> = match typed.split_once('/') {
-                Some((namespace, _)) => catalog.resource_types_of(namespace).map(|t| t.name().to_string()).collect(),
+            let namespace = typed.split_once('/').map(|(namespace, _)| namespace);
+            let mut types: Vec<String> = match namespace {
+                Some(namespace) => catalog.resource_types_of(namespace).map(|t| t.name().to_string()).collect(),
                 None => catalog.resource_types().map(|t| t.name().to_string()).collect(),
             };
-            types.extend(KINDS.iter().map(|k| k.resource_type.to_string()));
+            let kind_types = analysis.kinds().iter().map(|k| k.resource_type.to_string());
+            types.extend(kind_types.filter(|t| namespace.is_none_or(|ns| namespace_of(t).eq_ignore_ascii_case(ns))));
             types.sort_by(|a, b| cmp_ignore_case(a, b));
             types.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
             types

@@ -9,7 +9,7 @@ use super::tokens::{Tok, TokKind, index_after};
 use crate::ast::{Definition, DetailEntry, Expr};
 use crate::catalog::aliases::AliasInfo;
 use crate::catalog::fields::{BuiltinField, TopLevelField, top_level_field};
-use crate::catalog::kinds::{ResourceKind, kind_by_name};
+use crate::catalog::kinds::GENERIC_KIND;
 
 /// The block the cursor is in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -188,14 +188,20 @@ fn enclosing_block(analysis: &Analysis, prior: &[Tok]) -> (Block, Option<usize>)
     }
 }
 
-/// The resource kind named just before the `{` at `at` (`compute {`), if any.
-fn kind_before(analysis: &Analysis, tokens: &[Tok], at: usize) -> Option<&'static ResourceKind> {
-    let before = tokens.get(at.checked_sub(1)?).filter(|t| t.is_word())?;
-    let dotted = at.checked_sub(2).and_then(|i| tokens.get(i)).is_some_and(|t| t.is_punct('.'));
-    if dotted {
+/// The resource type of the kind block whose `{` is at `at`: a kind named just before it
+/// (`compute {`, a declared kind), or `resource "Microsoft.X/y" {`.
+fn kind_before(analysis: &Analysis, tokens: &[Tok], at: usize) -> Option<String> {
+    let text = analysis.text.as_str();
+    let before = tokens.get(at.checked_sub(1)?)?;
+    let earlier = at.checked_sub(2).and_then(|i| tokens.get(i));
+    if before.is(TokKind::Str) && earlier.is_some_and(|t| t.is(TokKind::Keyword) && t.text(text) == GENERIC_KIND) {
+        let quoted = before.text(text);
+        return serde_json::from_str::<String>(quoted).ok();
+    }
+    if !before.is_word() || earlier.is_some_and(|t| t.is_punct('.')) {
         return None;
     }
-    kind_by_name(before.text(&analysis.text))
+    analysis.kinds().by_name(before.text(text)).map(|k| k.resource_type.to_string())
 }
 
 /// What the `{` at `at` opens, from the statement it ends.
@@ -292,8 +298,8 @@ fn resource_type(analysis: &Analysis, prior: &[Tok], offset: usize) -> Option<St
         if !prior.get(i).is_some_and(|t| t.is_punct('{')) {
             continue;
         }
-        if let Some(kind) = kind_before(analysis, prior, i) {
-            return Some(kind.resource_type.to_string());
+        if let Some(resource_type) = kind_before(analysis, prior, i) {
+            return Some(resource_type);
         }
         let head = statement_head(prior, text, i).and_then(|h| prior.get(h)).map(|t| t.text(text));
         if head == Some("existenceCondition") {
@@ -482,20 +488,12 @@ pub enum FieldInfo<'a> {
     Builtin(&'static BuiltinField),
 }
 
-/// Resolves a field path as lowering does (top-level fields, kind-qualified names, short
-/// names in `resource_type`, full aliases), against the analysis's catalog.
+/// Resolves a field path with the resolver lowering uses ([`crate::ast::names`]), in the
+/// scope at the cursor, against the analysis's catalog.
 pub fn resolve_field<'a>(analysis: &'a Analysis, resource_type: Option<&str>, path: &str) -> Option<FieldInfo<'a>> {
-    let catalog = analysis.catalog();
-    if path.contains('/') {
-        return catalog.lookup(path).map(FieldInfo::Alias);
-    }
-    if let Some(TopLevelField::Fixed(field)) = top_level_field(path) {
+    let name = analysis.names_at(resource_type).field_name(path)?;
+    if let Some(TopLevelField::Fixed(field)) = top_level_field(&name) {
         return Some(FieldInfo::Builtin(field));
     }
-    if let Some((head, rest)) = path.split_once('.')
-        && let Some(kind) = kind_by_name(head)
-    {
-        return catalog.lookup_short(kind.resource_type, rest).map(FieldInfo::Alias);
-    }
-    catalog.lookup_short(resource_type?, path).map(FieldInfo::Alias)
+    analysis.catalog().lookup(&name).map(FieldInfo::Alias)
 }

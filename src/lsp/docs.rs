@@ -153,6 +153,10 @@ pub const KEYWORDS: &[(&str, &str)] = &[
     ("param", "A parameter: `param name \"Display name\": type = default in [allowed…] { attributes }`."),
     ("when", "The policy rule's condition (`if`)."),
     ("then", "The policy rule's effect (`then`), with its details."),
+    (
+        "resource",
+        "A generic kind block for any resource type: `resource \"Microsoft.Storage/storageAccounts\" { minimumTlsVersion == \"TLS1_2\" }` checks the type and makes the names in the block short names of it.",
+    ),
     ("name", "The definition name Azure stores (default: the gavel name)."),
     ("display", "The display name."),
     ("description", "The description (a `///` doc comment above the item says the same)."),

@@ -16,7 +16,9 @@ use super::symbols::{DefinitionRef, SymbolIndex};
 use super::tokens::{self, Tok};
 use super::{diagnostics, recover};
 use crate::ast::Definition;
+use crate::ast::names::NameScope;
 use crate::catalog::aliases::Catalog;
+use crate::catalog::kinds::Kinds;
 use crate::project::{BufferCompilation, compile_buffer};
 use crate::syntax::lexer::Comment;
 use crate::syntax::span::{FileId, Span};
@@ -157,6 +159,16 @@ impl Analysis {
     /// The alias catalog the checks used.
     pub fn catalog(&self) -> &Catalog {
         self.compiled.compilation.catalog()
+    }
+
+    /// The kinds of the document's project: built-in and declared in its `gavel.toml`.
+    pub fn kinds(&self) -> &Kinds {
+        &self.compiled.kinds
+    }
+
+    /// What names mean at the cursor, as the compiler reads them: the one resolver's scope.
+    pub(crate) fn names_at<'a>(&'a self, resource_type: Option<&'a str>) -> NameScope<'a> {
+        NameScope { kinds: self.kinds(), resource_type, bindings: &[] }
     }
 
     pub fn offset(&self, position: Position) -> usize {

@@ -5,14 +5,16 @@
 
 use tower_lsp_server::ls_types::{Hover, HoverContents, MarkupContent, MarkupKind, Position};
 
+use super::context;
 use super::document::Analysis;
 use super::symbols::{Symbol, SymbolKind};
 use super::tokens::TokKind;
 use super::walk::{self, Node};
 use super::{docs, markup};
+use crate::ast::names::Head;
 use crate::ast::{Definition, Expr, FieldName};
 use crate::catalog::fields::{TopLevelField, top_level_field};
-use crate::catalog::kinds::kind_by_name;
+use crate::catalog::kinds::GENERIC_KIND;
 use crate::catalog::roles::{role_by_name, role_definition_id};
 use crate::diag::Code;
 use crate::syntax::span::Span;
@@ -118,9 +120,15 @@ fn node(analysis: &Analysis, offset: usize) -> Option<(String, Span)> {
         let found = match node {
             Node::Field(field) if contains(field.span) => match &field.name {
                 // A kind used as a condition is a `type` guard in the AST: show the kind.
-                FieldName::Static(name) if name == "type" && kind_by_name(analysis.slice(field.span)).is_some() => {
+                FieldName::Static(name)
+                    if name == "type" && analysis.kinds().by_name(analysis.slice(field.span)).is_some() =>
+                {
                     let span = field.span;
                     kind_hover(analysis, analysis.slice(span), span.start as usize, span.end as usize)
+                }
+                // `resource "…"` is the guard of its type.
+                FieldName::Static(name) if name == "type" && analysis.slice(field.span).starts_with(GENERIC_KIND) => {
+                    resource_hover(analysis, field.span)
                 }
                 FieldName::Static(name) => Some((field_text(analysis, name), field.span)),
                 FieldName::Dynamic(_) => None,
@@ -159,13 +167,28 @@ fn kind_prefix(analysis: &Analysis, offset: usize) -> Option<(String, Span)> {
     if !dot_follows {
         return None;
     }
-    kind_hover(analysis, analysis.token_text(token), token.start, token.end)
+    // Only where the resolver reads the word as a kind: inside `compute { … }`, `compute.x`
+    // is a field of the block.
+    let resource_type = context::at(analysis, token.start).and_then(|c| c.resource_type);
+    let word = analysis.token_text(token);
+    if !matches!(analysis.names_at(resource_type.as_deref()).head(word), Head::Kind(_)) {
+        return None;
+    }
+    kind_hover(analysis, word, token.start, token.end)
 }
 
 fn kind_hover(analysis: &Analysis, word: &str, start: usize, end: usize) -> Option<(String, Span)> {
-    let kind = kind_by_name(word)?;
+    let kind = analysis.kinds().by_name(word)?;
     let aliases = analysis.catalog().aliases_of_type(kind.resource_type).len();
     Some((markup::kind(kind, aliases), Span::new(analysis.file(), start, end)))
+}
+
+/// The type of the `resource "…"` guard at `span`, read from the string written there.
+fn resource_hover(analysis: &Analysis, span: Span) -> Option<(String, Span)> {
+    let quoted = analysis.slice(span).strip_prefix(GENERIC_KIND)?.trim();
+    let ty: String = serde_json::from_str(quoted).ok()?;
+    let aliases = analysis.catalog().aliases_of_type(&ty).len();
+    Some((markup::resource_type(&ty, aliases), span))
 }
 
 /// Kinds, effects, roles and keywords, by the token at the cursor.

@@ -5,7 +5,7 @@ use super::docs::FunctionDoc;
 use crate::ast::Parameter;
 use crate::catalog::aliases::{AliasInfo, AliasOrigin};
 use crate::catalog::fields::BuiltinField;
-use crate::catalog::kinds::ResourceKind;
+use crate::catalog::kinds::{Kind, kind_by_name};
 use crate::diag::Code;
 
 /// Enum values shown before "…".
@@ -53,14 +53,30 @@ pub fn unknown_field(name: &str) -> String {
     format!("{}\n\nnot in the alias catalog", code(name))
 }
 
-pub fn kind(kind: &ResourceKind, aliases: usize) -> String {
-    let plane = if kind.data_plane { " (data plane)" } else { "" };
+pub fn kind(kind: Kind<'_>, aliases: usize) -> String {
+    let data_plane = kind_by_name(kind.name).is_some_and(|k| k.data_plane);
+    let plane = if data_plane {
+        " (data plane)"
+    } else if kind.declared {
+        " (declared in gavel.toml)"
+    } else {
+        ""
+    };
     format!(
         "**{}** (resource kind){plane}\n\n{}\n\n`{} {{ … }}` checks the type and makes the type's {aliases} aliases \
          available by their short names.",
         kind.name,
         code(kind.resource_type),
         kind.name
+    )
+}
+
+/// A generic kind block's type: `resource "Microsoft.X/y" { … }`.
+pub fn resource_type(resource_type: &str, aliases: usize) -> String {
+    format!(
+        "**resource** {} (generic kind block)\n\n`resource \"…\" {{ … }}` checks the type and makes the type's \
+         {aliases} aliases available by their short names.",
+        code(resource_type)
     )
 }
 

@@ -12,7 +12,6 @@ use super::document::Analysis;
 use super::tokens::{Tok, TokKind};
 use super::walk::{self, Node};
 use crate::ast::{Definition, EffectKind, Expr, MemberTarget, ParamType};
-use crate::catalog::kinds::kind_by_name;
 use crate::syntax::span::Span;
 
 /// Token types, in legend order.
@@ -112,7 +111,7 @@ fn at(token: &Tok) -> Piece {
 fn refine(analysis: &Analysis, i: usize, ty: Type) -> Type {
     let token = analysis.tokens().get(i);
     let dot_follows = analysis.tokens().get(i + 1).is_some_and(|t| t.is_punct('.'));
-    let is_kind = token.is_some_and(|t| kind_by_name(analysis.token_text(t)).is_some());
+    let is_kind = token.is_some_and(|t| analysis.kinds().by_name(analysis.token_text(t)).is_some());
     if ty == Type::Property
         && dot_follows
         && is_kind
@@ -135,7 +134,7 @@ fn by_token(analysis: &Analysis, i: usize, token: &Tok) -> Option<Piece> {
         TokKind::Alias => Type::Property,
         TokKind::Str => Type::String,
         TokKind::Number => Type::Number,
-        TokKind::Ident if kind_by_name(text).is_some() => Type::Kind,
+        TokKind::Ident if analysis.kinds().by_name(text).is_some() => Type::Kind,
         TokKind::Ident if next.is_some_and(|n| n.is_punct('(')) => Type::Function,
         TokKind::Ident if previous.is_some_and(|p| analysis.token_text(p) == "then") => Type::Effect,
         // `param effect: effect = Audit in [Audit, Disabled]`: the type, then effect names.
@@ -187,7 +186,11 @@ fn ast_roles(analysis: &Analysis) -> Vec<Piece> {
     for (_, definition) in analysis.definitions() {
         walk::definition(definition, &mut |node| match node {
             // A kind used as a condition is its `type` guard in the AST.
-            Node::Field(field) if kind_by_name(analysis.slice(field.span)).is_some() => add(field.span, Type::Kind, 0),
+            Node::Field(field) if analysis.kinds().by_name(analysis.slice(field.span)).is_some() => {
+                add(field.span, Type::Kind, 0)
+            }
+            // The guard of `resource "…"`: its keyword and string are tokens of their own.
+            Node::Field(field) if analysis.slice(field.span).starts_with("resource") && is_guard(field) => {}
             Node::Field(field) => add(field.span, Type::Property, 0),
             Node::Expr(Expr::Call { name, .. }) => add(name.span, Type::Function, DEFAULT_LIBRARY),
             Node::EffectLiteral(name) => add(name.span, Type::Effect, 0),
@@ -229,4 +232,9 @@ fn encode(analysis: &Analysis, pieces: &[Piece]) -> Vec<SemanticToken> {
         (line, column, last_end) = (position.line, position.character, piece.end);
     }
     data
+}
+
+/// The `type` field of a guard (a kind or `resource "…"` written as a condition).
+fn is_guard(field: &crate::ast::Field) -> bool {
+    matches!(&field.name, crate::ast::FieldName::Static(name) if name == "type")
 }

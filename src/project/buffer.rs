@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use super::{
     Compilation, Options, analyse_file_keeping_tree, apply_lint_levels, find_root, finish, load, load_configs,
 };
+use crate::catalog::aliases::Catalog;
+use crate::catalog::kinds::Kinds;
 use crate::diag::{Code, Diagnostic};
 use crate::syntax::span::FileId;
 use crate::syntax::tree;
@@ -19,6 +21,8 @@ pub struct BufferCompilation {
     pub compilation: Compilation,
     pub file: FileId,
     pub tree: tree::File,
+    /// The kinds of the buffer's project: the built-in ones and those its `gavel.toml` declares.
+    pub kinds: Kinds,
 }
 
 /// Compiles `text` as the content of `path`. `read` gives the text of an imported file when
@@ -32,7 +36,12 @@ pub fn compile_buffer(path: &Path, text: &str, read: &dyn Fn(&Path) -> Option<St
     let configs = load_configs(std::slice::from_ref(&root), &Options::default(), &mut compilation).unwrap_or_default();
     let file = compilation.sources.add(path, text.to_string());
     let mut file_roots = HashMap::from([(file, root.clone())]);
-    let (unit, tree) = analyse_file_keeping_tree(file, text, false, &mut compilation.diagnostics);
+    let kinds = configs.first().map(|c| c.kinds.clone()).unwrap_or_default();
+    let catalog = compilation.catalog.take();
+    let lowering_catalog = catalog.as_ref().unwrap_or(Catalog::builtin());
+    let (unit, tree) =
+        analyse_file_keeping_tree(file, text, false, &kinds, lowering_catalog, &mut compilation.diagnostics);
+    compilation.set_kinds(file, &kinds);
     let mut loaded: HashSet<PathBuf> = HashSet::from([canonical(path)]);
     let mut queue: Vec<PathBuf> = Vec::new();
     follow_imports(&mut compilation, &unit.module.imports, path, &root, &mut queue);
@@ -51,13 +60,16 @@ pub fn compile_buffer(path: &Path, text: &str, read: &dyn Fn(&Path) -> Option<St
         };
         let file = compilation.sources.add(&import, text.clone());
         file_roots.insert(file, root.clone());
-        let (unit, _) = analyse_file_keeping_tree(file, &text, true, &mut compilation.diagnostics);
+        let (unit, _) =
+            analyse_file_keeping_tree(file, &text, true, &kinds, lowering_catalog, &mut compilation.diagnostics);
+        compilation.set_kinds(file, &kinds);
         follow_imports(&mut compilation, &unit.module.imports, &import, &root, &mut queue);
         compilation.units.push(unit);
     }
+    compilation.catalog = catalog;
     finish(&mut compilation);
     apply_lint_levels(&mut compilation, &configs, &file_roots);
-    BufferCompilation { compilation, file, tree }
+    BufferCompilation { compilation, file, tree, kinds }
 }
 
 fn follow_imports(

@@ -6,10 +6,13 @@
 //! [lints]
 //! GV0401 = "allow"             # by code…
 //! all-members-condition = "error"   # …or by name; "allow" | "warn" | "error"
+//!
+//! [kinds]
+//! sqlServer = "Microsoft.Sql/servers"   # a kind of the project: `sqlServer { … }`
 //! ```
 //!
-//! Problems in the file are diagnostics that point into it (GV0009, GV0010), so a run reports
-//! them with the rest.
+//! Problems in the file are diagnostics that point into it (GV0009, GV0010, GV0011), so a run
+//! reports them with the rest.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -19,6 +22,7 @@ use toml::Spanned;
 
 use crate::catalog::aliases::Catalog;
 use crate::catalog::import::import_json;
+use crate::catalog::kinds::{self, Kinds};
 use crate::diag::{Code, Diagnostic, Severity, did_you_mean};
 use crate::syntax::span::{FileId, SourceMap, Span};
 
@@ -56,6 +60,8 @@ pub struct Config {
     /// Alias exports to load: the path as resolved, and the span of its entry.
     pub catalogs: Vec<(PathBuf, Span)>,
     pub lints: Vec<(Code, LintLevel)>,
+    /// The built-in kinds and the ones `[kinds]` declares.
+    pub kinds: Kinds,
 }
 
 #[derive(Deserialize)]
@@ -65,6 +71,8 @@ struct RawConfig {
     catalogs: Option<Spanned<Vec<Spanned<String>>>>,
     #[serde(default)]
     lints: BTreeMap<Spanned<String>, Spanned<String>>,
+    #[serde(default)]
+    kinds: BTreeMap<Spanned<String>, Spanned<String>>,
 }
 
 impl Config {
@@ -90,10 +98,9 @@ impl Config {
                 let range = error.span().unwrap_or(0..0);
                 let span = Span::new(file, range.start, range.end);
                 let message = error.message().to_string();
-                return vec![
-                    Diagnostic::new(Code::InvalidConfig, span, format!("{FILE_NAME}: {message}"))
-                        .with_help("`gavel.toml` takes `catalogs = [\"file.json\", …]` and a `[lints]` table"),
-                ];
+                return vec![Diagnostic::new(Code::InvalidConfig, span, format!("{FILE_NAME}: {message}")).with_help(
+                    "`gavel.toml` takes `catalogs = [\"file.json\", …]`, a `[lints]` and a `[kinds]` table",
+                )];
             }
         };
         let mut diagnostics = Vec::new();
@@ -123,7 +130,64 @@ impl Config {
                 ),
             }
         }
+        self.read_kinds(file, raw.kinds, &mut diagnostics);
         diagnostics
+    }
+
+    /// `[kinds]`: each entry a kind name and a resource type; entries that cannot be used are
+    /// reported (GV0011) and left out.
+    fn read_kinds(
+        &mut self,
+        file: FileId,
+        entries: BTreeMap<Spanned<String>, Spanned<String>>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        let mut entries: Vec<(Spanned<String>, Spanned<String>)> = entries.into_iter().collect();
+        entries.sort_by_key(|(key, _)| key.span().start);
+        let mut declared: Vec<(String, String)> = Vec::new();
+        for (key, value) in entries {
+            let key_span = Span::new(file, key.span().start, key.span().end);
+            let value_span = Span::new(file, value.span().start, value.span().end);
+            let (name, resource_type) = (key.into_inner(), value.into_inner());
+            if let Err(reason) = kinds::check_kind_name(&name) {
+                diagnostics.push(
+                    Diagnostic::new(Code::InvalidDeclaredKind, key_span, format!("kind `{name}` cannot be declared: {reason}"))
+                        .with_help("choose another name, such as `sqlServer`; `gavel explain GV0011` lists what a kind name must be"),
+                );
+                continue;
+            }
+            if let Err(reason) = kinds::check_resource_type(&resource_type) {
+                diagnostics.push(
+                    Diagnostic::new(Code::InvalidDeclaredKind, value_span, format!("kind `{name}`: {reason}"))
+                        .with_help("write a resource type as Azure spells it, such as \"Microsoft.Sql/servers\""),
+                );
+                continue;
+            }
+            if let Some(kind) = kinds::kind_by_type(&resource_type) {
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::InvalidDeclaredKind,
+                        value_span,
+                        format!("`{resource_type}` already has the built-in kind `{}`", kind.name),
+                    )
+                    .with_help(format!("write `{} {{ … }}` and remove this entry", kind.name)),
+                );
+                continue;
+            }
+            if let Some((first, _)) = declared.iter().find(|(_, ty)| ty.eq_ignore_ascii_case(&resource_type)) {
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::InvalidDeclaredKind,
+                        value_span,
+                        format!("`{resource_type}` is declared twice, as `{first}` and `{name}`"),
+                    )
+                    .with_help("keep one name per resource type"),
+                );
+                continue;
+            }
+            declared.push((name, resource_type));
+        }
+        self.kinds = Kinds::with_declared(declared);
     }
 
     /// The alias exports this project names, read and imported; failures are diagnostics at
@@ -242,6 +306,22 @@ mod tests {
         assert!(diagnostics[0].message.contains("unknown field"), "{}", diagnostics[0].message);
         let (_, diagnostics) = read("lints = [");
         assert_eq!(diagnostics.len(), 1);
+    }
+
+    #[test]
+    fn declared_kinds_are_read_and_bad_entries_reported_in_the_file() {
+        let text = "[kinds]\nsqlServer = \"Microsoft.Sql/servers\"\ncompute = \"Microsoft.X/y\"\nvault = \"vaults\"\nkv = \"Microsoft.KeyVault/vaults\"\n";
+        let (config, diagnostics) = read(text);
+        assert_eq!(config.kinds.by_name("sqlServer").map(|k| k.resource_type), Some("Microsoft.Sql/servers"));
+        assert_eq!(config.kinds.declared().count(), 1);
+        let codes: Vec<Code> = diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, [Code::InvalidDeclaredKind; 3]);
+        let at = |d: &Diagnostic| text.get(d.span.range()).unwrap_or_default().to_string();
+        assert_eq!(at(&diagnostics[0]), "compute");
+        assert!(diagnostics[0].message.contains("built-in kind"), "{}", diagnostics[0].message);
+        assert_eq!(at(&diagnostics[1]), "\"vaults\"");
+        assert_eq!(at(&diagnostics[2]), "\"Microsoft.KeyVault/vaults\"");
+        assert!(diagnostics[2].message.contains("keyVault"), "{}", diagnostics[2].message);
     }
 
     #[test]

@@ -16,6 +16,7 @@ use rayon::prelude::*;
 
 use crate::ast::{self, Definition, MemberTarget, Module};
 use crate::catalog::aliases::Catalog;
+use crate::catalog::kinds::Kinds;
 use crate::check;
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::syntax::span::{FileId, SourceMap, Span};
@@ -40,6 +41,9 @@ pub struct Compilation {
     /// The alias catalog the checks used: the built-in one unless the project or the run
     /// imports others.
     pub catalog: Option<Catalog>,
+    /// The kinds of the files whose project declares some (`[kinds]` in `gavel.toml`); other
+    /// files know the built-in kinds.
+    pub kinds: HashMap<FileId, Kinds>,
 }
 
 /// Settings of one run beyond its inputs.
@@ -62,6 +66,18 @@ impl Compilation {
     /// The catalog the checks used.
     pub fn catalog(&self) -> &Catalog {
         self.catalog.as_ref().unwrap_or(Catalog::builtin())
+    }
+
+    /// The kinds `file` was lowered with.
+    pub fn kinds_of(&self, file: FileId) -> &Kinds {
+        self.kinds.get(&file).unwrap_or(Kinds::builtin())
+    }
+
+    /// Records the kinds of `file`'s project, when it declares any.
+    fn set_kinds(&mut self, file: FileId, kinds: &Kinds) {
+        if kinds.declared().next().is_some() {
+            self.kinds.insert(file, kinds.clone());
+        }
     }
 }
 
@@ -102,8 +118,9 @@ pub fn compile_paths_with(inputs: &[PathBuf], options: &Options) -> Result<Compi
     let input_roots: Vec<PathBuf> = queue.iter().map(|(_, root)| root.clone()).collect();
     let configs = load_configs(&input_roots, options, &mut loader.compilation)?;
     let read: Vec<Read> = queue.into_iter().filter_map(|(path, root)| loader.read(path, root, false, inputs)).collect();
-    let sources = &loader.compilation.sources;
-    let analysed: Vec<Analysed> = read.into_par_iter().map(|read| read.analyse(sources, false)).collect();
+    let (sources, catalog) = (&loader.compilation.sources, loader.compilation.catalog());
+    let analysed: Vec<Analysed> =
+        read.into_par_iter().map(|read| read.analyse(sources, false, &configs, catalog)).collect();
     // Imports after the inputs, depth first; a file already loaded is not read again.
     let mut imports = Vec::new();
     for analysed in analysed {
@@ -111,7 +128,7 @@ pub fn compile_paths_with(inputs: &[PathBuf], options: &Options) -> Result<Compi
     }
     while let Some((path, root)) = imports.pop() {
         if let Some(read) = loader.read(path, root, true, inputs) {
-            let analysed = read.analyse(&loader.compilation.sources, true);
+            let analysed = read.analyse(&loader.compilation.sources, true, &configs, loader.compilation.catalog());
             loader.add(analysed, &mut imports);
         }
     }
@@ -133,20 +150,24 @@ struct Analysed {
     unit: Unit,
     diagnostics: Diagnostics,
     origin: Option<(PathBuf, PathBuf)>,
+    /// The kinds of the file's project, when it declares any.
+    kinds: Option<Kinds>,
 }
 
 impl Read {
-    fn analyse(self, sources: &SourceMap, imported: bool) -> Analysed {
+    fn analyse(self, sources: &SourceMap, imported: bool, configs: &[Config], catalog: &Catalog) -> Analysed {
         match self {
-            Read::Done(unit) => Analysed { unit, diagnostics: Diagnostics::default(), origin: None },
+            Read::Done(unit) => Analysed { unit, diagnostics: Diagnostics::default(), origin: None, kinds: None },
             Read::Source { file, path, root } => {
                 let mut diagnostics = Diagnostics::default();
                 let text = sources.get(file).map_or("", |f| f.text.as_str());
-                let mut unit = analyse_file(file, text, imported, &mut diagnostics);
+                let kinds = configs.iter().find(|c| c.root == root).map_or(Kinds::builtin(), |c| &c.kinds);
+                let mut unit = analyse_file_with(file, text, imported, kinds, catalog, &mut diagnostics);
+                let kinds = kinds.declared().next().is_some().then(|| kinds.clone());
                 // Lowering has read the doc comments; nothing else of a build or a check needs
                 // comments (the formatter and the editor keep their own), and they add up.
                 unit.comments = Vec::new();
-                Analysed { unit, diagnostics, origin: Some((path, root)) }
+                Analysed { unit, diagnostics, origin: Some((path, root)), kinds }
             }
         }
     }
@@ -201,8 +222,11 @@ impl Loader {
 
     /// Adds an analysed unit, queueing the files it imports.
     fn add(&mut self, analysed: Analysed, imports: &mut Vec<(PathBuf, PathBuf)>) {
-        let Analysed { unit, diagnostics, origin } = analysed;
+        let Analysed { unit, diagnostics, origin, kinds } = analysed;
         self.compilation.diagnostics.extend(diagnostics);
+        if let Some(kinds) = kinds {
+            self.compilation.set_kinds(unit.file, &kinds);
+        }
         if let Some((path, root)) = origin {
             for import in &unit.module.imports {
                 match load::resolve_import(&path, &root, &import.value) {
@@ -266,18 +290,32 @@ fn apply_lint_levels(compilation: &mut Compilation, configs: &[Config], file_roo
 
 /// Parses and lowers one file.
 pub fn analyse_file(file: FileId, text: &str, imported: bool, diagnostics: &mut Diagnostics) -> Unit {
-    analyse_file_keeping_tree(file, text, imported, diagnostics).0
+    analyse_file_with(file, text, imported, Kinds::builtin(), Catalog::builtin(), diagnostics)
 }
 
-/// [`analyse_file`], also handing back the syntax tree (the language server reads it).
+/// [`analyse_file`] with the kinds of the file's project and the catalog of the run.
+pub fn analyse_file_with(
+    file: FileId,
+    text: &str,
+    imported: bool,
+    kinds: &Kinds,
+    catalog: &Catalog,
+    diagnostics: &mut Diagnostics,
+) -> Unit {
+    analyse_file_keeping_tree(file, text, imported, kinds, catalog, diagnostics).0
+}
+
+/// [`analyse_file_with`], also handing back the syntax tree (the language server reads it).
 fn analyse_file_keeping_tree(
     file: FileId,
     text: &str,
     imported: bool,
+    kinds: &Kinds,
+    catalog: &Catalog,
     diagnostics: &mut Diagnostics,
 ) -> (Unit, syntax::tree::File) {
     let parsed = syntax::parse_file(file, text);
-    let lowered = ast::lower_file(file, text, &parsed.tree, &parsed.comments);
+    let lowered = ast::lower_file_with(file, text, &parsed.tree, &parsed.comments, kinds, catalog);
     diagnostics.extend(without_cascades(text, &parsed.diagnostics, lowered.diagnostics));
     diagnostics.extend(parsed.diagnostics);
     (Unit { file, module: lowered.module, comments: parsed.comments, imported }, parsed.tree)
@@ -312,7 +350,10 @@ fn finish(compilation: &mut Compilation) {
     let checked: Vec<Vec<Diagnostic>> = compilation
         .units
         .par_iter()
-        .map(|unit| unit.module.definitions.iter().flat_map(|d| check::check_definition(d, &cx)).collect())
+        .map(|unit| {
+            let cx = cx.with_kinds(compilation.kinds_of(unit.file));
+            unit.module.definitions.iter().flat_map(|d| check::check_definition(d, &cx)).collect()
+        })
         .collect();
     let mut found = Vec::new();
     for (unit, diagnostics) in compilation.units.iter().zip(checked) {

@@ -190,6 +190,10 @@ impl<'src> Iterator for Lexer<'src> {
                 );
                 return Some(Err(LexError { span }));
             }
+            let token = match token {
+                Token::Ident("resource") if self.inner.remainder().trim_start().starts_with('"') => Token::Resource,
+                token => token,
+            };
             self.remember(&token);
             return Some(Ok((range.start, token, range.end)));
         }

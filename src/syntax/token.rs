@@ -125,6 +125,9 @@ pub enum Token<'src> {
     /// Strict JSON after `json` or a `deployment` key, recognised by the lexer adapter with
     /// serde_json rather than token by token (deployment templates are large).
     RawJson(&'src str),
+    /// `resource` before a string: the word of a generic kind block (`resource "Microsoft.X/y"
+    /// { … }`), recognised by the lexer adapter; elsewhere `resource` is an ordinary name.
+    Resource,
     #[regex(r#""([^"\\\n]|\\[^\n])*""#)]
     Str(&'src str),
     #[regex(r#""([^"\\\n]|\\[^\n])*\\?"#)]
@@ -249,6 +252,7 @@ impl Token<'_> {
             Token::Star => "*",
             Token::Str(s) | Token::Number(s) | Token::ParamRef(s) | Token::Ident(s) | Token::Alias(s) => s,
             Token::RawJson(s) => s,
+            Token::Resource => "resource",
             Token::DocComment(s) | Token::Comment(s) => s,
             Token::UnterminatedStr | Token::UnterminatedComment => "",
         }

@@ -158,6 +158,14 @@ pub enum Cond {
         body: Option<Vec<Cond>>,
         span: Span,
     },
+    /// `resource "Microsoft.X/y"`, or `resource "Microsoft.X/y" { … }`: a kind guard for any
+    /// resource type, with an optional scope block.
+    Resource {
+        keyword: Span,
+        ty: Literal,
+        body: Option<Vec<Cond>>,
+        span: Span,
+    },
     Compare {
         lhs: Box<Operand>,
         op: Op,
@@ -185,6 +193,7 @@ impl Cond {
             }
             Cond::Block { span, .. }
             | Cond::Kind { span, .. }
+            | Cond::Resource { span, .. }
             | Cond::Compare { span, .. }
             | Cond::Quantifier { span, .. } => *span,
         }

@@ -3,7 +3,7 @@
 use super::Lowerer;
 use super::fields::{Binding, Resolved, Scope};
 use crate::ast::{Condition, Count, CountSource, Expr, Field, FieldName, Operator, OperatorKind, Spanned};
-use crate::catalog::kinds::{self, KINDS};
+use crate::catalog::kinds;
 use crate::diag::{Code, did_you_mean};
 use crate::syntax::span::Span;
 use crate::syntax::tree::{self, Cond, OpKind, PathHead};
@@ -23,6 +23,7 @@ impl Lowerer<'_> {
                 Some(Condition::AnyOf { items: self.conditions(items, scope), span: *span })
             }
             Cond::Kind { path, body, span } => self.kind_guard(path, body.as_deref(), *span, scope),
+            Cond::Resource { ty, body, span, .. } => self.resource_guard(ty, body.as_deref(), *span, scope),
             Cond::Compare { lhs, op, rhs, span } => self.compare(lhs, *op, rhs.as_deref(), *span, scope),
             Cond::Quantifier { all, binding, source, body, span } => {
                 self.quantifier(*all, binding.as_ref(), source, body, *span, scope)
@@ -49,7 +50,7 @@ impl Lowerer<'_> {
         scope: &Scope<'_>,
     ) -> Option<Condition> {
         let kind = match (&path.head, path.segments.is_empty()) {
-            (PathHead::Name(name), true) => kinds::kind_by_name(&name.text).ok_or(name),
+            (PathHead::Name(name), true) => self.kinds.by_name(&name.text).ok_or(name),
             (PathHead::Name(name), false) | (PathHead::Alias(name), _) => {
                 self.error(
                     Code::InvalidFieldPath,
@@ -63,7 +64,7 @@ impl Lowerer<'_> {
         let kind = match kind {
             Ok(kind) => kind,
             Err(name) => {
-                let suggestion = did_you_mean(&name.text, KINDS.iter().map(|k| k.name));
+                let suggestion = did_you_mean(&name.text, self.kinds.iter().map(|k| k.name));
                 let mut diagnostic = crate::diag::Diagnostic::new(
                     Code::UnknownKind,
                     name.span,
@@ -72,20 +73,61 @@ impl Lowerer<'_> {
                 diagnostic = diagnostic.with_suggestion(
                     name.span,
                     suggestion,
-                    "use a kind such as `workspace`, `compute`, `job`, `registry`; for other types write `type == \"Microsoft.X/y\"`",
+                    "use a kind such as `workspace`, `compute`, `storageAccount`, `keyVault`; for any other type write `resource \"Microsoft.X/y\" { … }` or declare a kind in gavel.toml",
                 );
                 self.report(diagnostic);
                 return None;
             }
         };
-        let guard = type_guard(kind.resource_type, path.span);
+        let resource_type = kind.resource_type.to_string();
+        Some(self.guarded(&resource_type, path.span, path.span, body, span, scope))
+    }
+
+    /// `resource "Microsoft.X/y"` → the `type` guard; with a block, as a kind block of that type.
+    fn resource_guard(
+        &mut self,
+        ty: &tree::Literal,
+        body: Option<&[Cond]>,
+        span: Span,
+        scope: &Scope<'_>,
+    ) -> Option<Condition> {
+        let resource_type = self.plain_string(ty)?;
+        if let Err(reason) = kinds::check_resource_type(&resource_type) {
+            self.error(
+                Code::InvalidResourceType,
+                ty.span,
+                reason,
+                "write a resource type as Azure spells it: `resource \"Microsoft.Storage/storageAccounts\" { … }`",
+            );
+            return None;
+        }
+        let head = Span { end: ty.span.end, ..span };
+        Some(self.guarded(&resource_type, head, ty.span, body, span, scope))
+    }
+
+    /// The `type` guard of `resource_type` (`guard_span` for the condition, `value_span` for the
+    /// type string), alone or `allOf` with the block's conditions, whose short names are
+    /// relative to the type.
+    fn guarded(
+        &mut self,
+        resource_type: &str,
+        guard_span: Span,
+        value_span: Span,
+        body: Option<&[Cond]>,
+        span: Span,
+        scope: &Scope<'_>,
+    ) -> Condition {
+        let mut guard = type_guard(resource_type, guard_span);
+        if let Condition::Field { value: Expr::String(_, at), .. } = &mut guard {
+            *at = value_span;
+        }
         let Some(body) = body else {
-            return Some(guard);
+            return guard;
         };
-        let inner = scope.with_resource_type(kind.resource_type);
+        let inner = scope.with_resource_type(resource_type);
         let mut items = vec![guard];
         items.extend(self.conditions(body, &inner));
-        Some(Condition::AllOf { items, span })
+        Condition::AllOf { items, span }
     }
 
     fn compare(

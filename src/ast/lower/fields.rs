@@ -1,17 +1,19 @@
-//! Field paths → alias names. A path is resolved against the scope it is written in:
-//! count variables first, then the top-level fields every resource has, then the resource
-//! kind of the enclosing block (short names), then kind-qualified names (`compute.vmSize`).
+//! Field paths → alias names. What the first name of a path stands for in the scope it is
+//! written in is the one resolver's answer ([`crate::ast::names`]): count variables first, then
+//! the top-level fields every resource has, then the resource type of the enclosing block
+//! (short names), then kind-qualified names (`compute.vmSize`).
 
 use super::Lowerer;
+use crate::ast::names::{Head, NameScope};
 use crate::ast::{Expr, Field, FieldName, Spanned};
-use crate::catalog::kinds::{self, KINDS};
+use crate::catalog::aliases::AliasInfo;
+use crate::catalog::kinds;
 use crate::diag::{Code, did_you_mean};
 use crate::syntax::span::Span;
 use crate::syntax::tree::{self, LiteralKind, PathHead, Segment};
 
 /// Fields every resource has; they never take a resource-type prefix.
-pub(crate) const TOP_LEVEL_FIELDS: &[&str] =
-    &["type", "name", "fullName", "kind", "location", "id", "tags", "identity"];
+pub(crate) const TOP_LEVEL_FIELDS: &[&str] = crate::catalog::fields::TOP_LEVEL_NAMES;
 
 /// What names mean where a condition or expression is written.
 #[derive(Debug, Clone, Default)]
@@ -23,14 +25,7 @@ pub(crate) struct Scope<'p> {
     pub bindings: Vec<Binding>,
 }
 
-#[derive(Debug, Clone)]
-pub(crate) enum Binding {
-    /// A field count or quantifier over `alias` (ending in `[*]`). Unnamed bindings make
-    /// short names relative to the array member.
-    Element { name: Option<String>, alias: String },
-    /// A value count: `current('name')`.
-    Value { name: String },
-}
+pub(crate) use crate::ast::names::Binding;
 
 impl<'p> Scope<'p> {
     pub fn new(params: &'p [String]) -> Scope<'p> {
@@ -45,20 +40,6 @@ impl<'p> Scope<'p> {
         let mut scope = self.clone();
         scope.bindings.push(binding);
         scope
-    }
-
-    fn element_for(&self, head: &str) -> Option<&Binding> {
-        self.bindings.iter().rev().find(|b| match b {
-            Binding::Element { name: Some(name), .. } | Binding::Value { name } => name == head,
-            Binding::Element { name: None, .. } => false,
-        })
-    }
-
-    fn unnamed_element(&self) -> Option<&str> {
-        self.bindings.iter().rev().find_map(|b| match b {
-            Binding::Element { name: None, alias } => Some(alias.as_str()),
-            _ => None,
-        })
     }
 }
 
@@ -95,55 +76,48 @@ impl Lowerer<'_> {
         let mut parts = Vec::new();
         let mut segments: &[Segment] = &path.segments;
         let mut via_binding = false;
-        if is_alias {
-            parts.push(Part::Text(head.to_string()));
-        } else if let Some(binding) = scope.element_for(head) {
-            match binding {
-                Binding::Value { name } => {
-                    return Some(Resolved::ValueBinding {
-                        name: name.clone(),
-                        rest: path.segments.clone(),
-                        span: path.span,
-                    });
-                }
-                Binding::Element { alias, .. } => {
-                    via_binding = true;
-                    parts.push(Part::Text(alias.clone()));
-                }
+        let names =
+            NameScope { kinds: self.kinds, resource_type: scope.resource_type.as_deref(), bindings: &scope.bindings };
+        let resolved = if is_alias { None } else { Some(names.head(head)) };
+        match resolved {
+            None => parts.push(Part::Text(head.to_string())),
+            Some(Head::ValueBinding(name)) => {
+                return Some(Resolved::ValueBinding {
+                    name: name.to_string(),
+                    rest: path.segments.clone(),
+                    span: path.span,
+                });
             }
-        } else if TOP_LEVEL_FIELDS.contains(&head) {
-            return self.top_level_field(head, path, scope, written);
-        } else if let Some(alias) = scope.unnamed_element() {
-            via_binding = true;
-            parts.push(Part::Text(format!("{alias}.{head}")));
-        } else if let Some(resource_type) = &scope.resource_type {
-            parts.push(Part::Text(format!("{resource_type}/{head}")));
-        } else if let Some(kind) = kinds::kind_by_name(head) {
-            let Some((Segment::Member(first), rest)) = path.segments.split_first() else {
-                self.error(
-                    Code::InvalidFieldPath,
-                    path.span,
-                    format!("`{head}` is a resource kind, not a field"),
-                    format!(
-                        "compare one of its fields, as in `{head}.someField == …`, or use `{head}` alone as a condition"
-                    ),
-                );
+            Some(Head::Element(alias)) => {
+                via_binding = true;
+                parts.push(Part::Text(alias.to_string()));
+            }
+            Some(Head::TopLevel) => return self.top_level_field(head, path, scope, written),
+            Some(Head::Member(alias)) => {
+                via_binding = true;
+                parts.push(Part::Text(format!("{alias}.{head}")));
+            }
+            Some(Head::Relative(resource_type)) => parts.push(Part::Text(format!("{resource_type}/{head}"))),
+            Some(Head::Kind(kind)) => {
+                let Some((Segment::Member(first), rest)) = path.segments.split_first() else {
+                    self.error(
+                        Code::InvalidFieldPath,
+                        path.span,
+                        format!("`{head}` is a resource kind, not a field"),
+                        format!(
+                            "compare one of its fields, as in `{head}.someField == …`, or use `{head}` alone as a condition"
+                        ),
+                    );
+                    return None;
+                };
+                parts.push(Part::Text(format!("{}/{}", kind.resource_type, first.text)));
+                segments = rest;
+            }
+            Some(Head::Unknown) => {
+                let help = self.not_a_field_help(head);
+                self.error(Code::InvalidFieldPath, head_span, format!("`{head}` is not a field here"), help);
                 return None;
-            };
-            parts.push(Part::Text(format!("{}/{}", kind.resource_type, first.text)));
-            segments = rest;
-        } else {
-            let suggestion = did_you_mean(head, KINDS.iter().map(|k| k.name).chain(TOP_LEVEL_FIELDS.iter().copied()));
-            let help = match suggestion {
-                Some(s) => format!(
-                    "did you mean `{s}`? Otherwise write the field inside a kind block (`compute {{ {head} … }}`), qualify it (`compute.{head}`) or use the full alias name"
-                ),
-                None => format!(
-                    "write the field inside a kind block (`compute {{ {head} … }}`), qualify it (`compute.{head}`) or use the full alias name"
-                ),
-            };
-            self.error(Code::InvalidFieldPath, head_span, format!("`{head}` is not a field here"), help);
-            return None;
+            }
         }
         for segment in segments {
             self.push_segment(&mut parts, segment, scope);
@@ -155,6 +129,44 @@ impl Lowerer<'_> {
                 Some(Resolved::CurrentElement { alias: alias.clone(), span: path.span })
             }
             _ => Some(Resolved::Field(field)),
+        }
+    }
+
+    /// The help for a name that is no field where it is written: a close kind or top-level
+    /// field, else a block of the kind (or generic `resource "T" { … }`) of a type that has a
+    /// field of that name, else the ways a field can be written.
+    fn not_a_field_help(&self, head: &str) -> String {
+        let names = self.kinds.iter().map(|k| k.name).chain(TOP_LEVEL_FIELDS.iter().copied());
+        let suggestion = did_you_mean(head, names).map(|s| format!("did you mean `{s}`? "));
+        let owners: Vec<_> =
+            self.catalog.search(head).into_iter().filter(|a| a.short_name().eq_ignore_ascii_case(head)).collect();
+        // A type with a kind first, control plane before data plane.
+        let rank = |alias: &&&AliasInfo| match self.kinds.by_type(alias.resource_type()) {
+            Some(kind) if kinds::kind_by_name(kind.name).is_some_and(|k| k.data_plane) => 1,
+            Some(_) => 0,
+            None => 2,
+        };
+        let owner = owners.iter().min_by_key(rank);
+        let ways = match owner {
+            Some(alias) => {
+                let ty = alias.resource_type();
+                match self.kinds.by_type(ty) {
+                    Some(kind) => format!(
+                        "{ty} has it: write it inside a kind block (`{kind} {{ {head} … }}`), qualify it (`{kind}.{head}`) or use the full alias name `{}`",
+                        alias.name(),
+                        kind = kind.name
+                    ),
+                    None => format!(
+                        "{ty} has it: write it inside `resource \"{ty}\" {{ {head} … }}` or use the full alias name `{}`",
+                        alias.name()
+                    ),
+                }
+            }
+            None => "write the field inside a kind block (`storageAccount { … }`, `resource \"Microsoft.X/y\" { … }`), qualify it with a kind (`compute.vmSize`) or use the full alias name".to_string(),
+        };
+        match suggestion {
+            Some(suggestion) => format!("{suggestion}Otherwise {ways}"),
+            None => capitalize_first(&ways),
         }
     }
 
@@ -263,4 +275,9 @@ fn path_text_plain(parts: &[Part]) -> String {
 /// The path exactly as the author wrote it.
 fn path_text(path: &tree::Path, text: &str) -> String {
     text.get(path.span.range()).unwrap_or_default().to_string()
+}
+
+fn capitalize_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default()
 }

@@ -12,6 +12,8 @@ pub(crate) mod fields;
 pub(crate) use definition::primary_type;
 
 use crate::ast::{Module, Spanned};
+use crate::catalog::aliases::Catalog;
+use crate::catalog::kinds::Kinds;
 use crate::diag::{Code, Diagnostic};
 use crate::syntax::lexer::Comment;
 use crate::syntax::span::{FileId, Span};
@@ -27,7 +29,20 @@ pub struct Lowered {
 /// Lowers a parsed file. `text` is the file's source, used for doc comments and for
 /// expressions embedded in strings.
 pub fn lower_file(file: FileId, text: &str, tree: &tree::File, comments: &[Comment]) -> Lowered {
-    let mut lowerer = Lowerer { file, text, comments, diagnostics: Vec::new() };
+    lower_file_with(file, text, tree, comments, Kinds::builtin(), Catalog::builtin())
+}
+
+/// [`lower_file`] with the kinds of the file's project and the catalog of the run (which
+/// the help of a name that is no field here consults for the types that have it).
+pub fn lower_file_with(
+    file: FileId,
+    text: &str,
+    tree: &tree::File,
+    comments: &[Comment],
+    kinds: &Kinds,
+    catalog: &Catalog,
+) -> Lowered {
+    let mut lowerer = Lowerer { file, text, comments, kinds, catalog, diagnostics: Vec::new() };
     let mut module = Module::default();
     for item in &tree.items {
         match item {
@@ -59,6 +74,8 @@ pub(crate) struct Lowerer<'a> {
     pub(crate) file: FileId,
     pub(crate) text: &'a str,
     comments: &'a [Comment],
+    pub(crate) kinds: &'a Kinds,
+    pub(crate) catalog: &'a Catalog,
     pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
@@ -66,7 +83,14 @@ impl Lowerer<'static> {
     /// A lowerer without a source file: the decompiler lowers the syntax it is about to print,
     /// to check that it reads back as the AST it came from.
     pub(crate) fn detached(file: FileId) -> Lowerer<'static> {
-        Lowerer { file, text: "", comments: &[], diagnostics: Vec::new() }
+        Lowerer {
+            file,
+            text: "",
+            comments: &[],
+            kinds: Kinds::builtin(),
+            catalog: Catalog::builtin(),
+            diagnostics: Vec::new(),
+        }
     }
 }
 

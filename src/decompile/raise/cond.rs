@@ -15,8 +15,12 @@ impl Raiser {
     pub(super) fn cond(&mut self, condition: &Condition, scope: &Scope<'_>) -> Cond {
         match condition {
             Condition::AllOf { items, .. } => {
-                match items.split_first().and_then(|(first, rest)| Some((kind_guard(first)?, rest))) {
-                    Some((kind, rest)) => self.kind_block(kind, Some(rest), scope),
+                let guarded = items.split_first().and_then(|(first, rest)| Some((guard_type(first)?, rest)));
+                match guarded {
+                    Some((ty, rest)) => match kinds::kind_by_type(ty) {
+                        Some(kind) => self.kind_block(kind, Some(rest), scope),
+                        None => self.resource_block(ty, rest, scope),
+                    },
                     None => self.block(true, items, scope),
                 }
             }
@@ -64,6 +68,17 @@ impl Raiser {
             self.cond_items(items, &inner)
         });
         Cond::Kind { path: Box::new(path), body, span: self.close(start) }
+    }
+
+    /// `resource "Microsoft.X/y" { … }` for a type without a kind, with short names relative to
+    /// the type.
+    fn resource_block(&mut self, resource_type: &str, body: &[Condition], scope: &Scope<'_>) -> Cond {
+        let start = self.open();
+        let keyword = self.leaf();
+        let ty = self.string(resource_type, false);
+        let inner = scope.with_resource_type(resource_type);
+        let body = self.cond_items(body, &inner);
+        Cond::Resource { keyword, ty, body: Some(body), span: self.close(start) }
     }
 
     fn raw_cond(&mut self, value: &serde_json::Value) -> Cond {
@@ -311,14 +326,21 @@ impl Rhs {
     }
 }
 
-/// The ML kind a condition guards on: `{"field": "type", "equals": "<kind's type>"}`.
+/// The built-in kind a condition guards on: `{"field": "type", "equals": "<kind's type>"}`.
 pub(super) fn kind_guard(condition: &Condition) -> Option<&'static ResourceKind> {
+    guard_type(condition).and_then(kinds::kind_by_type)
+}
+
+/// The resource type a condition guards on (`{"field": "type", "equals": "<type>"}`), when it
+/// is shaped like one, so that a kind or `resource "…"` block can say it.
+fn guard_type(condition: &Condition) -> Option<&str> {
     match condition {
         Condition::Field { field, op, value: Expr::String(ty, _), .. }
             if op.kind == OperatorKind::Equals
-                && matches!(&field.name, FieldName::Static(n) if n.eq_ignore_ascii_case("type")) =>
+                && matches!(&field.name, FieldName::Static(n) if n.eq_ignore_ascii_case("type"))
+                && kinds::check_resource_type(ty).is_ok() =>
         {
-            kinds::kind_by_type(ty)
+            Some(ty)
         }
         _ => None,
     }

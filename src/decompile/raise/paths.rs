@@ -5,7 +5,7 @@
 use super::Raiser;
 use crate::ast::lower::fields::{Binding, Resolved, Scope, TOP_LEVEL_FIELDS};
 use crate::ast::{Expr, FieldName};
-use crate::catalog::kinds::KINDS;
+use crate::catalog::kinds::builtin_kinds;
 use crate::fmt::lexical;
 use crate::syntax::tree::{self, Literal, LiteralKind, Name, Path, PathHead, Segment};
 
@@ -157,7 +157,7 @@ fn candidates(name: &str, scope: &Scope<'_>) -> Vec<(String, Vec<Part>)> {
             out.extend(split(rest));
         }
     } else {
-        for kind in KINDS {
+        for kind in builtin_kinds() {
             let Some(rest) = strip_prefix_ci(name, kind.resource_type).and_then(|r| r.strip_prefix('/')) else {
                 continue;
             };

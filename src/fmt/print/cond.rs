@@ -20,6 +20,13 @@ impl Printer<'_> {
                     None => path,
                 }
             }
+            Cond::Resource { ty, body, span, .. } => {
+                let head = Doc::concat([Doc::text("resource "), super::expr::literal(ty)]);
+                match body {
+                    Some(items) => Doc::concat([head, self.cond_block(items, close_of(*span))]),
+                    None => head,
+                }
+            }
             Cond::Compare { lhs, op, rhs, .. } => {
                 let mut parts = vec![self.operand(lhs), Doc::text(format!(" {}", op_text(*op)))];
                 if let Some(rhs) = rhs {
@@ -128,7 +135,7 @@ fn is_simple(cond: &Cond) -> bool {
             Operand::Count(count) => count.condition.as_ref().is_none_or(is_simple),
             _ => true,
         },
-        Cond::Kind { body: None, .. } => true,
+        Cond::Kind { body: None, .. } | Cond::Resource { body: None, .. } => true,
         Cond::Not(inner, _) => is_simple(inner),
         Cond::Or(items, _) | Cond::And(items, _) => items.iter().all(is_simple),
         _ => false,
