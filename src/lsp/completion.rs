@@ -18,7 +18,7 @@ use crate::ast::{Definition, MemberTarget, PROVIDER_MODES, ParamType};
 use crate::catalog::aliases::{AliasInfo, cmp_ignore_case};
 use crate::catalog::fields::{BUILTIN_FIELDS, BuiltinField};
 use crate::catalog::kinds::{KINDS, ResourceKind, kind_by_name};
-use crate::catalog::roles::ROLES;
+use crate::catalog::roles::{COMMON, ROLES};
 
 /// At most this many full alias names per answer; the list is marked incomplete beyond it.
 const ALIAS_LIMIT: usize = 200;
@@ -494,9 +494,11 @@ impl<'a> Items<'a> {
     }
 
     fn roles(&mut self) {
+        // All 644 built-in roles; the ones remediation needs most often first.
         for role in ROLES {
             let doc = Doc::Markdown(format!("**{}**\n\n`{}`", role.display_name, role.guid));
-            self.push(role.name, CompletionItemKind::ENUM_MEMBER, Some(role.display_name.into()), doc, Rank::First);
+            let rank = if COMMON.contains(&role.name) { Rank::First } else { Rank::Second };
+            self.push(role.name, CompletionItemKind::ENUM_MEMBER, Some(role.display_name.into()), doc, rank);
         }
     }
 

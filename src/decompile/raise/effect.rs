@@ -159,18 +159,16 @@ impl Raiser {
         items.push(DetailItem::Property(self.property(key, Some(syntax))));
     }
 
-    /// `roles [contributor, "/providers/…"]`: well-known roles by name.
+    /// `roles [contributor, "/providers/…"]`: built-in roles by name, other ids as written.
     fn roles(&mut self, ids: &[crate::ast::Spanned<String>]) -> DetailItem {
         let start = self.open();
         let key = Name { text: "roles".into(), span: Span::new(self.file, start as usize, start as usize + 1) };
         let list_start = self.open();
         let items = ids
             .iter()
-            .map(|id| match roles::role_by_definition_id(&id.value) {
-                Some(role) if roles::role_definition_id(role.guid).eq_ignore_ascii_case(&id.value) => {
-                    self.word(role.name)
-                }
-                _ => self.string_expr(&id.value, false),
+            .map(|id| match roles::builtin_role_for_id(&id.value) {
+                Some(role) => self.word(role.name),
+                None => self.string_expr(&id.value, false),
             })
             .collect();
         let value = tree::Expr::Array(items, self.close(list_start));
