@@ -277,6 +277,18 @@ fn built_in_role_ids_read_as_names_and_others_stay_as_written() {
     );
 }
 
+#[test]
+fn role_strings_that_would_read_as_role_names_stay_json() {
+    let json = r#"{"properties": {"displayName": "D", "mode": "All", "parameters": {},
+        "policyRule": {"if": {"field": "type", "equals": "Microsoft.Storage/storageAccounts"},
+                       "then": {"effect": "modify", "details": {
+                           "roleDefinitionIds": ["Contributor", "/providers/Microsoft.Authorization/roleDefinitions/b24988ac-6180-42a0-ab88-20f7382dd24c"],
+                           "operations": [{"operation": "addOrReplace", "field": "tags['a']", "value": "b"}]}}}}}"#;
+    let expected: serde_json::Value = serde_json::from_str(json).expect("valid JSON");
+    let source = decompile_inline(json, &expected);
+    assert!(!source.contains("roles [") && source.contains("\"roleDefinitionIds\": ["), "{source}");
+}
+
 /// Unreadable inputs get a diagnostic that names the JSON path.
 #[test]
 fn unreadable_inputs_render_their_diagnostics() {

@@ -192,3 +192,41 @@ fn write_atomically(target: &Path, bytes: &[u8]) -> Result<(), Failure> {
         io(e)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counts(names: &[&str]) -> Vec<NamespaceCount> {
+        names.iter().map(|n| NamespaceCount { namespace: n.to_string(), resource_types: 1, aliases: 1 }).collect()
+    }
+
+    fn name(names: &[&str]) -> String {
+        let counts = counts(names);
+        file_name(&counts.iter().collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn copies_are_named_after_their_namespaces() {
+        assert_eq!(name(&["Microsoft.Storage"]), "Microsoft.Storage.json");
+        assert_eq!(name(&["Microsoft.KeyVault", "Microsoft.Storage"]), "Microsoft.KeyVault+Microsoft.Storage.json");
+        assert_eq!(name(&["A.B", "C.D", "E.F"]), "A.B+C.D+E.F.json");
+        assert_eq!(name(&["A.B", "C.D", "E.F", "G.H", "I.J"]), "A.B+C.D-and-3-more.json");
+        // Nothing in a namespace leads out of `catalogs/`.
+        assert_eq!(name(&["../../etc/x"]), "_.._.._etc_x.json");
+        assert_eq!(name(&["a\\b:c"]), "a_b_c.json");
+    }
+
+    #[test]
+    fn the_summary_has_a_line_per_namespace_and_a_total() {
+        let counts = counts(&["Microsoft.KeyVault", "Microsoft.Storage"]);
+        let text = summary(&counts.iter().collect::<Vec<_>>(), "catalogs/x.json", Path::new("gavel.toml"));
+        assert_eq!(
+            text,
+            "imported catalogs/x.json (gavel.toml lists it):\n  \
+             Microsoft.KeyVault  1 resource type, 1 alias\n  \
+             Microsoft.Storage   1 resource type, 1 alias\n  \
+             total               2 resource types, 2 aliases\n"
+        );
+    }
+}
