@@ -291,7 +291,7 @@ pub fn read_catalog(path: &Path) -> Result<Catalog, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
     crate::catalog::import::import_bytes(&bytes).map_err(|e| {
         let help = e.help().map(|h| format!("; {h}")).unwrap_or_default();
-        format!("`{}` is not an alias catalog: {e} [{}]{help}", path.display(), e.code().id())
+        format!("`{}` is not an alias catalog: {e}{help}", path.display())
     })
 }
 
