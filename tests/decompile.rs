@@ -242,6 +242,53 @@ fn case_insensitive_keys_read_as_azure_reads_them() {
     assert!(source.contains("existenceCondition alwaysOn notExists"), "{source}");
 }
 
+#[test]
+fn built_in_role_ids_read_as_names_and_others_stay_as_written() {
+    let json = r#"{"properties": {"displayName": "D", "mode": "All", "parameters": {},
+        "policyRule": {"if": {"field": "type", "equals": "Microsoft.Storage/storageAccounts"},
+                       "then": {"effect": "modify", "details": {
+                           "roleDefinitionIds": [
+                               "/providers/microsoft.authorization/roleDefinitions/ba92f5b4-2d11-453d-a403-e96b0029c9fe",
+                               "/providers/Microsoft.Authorization/roleDefinitions/f526a384-b230-433a-b45c-95f59c4a2dec",
+                               "/providers/Microsoft.Authorization/roleDefinitions/00000000-0000-0000-0000-000000000001",
+                               "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/b24988ac-6180-42a0-ab88-20f7382dd24c",
+                               "b24988ac-6180-42a0-ab88-20f7382dd24c"],
+                           "operations": [{"operation": "addOrReplace", "field": "tags['a']", "value": "b"}]}}}}}"#;
+    let expected: serde_json::Value = serde_json::from_str(json).expect("valid JSON");
+    let source = decompile_inline(json, &expected);
+    let roles: Vec<&str> = source
+        .lines()
+        .map(str::trim)
+        .skip_while(|l| *l != "roles [")
+        .skip(1)
+        .take_while(|l| *l != "]")
+        .map(|l| l.trim_end_matches(','))
+        .collect();
+    assert_eq!(
+        roles,
+        [
+            "storageBlobDataContributor",
+            "azureEventHubsDataOwner",
+            "\"/providers/Microsoft.Authorization/roleDefinitions/00000000-0000-0000-0000-000000000001\"",
+            "\"/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/b24988ac-6180-42a0-ab88-20f7382dd24c\"",
+            "\"b24988ac-6180-42a0-ab88-20f7382dd24c\"",
+        ],
+        "{source}"
+    );
+}
+
+#[test]
+fn role_strings_that_would_read_as_role_names_stay_json() {
+    let json = r#"{"properties": {"displayName": "D", "mode": "All", "parameters": {},
+        "policyRule": {"if": {"field": "type", "equals": "Microsoft.Storage/storageAccounts"},
+                       "then": {"effect": "modify", "details": {
+                           "roleDefinitionIds": ["Contributor", "/providers/Microsoft.Authorization/roleDefinitions/b24988ac-6180-42a0-ab88-20f7382dd24c"],
+                           "operations": [{"operation": "addOrReplace", "field": "tags['a']", "value": "b"}]}}}}}"#;
+    let expected: serde_json::Value = serde_json::from_str(json).expect("valid JSON");
+    let source = decompile_inline(json, &expected);
+    assert!(!source.contains("roles [") && source.contains("\"roleDefinitionIds\": ["), "{source}");
+}
+
 /// Unreadable inputs get a diagnostic that names the JSON path.
 #[test]
 fn unreadable_inputs_render_their_diagnostics() {

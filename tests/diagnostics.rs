@@ -36,6 +36,11 @@ const NOT_FROM_SOURCES: &[(Code, &str)] = &[
     (Code::InvalidConfig, "a problem in gavel.toml, not in a source (src/project/config.rs, tests/project.rs)"),
     (Code::CatalogError, "a catalog named by gavel.toml that cannot be loaded (tests/project.rs)"),
     (Code::InvalidDeclaredKind, "a `[kinds]` entry of gavel.toml (src/project/config.rs, tests/neighbours.rs)"),
+    (Code::CatalogEncoding, "an alias export in an unknown encoding (src/catalog/import.rs, tests/project.rs)"),
+    (
+        Code::CatalogWithoutAliases,
+        "an alias export without aliases, refused by `gavel catalog import` (tests/project.rs)",
+    ),
     (
         Code::ExistsOperand,
         "gavel writes `x exists` / `x notExists`; only JSON inputs can give `exists` another value (src/check/tests.rs)",

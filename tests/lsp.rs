@@ -355,6 +355,10 @@ fn hover_snapshots() {
             "role",
             "policy p {\n    when compute { disableLocalAuth != true }\n    then modify {\n        roles [contri‸butor]\n        set disableLocalAuth = true\n    }\n}",
         ),
+        (
+            "role_display_name",
+            "policy p {\n    when compute { disableLocalAuth != true }\n    then modify {\n        roles [\"Storage Blob Data Cont‸ributor\"]\n        set disableLocalAuth = true\n    }\n}",
+        ),
         ("keyword", "policy p {\n    wh‸en compute\n    then deny\n}"),
         ("diagnostic", "policy p {\n    when compute { lenght‸(name) > 3 }\n    then deny\n}"),
         ("code_in_comment", "// gavel explain GV01‸05\npolicy p { when compute then deny }"),

@@ -105,6 +105,87 @@ fn catalog_import_copies_the_export_and_names_it_in_the_project_file() {
 }
 
 #[test]
+fn catalog_import_reads_utf16_and_prints_counts_per_namespace() {
+    let dir = project(None);
+    let export = Path::new(FIXTURES).join("utf16le-export.json");
+    let (ok, stdout, stderr) = gavel(dir.path(), &["catalog", "import", &export.to_string_lossy()]);
+    assert!(ok, "{stderr}");
+    assert_eq!(
+        stdout.lines().skip(1).collect::<Vec<_>>(),
+        ["  Microsoft.KeyVault  2 resource types, 3 aliases"],
+        "{stdout}"
+    );
+    // The copy is UTF-8 and loads like any export.
+    let copy = std::fs::read(dir.path().join("catalogs/Microsoft.KeyVault.json")).expect("copied");
+    assert!(copy.starts_with(b"{\r\n  \"id\""), "{:?}", copy.get(..8));
+    let options = Options::default();
+    let compilation = compile_paths_with(&[dir.path().join("p.gavel")], &options).expect("compiles");
+    assert!(!compilation.diagnostics.iter().any(|d| d.code == Code::CatalogError), "{:?}", compilation.diagnostics);
+
+    // `--catalog` reads the UTF-16 file as it is.
+    let plain = project(None);
+    let options = Options { catalogs: vec![export] };
+    assert!(compile_paths_with(&[plain.path().join("p.gavel")], &options).is_ok());
+}
+
+#[test]
+fn catalog_import_names_a_file_of_several_namespaces_after_all_of_them() {
+    let dir = project(None);
+    let export = Path::new(FIXTURES).join("two-namespaces.json");
+    let (ok, stdout, stderr) = gavel(dir.path(), &["catalog", "import", &export.to_string_lossy()]);
+    assert!(ok, "{stderr}");
+    assert!(dir.path().join("catalogs/Microsoft.KeyVault+Microsoft.Storage.json").is_file());
+    assert_eq!(
+        stdout,
+        format!(
+            "imported catalogs/Microsoft.KeyVault+Microsoft.Storage.json ({} lists it):\n  \
+             Microsoft.KeyVault  1 resource type, 1 alias\n  \
+             Microsoft.Storage   2 resource types, 3 aliases\n  \
+             total               3 resource types, 4 aliases\n",
+            dir.path().canonicalize().expect("exists").join("gavel.toml").display()
+        )
+    );
+    // The Storage aliases now check the policy.
+    let (ok, _, stderr) = gavel(dir.path(), &["check", "p.gavel"]);
+    assert!(!ok && stderr.contains("GV0301"), "{stderr}");
+}
+
+#[test]
+fn catalog_import_refuses_an_export_without_aliases_with_the_command_to_run() {
+    let dir = project(None);
+    std::fs::copy(Path::new(FIXTURES).join("no-aliases.json"), dir.path().join("storage.json")).expect("copies");
+    let (ok, stdout, stderr) = gavel(dir.path(), &["catalog", "import", "storage.json"]);
+    assert!(!ok && stdout.is_empty(), "{stdout}");
+    assert_eq!(
+        stderr,
+        "error[GV0013]: the export lists 3 resource types of Microsoft.Storage but no aliases: it was made without `--expand \"resourceTypes/aliases\"`\n  \
+         --> storage.json\n  \
+         = help: run `az provider show --namespace Microsoft.Storage --expand \"resourceTypes/aliases\" > storage.json` and import that file\n"
+    );
+    assert!(!dir.path().join("catalogs").exists() && !dir.path().join("gavel.toml").exists());
+}
+
+#[test]
+fn exports_in_other_encodings_are_refused_wherever_catalogs_are_read() {
+    let dir = project(Some("catalogs = [\"latin1.json\"]\n"));
+    std::fs::write(dir.path().join("latin1.json"), b"{\"namespace\": \"caf\xe9\"}").expect("writes");
+    let (ok, _, stderr) = gavel(dir.path(), &["catalog", "import", "latin1.json"]);
+    assert!(!ok && stderr.starts_with("error[GV0012]: the file is not UTF-8 or UTF-16 text"), "{stderr}");
+    assert!(stderr.contains("help: ") && stderr.contains("Out-File -Encoding utf8"), "{stderr}");
+
+    // In gavel.toml: a diagnostic at the entry.
+    let compilation = compile_paths(&[dir.path().join("p.gavel")]).expect("compiles");
+    let codes: Vec<Code> = compilation.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.code).collect();
+    // The misspelt Storage alias is still caught by the bundled catalog.
+    assert_eq!(codes, [Code::CatalogEncoding, Code::UnknownAlias]);
+    // On the command line: the run fails with the code and the hint.
+    let plain = project(None);
+    let (ok, _, stderr) =
+        gavel(plain.path(), &["check", "p.gavel", "--catalog", &dir.path().join("latin1.json").to_string_lossy()]);
+    assert!(!ok && stderr.contains("[GV0012]") && stderr.contains("Out-File"), "{stderr}");
+}
+
+#[test]
 fn aliases_lists_the_catalog_as_json_and_text() {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let (ok, stdout, stderr) = gavel(dir.path(), &["aliases", "--json"]);

@@ -85,6 +85,12 @@ registry! {
     InvalidDeclaredKind = "GV0011", "invalid-declared-kind", Error,
         "a kind declared in `gavel.toml` that cannot be used",
         "`[kinds]` in `gavel.toml` names resource types for a project: `sqlServer = \"Microsoft.Sql/servers\"` lets its policies write `sqlServer { minimalTlsVersion == \"1.2\" }` and `sqlServer.minimalTlsVersion`. A name must be an identifier that is not a gavel keyword, a built-in kind (`workspace`, `storageAccount`, …), a top-level field (`name`, `type`, …) or `resource`; the value must be a resource type as Azure spells it (`Namespace.Provider/type[/child]`). The diagnostic points at the entry, which is left out.";
+    CatalogEncoding = "GV0012", "catalog-encoding", Error,
+        "an alias export is neither UTF-8 nor UTF-16 text",
+        "Alias exports are read as UTF-8 (with or without a byte-order mark) or as UTF-16, little- or big-endian, which is what Windows PowerShell writes with `>` and `Out-File`. Any other encoding (a legacy code page, UTF-32, a truncated UTF-16 file) is refused with the position of the first byte that cannot be read. Write the export again with `az provider show ... > FILE`, or in PowerShell with `| Out-File -Encoding utf8 FILE`.";
+    CatalogWithoutAliases = "GV0013", "catalog-without-aliases", Error,
+        "an alias export lists resource types but no aliases",
+        "`az provider show --namespace NS` without `--expand \"resourceTypes/aliases\"` lists a provider's resource types but none of their aliases, so it cannot tell gavel anything about fields. `gavel catalog import` refuses such a file; the help line gives the command that writes a complete export: `az provider show --namespace NS --expand \"resourceTypes/aliases\" > FILE`.";
     UnknownProperty = "GV0100", "unknown-property", Error,
         "a property that this item does not have",
         "Policies accept `name`, `display`, `description`, `mode`, `version`, `category`, `preview`, `deprecated` and `metadata`; initiatives also take `policy` members and `group`s; effect details accept the keys of their effect. The help line suggests the closest valid property.";

@@ -17,7 +17,7 @@ use super::{docs, markup};
 use crate::ast::{Definition, MemberTarget, PROVIDER_MODES, ParamType};
 use crate::catalog::aliases::{AliasInfo, cmp_ignore_case, namespace_of};
 use crate::catalog::fields::{BUILTIN_FIELDS, BuiltinField};
-use crate::catalog::roles::ROLES;
+use crate::catalog::roles::{COMMON, ROLES};
 
 /// At most this many full alias names per answer; the list is marked incomplete beyond it.
 const ALIAS_LIMIT: usize = 200;
@@ -513,9 +513,11 @@ impl<'a> Items<'a> {
     }
 
     fn roles(&mut self) {
+        // All 644 built-in roles; the ones remediation needs most often first.
         for role in ROLES {
             let doc = Doc::Markdown(format!("**{}**\n\n`{}`", role.display_name, role.guid));
-            self.push(role.name, CompletionItemKind::ENUM_MEMBER, Some(role.display_name.into()), doc, Rank::First);
+            let rank = if COMMON.contains(&role.name) { Rank::First } else { Rank::Second };
+            self.push(role.name, CompletionItemKind::ENUM_MEMBER, Some(role.display_name.into()), doc, rank);
         }
     }
 

@@ -15,7 +15,7 @@ use crate::ast::names::Head;
 use crate::ast::{Definition, Expr, FieldName};
 use crate::catalog::fields::{TopLevelField, top_level_field};
 use crate::catalog::kinds::GENERIC_KIND;
-use crate::catalog::roles::{role_by_name, role_definition_id};
+use crate::catalog::roles::{Role, RoleString, builtin_role_for_id, role_by_name, role_definition_id, role_string};
 use crate::diag::Code;
 use crate::syntax::span::Span;
 
@@ -198,6 +198,9 @@ fn token(analysis: &Analysis, offset: usize) -> Option<(String, Span)> {
     let word = analysis.token_text(token);
     let span = Span::new(analysis.file(), token.start, token.end);
     let previous = i.checked_sub(1).and_then(|p| analysis.tokens().get(p)).map(|t| analysis.token_text(t));
+    if token.is(TokKind::Str) && in_roles(analysis, i) {
+        return role_string_hover(word).map(|markup| (markup, span));
+    }
     if !token.is_word() {
         return None;
     }
@@ -210,13 +213,27 @@ fn token(analysis: &Analysis, offset: usize) -> Option<(String, Span)> {
         return Some((markup::effect(word, doc), span));
     }
     if let Some(role) = role_by_name(word).filter(|_| in_roles(analysis, i)) {
-        let id = role_definition_id(role.guid);
-        return Some((format!("**{}** (role)\n\n`{id}`", role.display_name), span));
+        return Some((role_markup(role), span));
     }
     if let Some(doc) = docs::keyword(word).filter(|_| token.is(TokKind::Keyword)).or_else(|| property(analysis, i)) {
         return Some((markup::keyword(word, doc), span));
     }
     None
+}
+
+fn role_markup(role: &Role) -> String {
+    format!("**{}** (built-in role `{}`)\n\n`{}`", role.display_name, role.name, role_definition_id(role.guid))
+}
+
+/// A string in `roles [...]`: a display name or the id of a built-in role.
+fn role_string_hover(literal: &str) -> Option<String> {
+    let text: String = serde_json::from_str(literal).ok()?;
+    let role = match role_string(&text) {
+        RoleString::Role(role) => Some(role),
+        RoleString::Verbatim => builtin_role_for_id(&text),
+        RoleString::Unknown => None,
+    }?;
+    Some(role_markup(role))
 }
 
 /// A property key at the start of its line (`conflictEffect audit`, `strongType "location"`).

@@ -11,7 +11,7 @@
 //! sqlServer = "Microsoft.Sql/servers"   # a kind of the project: `sqlServer { … }`
 //! ```
 //!
-//! Problems in the file are diagnostics that point into it (GV0009, GV0010, GV0011), so a run
+//! Problems in the file are diagnostics that point into it (GV0009 to GV0013), so a run
 //! reports them with the rest.
 
 use std::collections::BTreeMap;
@@ -21,7 +21,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::catalog::aliases::Catalog;
-use crate::catalog::import::import_json;
+use crate::catalog::import::{ImportError, import_bytes};
 use crate::catalog::kinds::{self, Kinds};
 use crate::diag::{Code, Diagnostic, Severity, did_you_mean};
 use crate::syntax::span::{FileId, SourceMap, Span};
@@ -196,12 +196,11 @@ impl Config {
         let mut catalogs = Vec::new();
         let mut diagnostics = Vec::new();
         for (path, span) in &self.catalogs {
-            match read_catalog(path) {
+            match load_catalog(path) {
                 Ok(catalog) => catalogs.push(catalog),
-                Err(message) => diagnostics.push(
-                    Diagnostic::new(Code::CatalogError, *span, message)
-                        .with_help("check the path (relative to the project root) and that the file is an alias export; `gavel catalog import FILE` validates one"),
-                ),
+                Err(error) => diagnostics.push(Diagnostic::new(error.code, *span, error.message()).with_help(
+                    error.help.unwrap_or_else(|| "check the path (relative to the project root) and that the file is an alias export; `gavel catalog import FILE` validates one".into()),
+                )),
             }
         }
         (catalogs, diagnostics)
@@ -236,11 +235,73 @@ fn unknown_code(key: &str, span: Span) -> Diagnostic {
     }
 }
 
-/// Reads and imports one alias export.
+/// Why an alias export could not be loaded: its code (GV0010 unreadable or not an export,
+/// GV0012 an encoding gavel does not read), the file, what is wrong and, when there is one, what
+/// to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogReadError {
+    pub code: Code,
+    pub path: PathBuf,
+    pub detail: String,
+    pub help: Option<String>,
+}
+
+impl CatalogReadError {
+    fn new(path: &Path, error: &ImportError) -> CatalogReadError {
+        let detail = match error.code() {
+            Code::CatalogError => format!("not an alias export: {error}"),
+            _ => error.to_string(),
+        };
+        CatalogReadError {
+            code: error.code(),
+            path: path.to_path_buf(),
+            detail,
+            help: error.help().map(str::to_string),
+        }
+    }
+
+    /// `PATH: DETAIL` (`PATH is not an alias export: …`).
+    pub fn message(&self) -> String {
+        let path = self.path.display();
+        match self.detail.strip_prefix("not an alias export") {
+            Some(rest) => format!("{path} is not an alias export{rest}"),
+            None => format!("{path}: {}", self.detail),
+        }
+    }
+
+    /// The detail with the code, and the help on a second line: for messages that already
+    /// name the file.
+    pub fn describe(&self) -> String {
+        let help = self.help.as_deref().map(|h| format!("\n  = help: {h}")).unwrap_or_default();
+        format!("{} [{}]{help}", self.detail, self.code.id())
+    }
+}
+
+/// `PATH: DETAIL [GV0012]`, and the help on a second line.
+impl std::fmt::Display for CatalogReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} [{}]", self.message(), self.code.id())?;
+        match &self.help {
+            Some(help) => write!(f, "\n  = help: {help}"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Reads and imports one alias export (UTF-8 or UTF-16).
+pub fn load_catalog(path: &Path) -> Result<Catalog, CatalogReadError> {
+    let bytes = std::fs::read(path).map_err(|e| CatalogReadError {
+        code: Code::CatalogError,
+        path: path.to_path_buf(),
+        detail: format!("cannot be read: {e}"),
+        help: None,
+    })?;
+    import_bytes(&bytes).map_err(|e| CatalogReadError::new(path, &e))
+}
+
+/// [`load_catalog`] with the error as text (code and help included).
 pub fn read_catalog(path: &Path) -> Result<Catalog, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let text = String::from_utf8(bytes).map_err(|_| format!("{} is not UTF-8", path.display()))?;
-    import_json(&text).map_err(|e| format!("{} is not an alias export: {e}", path.display()))
+    load_catalog(path).map_err(|e| e.to_string())
 }
 
 /// `text` (a `gavel.toml`, possibly empty) with `entry` added to `catalogs`, keeping the rest of

@@ -264,7 +264,8 @@ fn load_configs(
         configs.push(config);
     }
     for path in &options.catalogs {
-        let catalog = config::read_catalog(path).map_err(|message| InputError { path: path.clone(), message })?;
+        let catalog =
+            config::load_catalog(path).map_err(|e| InputError { path: path.clone(), message: e.describe() })?;
         imports.push(catalog);
     }
     if !imports.is_empty() {

@@ -286,10 +286,13 @@ pub fn engine_diagnostic(span: Span, policy: &str, message: &str) -> Diagnostic 
     Diagnostic::new(Code::EngineRefused, span, format!("cannot evaluate `{policy}`: {message}")).with_help(help)
 }
 
-/// Reads an alias export in any shape `gavel` imports.
+/// Reads an alias export in any shape and encoding `gavel` imports.
 pub fn read_catalog(path: &Path) -> Result<Catalog, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-    crate::catalog::import::import_json(&text).map_err(|e| format!("`{}` is not an alias catalog: {e}", path.display()))
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    crate::catalog::import::import_bytes(&bytes).map_err(|e| {
+        let help = e.help().map(|h| format!("; {h}")).unwrap_or_default();
+        format!("`{}` is not an alias catalog: {e}{help}", path.display())
+    })
 }
 
 /// Parameter values as an assignment would give them: names in the policy's spelling, every

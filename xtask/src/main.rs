@@ -11,6 +11,7 @@ mod catalog;
 mod corpus;
 mod emit;
 mod facts;
+mod roles;
 mod swagger;
 mod types;
 
@@ -30,12 +31,22 @@ tasks:
       --check      write nothing; fail if a committed file differs from what would be generated
                    or a .tsv file would be removed
       -v           also print per-source statistics, type conflicts and every odd name
-      --explain NAME  print what every type source says about one alias";
+      --explain NAME  print what every type source says about one alias
+  gen-roles [--data DIR] [--out DIR] [--check]
+      Regenerate stdlib/catalog/roles.rs (the built-in roles) from roles/control_plane_roles.json;
+      the options are those of gen-catalog.";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("gen-catalog") => match gen_catalog(&args[1..]) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("error: {message}");
+                ExitCode::FAILURE
+            }
+        },
+        Some("gen-roles") => match gen_roles(&args[1..]) {
             Ok(()) => ExitCode::SUCCESS,
             Err(message) => {
                 eprintln!("error: {message}");
@@ -152,6 +163,36 @@ fn stale_tsv_files(dir: &Path, generated: &BTreeSet<PathBuf>) -> Result<Vec<Path
     }
     out.sort();
     Ok(out)
+}
+
+fn gen_roles(args: &[String]) -> Result<(), String> {
+    let root = repo_root();
+    let mut data = root.join("../shared/data");
+    let mut out = root.join("stdlib/catalog");
+    let mut check = false;
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--data" => data = PathBuf::from(it.next().ok_or("--data needs a folder")?),
+            "--out" => out = PathBuf::from(it.next().ok_or("--out needs a folder")?),
+            "--check" => check = true,
+            other => return Err(format!("unknown argument `{other}`\n\n{USAGE}")),
+        }
+    }
+    let roles = roles::read(&data)?;
+    let text = roles::rust_table(&roles);
+    let path = out.join(roles::OUTPUT);
+    if check {
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+            return Err(format!("{} is out of date\nrun `cargo run -p xtask -- gen-roles`", path.display()));
+        }
+        eprintln!("roles are up to date ({} built-in roles)", roles.len());
+    } else {
+        std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+        write_if_changed(&path, &text)?;
+        eprintln!("{} built-in roles written to {}", roles.len(), path.display());
+    }
+    Ok(())
 }
 
 /// Leaves an unchanged file untouched so its mtime does not force cargo to recompile gavel.

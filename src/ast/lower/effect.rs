@@ -201,29 +201,56 @@ impl Lowerer<'_> {
                 match roles::role_by_name(&word.text) {
                     Some(role) => ids.push(Spanned::new(roles::role_definition_id(role.guid), word.span)),
                     None => {
-                        let mut diagnostic = Diagnostic::new(
+                        let diagnostic = Diagnostic::new(
                             Code::UnknownRole,
                             word.span,
-                            format!("`{}` is not a role gavel knows", word.text),
+                            format!("`{}` is not a built-in role", word.text),
+                        )
+                        .with_suggestion(
+                            word.span,
+                            did_you_mean(&word.text, roles::names()),
+                            "write a built-in role's name (`storageBlobDataContributor`), its display name as a string, or its role definition id: \"/providers/Microsoft.Authorization/roleDefinitions/<guid>\"",
                         );
-                        diagnostic = diagnostic.with_suggestion(word.span, did_you_mean(&word.text, roles::ROLES.iter().map(|r| r.name)), "write the role definition id as a string: \"/providers/Microsoft.Authorization/roleDefinitions/<guid>\"");
                         self.report(diagnostic);
                     }
                 }
             } else if let tree::Expr::Literal(literal) = item {
-                if let Some(id) = self.plain_string(literal) {
-                    ids.push(Spanned::new(id, literal.span));
+                if let Some(text) = self.plain_string(literal) {
+                    match roles::role_string(&text) {
+                        roles::RoleString::Role(role) => {
+                            ids.push(Spanned::new(roles::role_definition_id(role.guid), literal.span));
+                        }
+                        roles::RoleString::Verbatim => ids.push(Spanned::new(text, literal.span)),
+                        roles::RoleString::Unknown => self.unknown_role_string(&text, literal.span),
+                    }
                 }
             } else {
                 self.error(
                     Code::InvalidDetails,
                     item.span(),
-                    "a role is a well-known role name or a role definition id string",
-                    "write `contributor` or \"/providers/Microsoft.Authorization/roleDefinitions/<guid>\"",
+                    "a role is a built-in role's name, its display name or a role definition id string",
+                    "write `contributor`, \"Storage Blob Data Contributor\" or \"/providers/Microsoft.Authorization/roleDefinitions/<guid>\"",
                 );
             }
         }
         Some(DetailEntry::Roles { ids, span })
+    }
+
+    /// A string in `roles [...]` that is neither a role definition id nor a built-in role's
+    /// display name.
+    fn unknown_role_string(&mut self, text: &str, span: Span) {
+        let diagnostic =
+            Diagnostic::new(Code::UnknownRole, span, format!("\"{text}\" is not the display name of a built-in role"));
+        let diagnostic = match did_you_mean(text.trim(), roles::display_names()) {
+            Some(display) => {
+                let quoted = serde_json::to_string(display).unwrap_or_default();
+                diagnostic.with_help(format!("did you mean {quoted}?")).with_fix(format!("replace with {quoted}"), span, quoted)
+            }
+            None => diagnostic.with_help(
+                "write a built-in role's display name (\"Storage Blob Data Contributor\") or a role definition id: \"/providers/Microsoft.Authorization/roleDefinitions/<guid>\"",
+            ),
+        };
+        self.report(diagnostic);
     }
 
     fn operation(

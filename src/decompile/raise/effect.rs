@@ -85,6 +85,12 @@ impl Raiser {
                 DetailEntry::Property { key, value } => {
                     self.detail_property(&key.value, value, scope, &mut items, &mut extra)
                 }
+                // A string `roles [...]` would read as a role name (a display name, or a typo)
+                // stays JSON, so that it is built back as written.
+                DetailEntry::Roles { ids, .. } if !ids.iter().all(|id| writable_role(&id.value)) => {
+                    let ids = ids.iter().map(|id| serde_json::Value::String(id.value.clone())).collect();
+                    extra.insert("roleDefinitionIds".into(), serde_json::Value::Array(ids));
+                }
                 DetailEntry::Roles { ids, .. } => items.push(self.roles(ids)),
                 DetailEntry::ExistenceCondition(condition) => {
                     let keyword = self.leaf();
@@ -159,18 +165,16 @@ impl Raiser {
         items.push(DetailItem::Property(self.property(key, Some(syntax))));
     }
 
-    /// `roles [contributor, "/providers/…"]`: well-known roles by name.
+    /// `roles [contributor, "/providers/…"]`: built-in roles by name, other ids as written.
     fn roles(&mut self, ids: &[crate::ast::Spanned<String>]) -> DetailItem {
         let start = self.open();
         let key = Name { text: "roles".into(), span: Span::new(self.file, start as usize, start as usize + 1) };
         let list_start = self.open();
         let items = ids
             .iter()
-            .map(|id| match roles::role_by_definition_id(&id.value) {
-                Some(role) if roles::role_definition_id(role.guid).eq_ignore_ascii_case(&id.value) => {
-                    self.word(role.name)
-                }
-                _ => self.string_expr(&id.value, false),
+            .map(|id| match roles::builtin_role_for_id(&id.value) {
+                Some(role) => self.word(role.name),
+                None => self.string_expr(&id.value, false),
             })
             .collect();
         let value = tree::Expr::Array(items, self.close(list_start));
@@ -203,6 +207,12 @@ impl Raiser {
         let condition = op.condition.as_ref().map(|c| self.value_expr(c, scope, Position::Value));
         Some(tree::Operation { kind, keyword, field, value, condition, span: self.close(start) })
     }
+}
+
+/// A role definition id `roles [...]` gives back as written: a built-in role's id (written as
+/// its name) or a string gavel takes verbatim (other ids, GUIDs, expressions).
+fn writable_role(id: &str) -> bool {
+    roles::builtin_role_for_id(id).is_some() || roles::role_string(id) == roles::RoleString::Verbatim
 }
 
 /// Keys a details line can start with (the grammar's `DetailKey`), other than those the
