@@ -40,6 +40,9 @@ pub struct Compilation {
     /// The alias catalog the checks used: the built-in one unless the project or the run
     /// imports others.
     pub catalog: Option<Catalog>,
+    /// The project root of each file read from disk (files without one, such as text compiled
+    /// by [`compile_source`], belong to one unnamed project).
+    pub projects: HashMap<FileId, PathBuf>,
 }
 
 /// Settings of one run beyond its inputs.
@@ -175,6 +178,7 @@ impl Loader {
             let sources = &mut self.compilation.sources;
             let (file, definitions, diagnostics) = crate::decompile::files::read_for_compilation(&path, sources);
             self.loaded.insert(key, file);
+            self.compilation.projects.insert(file, root);
             self.compilation.diagnostics.extend(diagnostics);
             let module = Module { imports: Vec::new(), definitions };
             return Some(Read::Done(Unit { file, module, comments: Vec::new(), imported }));
@@ -184,6 +188,7 @@ impl Loader {
                 let file = self.compilation.sources.add(&path, text);
                 self.loaded.insert(key, file);
                 self.file_roots.insert(file, root.clone());
+                self.compilation.projects.insert(file, root.clone());
                 Some(Read::Source { file, path, root })
             }
             Err(error) => {
@@ -338,22 +343,60 @@ fn finish(compilation: &mut Compilation) {
     compilation.diagnostics.sort();
 }
 
+/// Names must be unique within a project: its definitions become files named after them, which
+/// would overwrite each other. Definitions of different projects checked in one run (Azure's
+/// public and Azure Government copies of a built-in, say) may share a name; building them into
+/// one folder is refused by [`Compilation::output_collisions`].
 fn check_unique_names(compilation: &mut Compilation) {
-    let mut seen: HashMap<String, Span> = HashMap::new();
+    let mut seen: HashMap<(Option<&Path>, String), Span> = HashMap::new();
+    let mut found = Vec::new();
     for unit in &compilation.units {
+        let project = compilation.projects.get(&unit.file).map(PathBuf::as_path);
         for definition in &unit.module.definitions {
             let name = definition.name();
-            match seen.get(&name.value.to_ascii_lowercase()) {
-                Some(&first) => compilation.diagnostics.push(
+            match seen.get(&(project, name.value.to_ascii_lowercase())) {
+                Some(&first) => found.push(
                     Diagnostic::new(Code::DuplicateDefinition, name.span, format!("`{}` is defined twice", name.value))
                         .with_label(first, "first defined here")
                         .with_help("definition names become file names; rename one of them"),
                 ),
                 None => {
-                    seen.insert(name.value.to_ascii_lowercase(), name.span);
+                    seen.insert((project, name.value.to_ascii_lowercase()), name.span);
                 }
             }
         }
+    }
+    compilation.diagnostics.extend(found);
+}
+
+impl Compilation {
+    /// Definitions of different projects that would be written to the same file of one output
+    /// folder (within a project, the checks report them already): errors for `gavel build`.
+    pub fn output_collisions(&self) -> Vec<Diagnostic> {
+        let mut seen: HashMap<String, (Option<&Path>, Span)> = HashMap::new();
+        let mut found = Vec::new();
+        for unit in self.units.iter().filter(|u| !u.imported) {
+            let project = self.projects.get(&unit.file).map(PathBuf::as_path);
+            for definition in &unit.module.definitions {
+                let name = definition.name();
+                match seen.get(&name.value.to_ascii_lowercase()) {
+                    Some(&(first_project, first)) if first_project != project => found.push(
+                        Diagnostic::new(
+                            Code::DuplicateDefinition,
+                            name.span,
+                            format!("`{}` is also defined in another project built into the same folder", name.value),
+                        )
+                        .with_label(first, "defined here too")
+                        .with_help("both would be written to one output file; build the projects into separate folders (`--out-dir`)"),
+                    ),
+                    Some(_) => {}
+                    None => {
+                        seen.insert(name.value.to_ascii_lowercase(), (project, name.span));
+                    }
+                }
+            }
+        }
+        found
     }
 }
 
