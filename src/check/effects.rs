@@ -196,6 +196,24 @@ impl<'a> Checker<'a> {
             // The details' shape is unknown (reported as ambiguous elsewhere).
             return;
         }
+        if let (Some(d), Some(shape)) = (details, &effect.details)
+            && needs_details(d)
+            && !values.is_empty()
+            && values.iter().all(|&(kind, _)| !needs_details(kind))
+        {
+            self.report(
+                Diagnostic::new(
+                    Code::IgnoredDetails,
+                    shape.span,
+                    format!(
+                        "the `{}` details are ignored: `${}` allows no effect that reads them",
+                        lower_first(d.name()),
+                        name.value
+                    ),
+                )
+                .with_help(format!("allow `{}`, or remove the details block", d.name())),
+            );
+        }
         for &(kind, span) in values {
             if Some(kind) == effect.kind {
                 continue;

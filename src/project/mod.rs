@@ -4,6 +4,7 @@
 mod buffer;
 pub mod config;
 mod load;
+pub mod suppress;
 
 pub use buffer::{BufferCompilation, compile_buffer};
 pub use config::Config;
@@ -30,6 +31,8 @@ pub struct Unit {
     pub comments: Vec<Comment>,
     /// Loaded only because another file imports it: checked, not emitted.
     pub imported: bool,
+    /// The file's `// gavel-disable-next-line` comments.
+    pub suppressions: Vec<suppress::Suppression>,
 }
 
 #[derive(Debug, Default)]
@@ -181,7 +184,7 @@ impl Loader {
             self.compilation.projects.insert(file, root);
             self.compilation.diagnostics.extend(diagnostics);
             let module = Module { imports: Vec::new(), definitions };
-            return Some(Read::Done(Unit { file, module, comments: Vec::new(), imported }));
+            return Some(Read::Done(Unit { file, module, comments: Vec::new(), imported, suppressions: Vec::new() }));
         }
         match load::read_source(&path) {
             Ok(text) => {
@@ -285,7 +288,8 @@ fn analyse_file_keeping_tree(
     let lowered = ast::lower_file(file, text, &parsed.tree, &parsed.comments);
     diagnostics.extend(without_cascades(text, &parsed.diagnostics, lowered.diagnostics));
     diagnostics.extend(parsed.diagnostics);
-    (Unit { file, module: lowered.module, comments: parsed.comments, imported }, parsed.tree)
+    let suppressions = suppress::suppressions(file, text, &parsed.comments);
+    (Unit { file, module: lowered.module, comments: parsed.comments, imported, suppressions }, parsed.tree)
 }
 
 /// What the parser recovered from often looks wrong to lowering too (a half-written
@@ -340,6 +344,9 @@ fn finish(compilation: &mut Compilation) {
         }
     }
     compilation.diagnostics.extend(found);
+    let suppressions: Vec<suppress::Suppression> =
+        compilation.units.iter().flat_map(|u| u.suppressions.iter().cloned()).collect();
+    suppress::apply(&mut compilation.diagnostics, &suppressions);
     compilation.diagnostics.sort();
 }
 
