@@ -140,7 +140,11 @@ fn aliases_lists_the_catalog_as_json_and_text() {
 fn levels_for_errors_are_refused_and_do_not_let_a_bad_file_build() {
     for (toml, source, code) in [
         ("[lints]\nGV0005 = \"allow\"\n", "policy p { when workspace then audit )\n", "GV0005"),
-        ("[lints]\nmissing-rule = \"warn\"\n", "policy p { when workspace }\npolicy q { when workspace then audit }\n", "GV0102"),
+        (
+            "[lints]\nmissing-rule = \"warn\"\n",
+            "policy p { when workspace }\npolicy q { when workspace then audit }\n",
+            "GV0102",
+        ),
     ] {
         let dir = tempfile::tempdir().expect("a temporary folder");
         std::fs::write(dir.path().join("gavel.toml"), toml).expect("writes");
