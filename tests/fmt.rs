@@ -61,3 +61,17 @@ fn every_comment_survives() {
         assert!(formatted.contains(comment), "lost {comment:?}:\n{formatted}");
     }
 }
+
+/// `// gavel-disable-next-line` comments stay on the line before the one they silence, so a
+/// formatted source reports what the original did.
+#[test]
+fn suppressions_survive_formatting() {
+    let text = "policy p {\n    // gavel-disable-next-line unused-parameter\n    param legacy: string = \"x\"\n    when compute {\n// gavel-disable-next-line GV0302\n  computetype == \"AmlCompute\" }\n    then audit\n}\n";
+    let formatted = format_source(FileId(0), text).unwrap_or_else(|e| panic!("{e:?}"));
+    assert!(formatted.contains("// gavel-disable-next-line GV0302\n        computetype"), "{formatted}");
+    for source in [text, formatted.as_str()] {
+        let compilation = gavel::project::compile_source("p.gavel", source);
+        let codes: Vec<&str> = compilation.diagnostics.iter().map(|d| d.code.id()).collect();
+        assert!(codes.is_empty(), "{codes:?} in\n{source}");
+    }
+}

@@ -225,3 +225,34 @@ fn eval_reports_input_errors_with_exit_one() {
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("GV0602"), "{}", stderr(&output));
 }
+
+/// Scripts read `--format json` output also when eval refuses: one JSON object on stdout that
+/// says it did not evaluate, why, and the diagnostics.
+#[test]
+fn eval_json_refusals_are_json() {
+    let policy = format!("{FIXTURES}/policies.gavel");
+    let resource = format!("{RESOURCES}/workspace-public.json");
+    // Input problems (exit 1): a required parameter without a value.
+    let output = gavel(&["eval", &policy, &resource, "--name", "allowed_locations", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(1));
+    let document: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON on stdout");
+    assert_eq!(document["evaluated"], false);
+    assert_eq!(document["reason"], "input");
+    assert_eq!(document["effect"], serde_json::Value::Null);
+    let codes: Vec<&str> =
+        document["diagnostics"].as_array().into_iter().flatten().filter_map(|d| d["code"].as_str()).collect();
+    assert_eq!(codes, ["GV0604"], "{document}");
+    // Usage problems (exit 2): no such file, too many policies to choose from.
+    for args in [
+        vec!["eval", "no-such.gavel", "x.json", "--format", "json"],
+        vec!["eval", &policy, &resource, "--format", "json"],
+    ] {
+        let output = gavel(&args);
+        assert_eq!(output.status.code(), Some(2));
+        let document: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON on stdout");
+        assert_eq!(document["evaluated"], false);
+        assert_eq!(document["reason"], "usage");
+        assert!(document["message"].as_str().is_some_and(|m| !m.is_empty()), "{document}");
+        assert_eq!(document["diagnostics"], serde_json::json!([]));
+    }
+}

@@ -213,3 +213,62 @@ fn aliases_lists_the_catalog_as_json_and_text() {
         gavel(dir.path(), &["aliases", "allowBlobPublicAccess", "--catalog", &export.to_string_lossy()]);
     assert!(ok && stdout.starts_with("Microsoft.Storage/storageAccounts/allowBlobPublicAccess"), "{stdout}");
 }
+
+/// Errors are not lints: `gavel.toml` cannot allow them or make them warnings. The setting is
+/// refused where it is written, and the file with the error still fails the build and writes
+/// nothing.
+#[test]
+fn levels_for_errors_are_refused_and_do_not_let_a_bad_file_build() {
+    for (toml, source, code) in [
+        ("[lints]\nGV0005 = \"allow\"\n", "policy p { when workspace then audit )\n", "GV0005"),
+        (
+            "[lints]\nmissing-rule = \"warn\"\n",
+            "policy p { when workspace }\npolicy q { when workspace then audit }\n",
+            "GV0102",
+        ),
+    ] {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        std::fs::write(dir.path().join("gavel.toml"), toml).expect("writes");
+        std::fs::write(dir.path().join("p.gavel"), source).expect("writes");
+        let compilation = compile_paths(&[dir.path().join("p.gavel")]).expect("compiles");
+        let errors: Vec<(&str, String)> = compilation
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| {
+                let file = compilation.sources.get(d.span.file).map(|f| f.path.display().to_string());
+                (d.code.id(), file.unwrap_or_default())
+            })
+            .collect();
+        assert!(errors.iter().any(|(c, f)| *c == "GV0009" && f.ends_with("gavel.toml")), "{errors:?}");
+        assert!(errors.iter().any(|(c, f)| *c == code && f.ends_with("p.gavel")), "{code} is kept: {errors:?}");
+        let refusal = compilation.diagnostics.iter().find(|d| d.code == Code::InvalidConfig);
+        assert!(refusal.is_some_and(|d| d.help.is_some() && d.message.contains("not a lint")), "{refusal:?}");
+        let out = dir.path().join("out");
+        let (ok, _, stderr) = gavel(dir.path(), &["build", "p.gavel", "--out-dir", &out.to_string_lossy()]);
+        assert!(!ok && stderr.contains(code), "{stderr}");
+        assert!(!out.join("q.json").exists(), "nothing is written");
+    }
+}
+
+/// The same name in two projects checks (Azure's public and Azure Government copies of a
+/// built-in live in different folders); built into one folder they would overwrite each other.
+#[test]
+fn the_same_name_in_two_projects_checks_but_does_not_build_into_one_folder() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    for project in ["public", "government"] {
+        std::fs::create_dir_all(dir.path().join(project)).expect("creates");
+        std::fs::write(dir.path().join(project).join("gavel.toml"), "").expect("writes");
+        std::fs::write(dir.path().join(project).join("p.gavel"), "policy p { when workspace then audit }\n")
+            .expect("writes");
+    }
+    let (ok, _, stderr) = gavel(dir.path(), &["check", "public", "government"]);
+    assert!(ok, "{stderr}");
+    let (ok, _, stderr) = gavel(dir.path(), &["build", "public", "government", "--out-dir", "out"]);
+    assert!(!ok && stderr.contains("GV0113") && stderr.contains("another project"), "{stderr}");
+    assert!(!dir.path().join("out/p.json").exists());
+    // Within one project a name is still unique.
+    std::fs::write(dir.path().join("public/q.gavel"), "policy P { when workspace then audit }\n").expect("writes");
+    let (ok, _, stderr) = gavel(dir.path(), &["check", "public"]);
+    assert!(!ok && stderr.contains("GV0113") && stderr.contains("defined twice"), "{stderr}");
+}

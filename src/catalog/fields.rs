@@ -15,6 +15,9 @@ pub const TOP_LEVEL_NAMES: &[&str] = &["type", "name", "fullName", "kind", "loca
 pub struct BuiltinField {
     /// The spelling gavel emits.
     pub name: &'static str,
+    /// Modify may write it (Azure documents `identity.type` for virtual machines and scale sets;
+    /// built-ins write it).
+    pub modifiable: bool,
     pub value_type: ValueType,
     /// Known values, if any (see `enum_open`).
     pub enum_values: &'static [&'static str],
@@ -44,6 +47,7 @@ pub const BUILTIN_FIELDS: &[BuiltinField] = &[
     field("id", ValueType::String, "The resource id."),
     BuiltinField {
         name: "identity.type",
+        modifiable: true,
         value_type: ValueType::String,
         // The policy docs write "SystemAssigned, UserAssigned"; the ARM common types (and the
         // ML API) write it without the space. Resource providers may add their own.
@@ -57,11 +61,16 @@ pub const BUILTIN_FIELDS: &[BuiltinField] = &[
         enum_open: true,
         doc: "The type of managed identity enabled on the resource.",
     },
+    field(
+        "identity.userAssignedIdentities",
+        ValueType::Object,
+        "The user-assigned managed identities of the resource: an object keyed by identity resource id.",
+    ),
     field("tags", ValueType::Object, "All tags of the resource."),
 ];
 
 const fn field(name: &'static str, value_type: ValueType, doc: &'static str) -> BuiltinField {
-    BuiltinField { name, value_type, enum_values: &[], enum_open: false, doc }
+    BuiltinField { name, modifiable: false, value_type, enum_values: &[], enum_open: false, doc }
 }
 
 /// A `field` operand that names a top-level field rather than an alias.
@@ -134,6 +143,7 @@ mod tests {
         assert_eq!(top_level_field("TYPE").map(|f| f.value_type()), Some(ValueType::String));
         assert_eq!(top_level_field("tags").map(|f| f.value_type()), Some(ValueType::Object));
         assert!(top_level_field("properties.x").is_none());
+        assert_eq!(top_level_field("identity.userAssignedIdentities").map(|f| f.value_type()), Some(ValueType::Object));
         assert!(top_level_field("Microsoft.MachineLearningServices/workspaces/sku.name").is_none());
     }
 

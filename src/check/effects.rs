@@ -126,7 +126,7 @@ impl<'a> Checker<'a> {
     fn modifiable(&mut self, field: &Field, known: Option<Known<'a>>) {
         let writable = match known {
             Some(Known::Alias(alias)) => alias.modifiable(),
-            Some(Known::Builtin(_)) => false,
+            Some(Known::Builtin(field)) => field.modifiable,
             // Unknown or unchecked fields are reported (or not) elsewhere.
             Some(Known::Tag) | None => true,
         };
@@ -170,13 +170,18 @@ impl<'a> Checker<'a> {
             && policy.mode.value.is_resource_manager()
             && let Some(details) = &effect.details
         {
+            // Azure accepts the definition and ignores the details: advice.
+            let message = match &effect.value {
+                EffectValue::Param(name) => format!(
+                    "the details are ignored: `${}` allows only effects that take none (`{}` and the like)",
+                    name.value,
+                    kind.name()
+                ),
+                EffectValue::Literal(_) => format!("a `{}` effect ignores its details", kind.name()),
+            };
             self.report(
-                Diagnostic::new(
-                    Code::InvalidDetails,
-                    details.span,
-                    format!("a `{}` effect takes no details in mode {}", kind.name(), policy.mode.value.as_str()),
-                )
-                .with_help("remove the details block"),
+                Diagnostic::new(Code::IgnoredDetails, details.span, message)
+                    .with_help("remove the details block, or allow the effect that uses it"),
             );
         }
     }
@@ -191,9 +196,53 @@ impl<'a> Checker<'a> {
             // The details' shape is unknown (reported as ambiguous elsewhere).
             return;
         }
+        if let (Some(d), Some(shape)) = (details, &effect.details)
+            && needs_details(d)
+            && !values.is_empty()
+            && values.iter().all(|&(kind, _)| !needs_details(kind))
+        {
+            self.report(
+                Diagnostic::new(
+                    Code::IgnoredDetails,
+                    shape.span,
+                    format!(
+                        "the `{}` details are ignored: `${}` allows no effect that reads them",
+                        lower_first(d.name()),
+                        name.value
+                    ),
+                )
+                .with_help(format!("allow `{}`, or remove the details block", d.name())),
+            );
+        }
         for &(kind, span) in values {
-            if Some(kind) == effect.kind || fits(kind, details) {
+            if Some(kind) == effect.kind {
                 continue;
+            }
+            match fits(kind, details) {
+                Fit::Yes => continue,
+                Fit::Ignores => {
+                    if let Some(d) = details {
+                        self.report(
+                            Diagnostic::new(
+                                Code::IgnoredDetails,
+                                span,
+                                format!(
+                                    "`{}` (allowed by `${}`) ignores the `{}` details",
+                                    kind.name(),
+                                    name.value,
+                                    lower_first(d.name())
+                                ),
+                            )
+                            .with_help(format!(
+                                "with `{}` the policy reports every resource the condition matches, whatever the details say; allow only `{}` if that is not meant",
+                                kind.name(),
+                                d.name()
+                            )),
+                        );
+                    }
+                    continue;
+                }
+                Fit::No => {}
             }
             let message = match details {
                 Some(d) => format!(
@@ -332,13 +381,22 @@ fn needs_details(kind: EffectKind) -> bool {
     )
 }
 
-/// `kind` can share the details written for `details` (`None`: no details).
-fn fits(kind: EffectKind, details: Option<EffectKind>) -> bool {
+/// How an effect goes with the details written for another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fit {
+    Yes,
+    /// The effect works and does not read the details, which were written for a different one.
+    Ignores,
+    No,
+}
+
+/// Whether `kind` can share the details written for `details` (`None`: no details).
+fn fits(kind: EffectKind, details: Option<EffectKind>) -> Fit {
     use EffectKind as E;
     let Some(details) = details else {
-        return kind == E::Disabled || !needs_details(kind);
+        return if kind == E::Disabled || !needs_details(kind) { Fit::Yes } else { Fit::No };
     };
-    kind == details
+    if kind == details
         || kind == E::Disabled
         || matches!(
             (kind, details),
@@ -347,6 +405,11 @@ fn fits(kind: EffectKind, details: Option<EffectKind>) -> bool {
                 | (E::AuditAction, E::DenyAction)
                 | (E::DenyAction, E::AuditAction)
         )
+    {
+        return Fit::Yes;
+    }
+    // Audit and Deny do not read details (Azure accepts them beside any).
+    if matches!(kind, E::Audit | E::Deny) { Fit::Ignores } else { Fit::No }
 }
 
 /// Modes restrict effects (effect-basics.md, policy modes).

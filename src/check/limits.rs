@@ -98,14 +98,24 @@ impl<'a> Checker<'a> {
     }
 
     pub(crate) fn text_limits(&mut self, header: &Header) {
-        let texts = [
-            (header.display_name.as_ref(), MAX_DISPLAY_NAME, "display name"),
-            (header.description.as_ref(), MAX_DESCRIPTION, "description"),
-        ];
-        for (text, limit, what) in texts {
-            if let Some(text) = text {
-                self.text_limit(text.value.chars().count(), limit, what, text.span);
+        // Built-ins have display names of up to 139 characters: the documented limit is advice.
+        if let Some(name) = &header.display_name {
+            let length = name.value.chars().count();
+            if length > MAX_DISPLAY_NAME {
+                self.report(
+                    Diagnostic::new(
+                        Code::LongDisplayName,
+                        name.span,
+                        format!(
+                            "the display name is {length} characters long; Azure documents at most {MAX_DISPLAY_NAME}"
+                        ),
+                    )
+                    .with_help("shorten it; the rest belongs in the description"),
+                );
             }
+        }
+        if let Some(description) = &header.description {
+            self.text_limit(description.value.chars().count(), MAX_DESCRIPTION, "description", description.span);
         }
         // Strings only: a built-in (Guest Configuration's SecureShell_DINE) has an object-valued
         // property longer than 1,024 characters as JSON, so the limit cannot apply to those.

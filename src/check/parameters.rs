@@ -95,7 +95,24 @@ impl<'a> Checker<'a> {
     fn parameter_values(&mut self, param: &'a Parameter) {
         let ty = param.ty.value;
         if let Some(default) = &param.default {
-            self.parameter_value(param, &Val::of(default), default.span(), "default");
+            match Val::of(default) {
+                // Azure accepts `[]` as the default of any parameter (built-in initiatives have
+                // it for strings): advice, not an error.
+                Val::Array(items) if items.is_empty() && ty != ParamType::Array => self.report(
+                    Diagnostic::new(
+                        Code::EmptyListDefault,
+                        default.span(),
+                        format!(
+                            "the default of `{}` is an empty list, but the parameter is {}",
+                            param.name.value,
+                            ty.json_name()
+                        ),
+                    )
+                    .with_label(param.ty.span, "type declared here")
+                    .with_help("give a default of the parameter's type, or none"),
+                ),
+                value => self.parameter_value(param, &value, default.span(), "default"),
+            }
         }
         let Some(allowed) = &param.allowed else {
             return;
@@ -175,7 +192,9 @@ impl<'a> Checker<'a> {
         });
     }
 
-    /// The default must be one of the allowed values, exactly.
+    /// The default must be one of the allowed values, exactly; each member of a list default
+    /// (Azure checks an array parameter's default member by member). An empty list of allowed
+    /// values restricts nothing.
     fn default_allowed(&mut self, param: &Parameter) {
         let (Some(default), Some(allowed)) = (&param.default, &param.allowed) else {
             return;
@@ -186,10 +205,17 @@ impl<'a> Checker<'a> {
         let Json::Array(allowed_json) = allowed_json.as_ref() else {
             return;
         };
-        if allowed_json.contains(&default_json) {
+        if allowed_json.is_empty() || allowed_json.contains(&default_json) {
             return;
         }
-        let near = match default_json.as_ref() {
+        let outside: Vec<&Json> = match default_json.as_ref() {
+            Json::Array(members) => members.iter().filter(|m| !allowed_json.contains(m)).collect(),
+            single => vec![single],
+        };
+        let Some(&first) = outside.first() else {
+            return;
+        };
+        let near = match first {
             Json::String(text) => allowed_json.iter().filter_map(Json::as_str).find(|a| a.eq_ignore_ascii_case(text)),
             _ => None,
         };
@@ -197,14 +223,20 @@ impl<'a> Checker<'a> {
             Some(spelling) => format!("allowed values are compared exactly: write \"{spelling}\""),
             None => "add the default to the allowed values, or change it".to_string(),
         };
+        let message = match default_json.as_ref() {
+            Json::Array(_) => format!(
+                "the default of `{}` has {} that {} not one of its allowed values: {}",
+                param.name.value,
+                if outside.len() == 1 { "a member" } else { "members" },
+                if outside.len() == 1 { "is" } else { "are" },
+                outside.iter().map(|m| m.to_string()).collect::<Vec<_>>().join(", ")
+            ),
+            _ => format!("the default of `{}` is not one of its allowed values", param.name.value),
+        };
         self.report(
-            Diagnostic::new(
-                Code::DefaultNotAllowed,
-                default.span(),
-                format!("the default of `{}` is not one of its allowed values", param.name.value),
-            )
-            .with_label(allowed.span(), "allowed values")
-            .with_help(help),
+            Diagnostic::new(Code::DefaultNotAllowed, default.span(), message)
+                .with_label(allowed.span(), "allowed values")
+                .with_help(help),
         );
     }
 }

@@ -28,13 +28,19 @@ pub struct BuildArgs {
 }
 
 pub fn run(args: BuildArgs) -> Outcome {
-    let compilation = match project::compile_paths_with(&input_paths(args.paths), &args.catalogs.options()) {
+    let mut compilation = match project::compile_paths_with(&input_paths(args.paths), &args.catalogs.options()) {
         Ok(compilation) => compilation,
         Err(error) => {
             eprintln!("error: {error}");
             return Outcome::UsageOrIo;
         }
     };
+    // Projects may share names; one output folder cannot hold both.
+    let collisions = compilation.output_collisions();
+    if !collisions.is_empty() {
+        compilation.diagnostics.extend(collisions);
+        compilation.diagnostics.sort();
+    }
     if report(&compilation, &args.diagnostics) {
         // Nothing is written: the previous output stays as it was.
         return Outcome::InputErrors;

@@ -66,15 +66,38 @@ pub fn run(args: EvalArgs) -> Outcome {
         }
         Err(Stop::Usage(message)) => {
             eprintln!("error: {message}");
+            if args.format == ReportFormat::Json {
+                print!("{}", refusal_json("usage", &message, &[], &compilation.sources));
+            }
             Outcome::UsageOrIo
         }
         Err(Stop::Input(diagnostics)) => {
+            let shown = shown_sources(&compilation.sources);
             let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            eprint!("{}", render_human(&diagnostics, &shown_sources(&compilation.sources), color));
-            eprintln!("{}", summary_line(&diagnostics));
+            eprint!("{}", render_human(&diagnostics, &shown, color));
+            let summary = summary_line(&diagnostics);
+            eprintln!("{summary}");
+            if args.format == ReportFormat::Json {
+                print!("{}", refusal_json("input", &summary, &diagnostics, &shown));
+            }
             Outcome::InputErrors
         }
     }
+}
+
+/// What `--format json` prints when there is no evaluation, so that scripts always read JSON:
+/// `evaluated: false`, why (`usage`: the arguments, a missing file; `input`: problems in the
+/// policy, resource or parameters, with their diagnostics), and a message.
+fn refusal_json(reason: &str, message: &str, diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
+    let rendered = crate::diag::render::render_json(diagnostics, sources);
+    let document = json!({
+        "evaluated": false,
+        "reason": reason,
+        "message": message,
+        "effect": Value::Null,
+        "diagnostics": rendered.get("diagnostics").cloned().unwrap_or_else(|| json!([])),
+    });
+    crate::emit::to_pretty_text(&document)
 }
 
 /// Everything but printing: the text to print, or why there is none.

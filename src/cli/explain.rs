@@ -12,7 +12,9 @@ pub struct ExplainArgs {
 pub fn run(args: ExplainArgs) -> Outcome {
     let Some(text) = args.code else {
         for code in Code::ALL {
-            println!("{}  {:<7}  {:<28} {}", code.id(), code.default_severity().as_str(), code.name(), code.summary());
+            let class = if code.is_lint() { code.default_severity().as_str() } else { "error" };
+            let kind = if code.is_lint() { "lint" } else { "" };
+            println!("{}  {:<7}  {:<4}  {:<28} {}", code.id(), class, kind, code.name(), code.summary());
         }
         return Outcome::Success;
     };
@@ -30,12 +32,5 @@ pub fn run(args: ExplainArgs) -> Outcome {
 
 /// The text `gavel explain` prints for a code (also shown by the language server on hover).
 pub fn explanation(code: Code) -> String {
-    format!(
-        "{} ({}, {} by default)\n\n{}\n\n{}\n",
-        code.id(),
-        code.name(),
-        code.default_severity().as_str(),
-        code.summary(),
-        code.explanation()
-    )
+    format!("{} ({}, {})\n\n{}\n\n{}\n", code.id(), code.name(), code.class_label(), code.summary(), code.explanation())
 }

@@ -57,7 +57,18 @@ pub fn is_json(path: &Path) -> bool {
 
 /// Whether `path` is read as part of another input (`x.params.json` beside `x.rules.json`).
 pub fn is_companion(path: &Path, inputs: &[PathBuf]) -> bool {
-    inputs.iter().filter(|p| p.as_path() != path).any(|input| {
+    // Only params and groups files go with another input; asking first keeps runs over
+    // thousands of inputs linear.
+    let lower = |p: &Path| p.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    let name = lower(path);
+    if !name.ends_with(".params.json") && !name.ends_with(".groups.json") {
+        return false;
+    }
+    let has_companions = |p: &Path| {
+        let name = lower(p);
+        name.ends_with(".rules.json") || name.ends_with(".definitions.json")
+    };
+    inputs.iter().filter(|p| p.as_path() != path && has_companions(p)).any(|input| {
         let file = JsonFile::new(input);
         file.params.as_deref().is_some_and(|p| same_file(p, path))
             || file.groups.as_deref().is_some_and(|p| same_file(p, path))

@@ -7,8 +7,26 @@
 
 use super::Severity;
 
+/// What a code is: an error (Azure rejects the definition, or it can never work), which no
+/// setting changes, or a lint (advice) with a default severity that `gavel.toml` `[lints]` and
+/// inline suppressions may change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    Error,
+    Lint(Severity),
+}
+
+macro_rules! class {
+    (Error) => {
+        Class::Error
+    };
+    (Lint $level:ident) => {
+        Class::Lint(Severity::$level)
+    };
+}
+
 macro_rules! registry {
-    ($( $variant:ident = $id:literal, $name:literal, $severity:ident, $summary:literal, $explanation:literal; )*) => {
+    ($( $variant:ident = $id:literal, $name:literal, $class:ident $($level:ident)?, $summary:literal, $explanation:literal; )*) => {
         /// A stable diagnostic code.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum Code { $( $variant, )* }
@@ -27,8 +45,9 @@ macro_rules! registry {
                 match self { $( Code::$variant => $name, )* }
             }
 
-            pub fn default_severity(self) -> Severity {
-                match self { $( Code::$variant => Severity::$severity, )* }
+            /// An error or a lint (see [`Class`]).
+            pub fn class(self) -> Class {
+                match self { $( Code::$variant => class!($class $($level)?), )* }
             }
 
             /// One line saying what the code means.
@@ -45,6 +64,27 @@ macro_rules! registry {
 }
 
 impl Code {
+    /// The severity a diagnostic of this code has unless a lint level changes it.
+    pub fn default_severity(self) -> Severity {
+        match self.class() {
+            Class::Error => Severity::Error,
+            Class::Lint(level) => level,
+        }
+    }
+
+    /// `error` or `lint, warning by default`, as `gavel explain` shows it.
+    pub fn class_label(self) -> String {
+        match self.class() {
+            Class::Error => "error".to_string(),
+            Class::Lint(level) => format!("lint, {} by default", level.as_str()),
+        }
+    }
+
+    /// Whether `gavel.toml` and inline suppressions may change this code's severity.
+    pub fn is_lint(self) -> bool {
+        matches!(self.class(), Class::Lint(_))
+    }
+
     /// Looks a code up by its id (`GV0105`, case-insensitive) or its name (`undefined-parameter`).
     pub fn parse(text: &str) -> Option<Code> {
         Code::ALL.iter().copied().find(|code| code.id().eq_ignore_ascii_case(text) || code.name() == text)
@@ -78,7 +118,7 @@ registry! {
         "Numbers are JSON numbers: an optional minus sign, digits, an optional fraction and exponent. Integers must fit in 64 bits.";
     InvalidConfig = "GV0009", "invalid-config", Error,
         "`gavel.toml` cannot be read or has a setting gavel does not know",
-        "The project file `gavel.toml` (at the project root) is TOML with two settings: `catalogs = [\"catalogs/Microsoft.Network.json\"]`, alias exports loaded for every run (paths relative to the root), and a `[lints]` table mapping a code or its name to `\"allow\"`, `\"warn\"` or `\"error\"` (`GV0401 = \"allow\"`, `unused-parameter = \"error\"`). The diagnostic points at the offending entry.";
+        "The project file `gavel.toml` (at the project root) is TOML with two settings: `catalogs = [\"catalogs/Microsoft.Network.json\"]`, alias exports loaded for every run (paths relative to the root), and a `[lints]` table mapping a lint's code or name to `\"allow\"`, `\"warn\"` or `\"error\"` (`GV0401 = \"allow\"`, `unused-parameter = \"error\"`). Only lints can be given a level: errors are what Azure rejects or what can never work, so a level for an error code (`GV0005 = \"allow\"`) is refused and has no effect (`gavel explain` says which codes are lints). The diagnostic points at the offending entry.";
     CatalogError = "GV0010", "catalog-error", Error,
         "an alias catalog named by `gavel.toml` cannot be loaded",
         "Every file in `catalogs = [...]` must exist and be an `az provider show --namespace NS --expand \"resourceTypes/aliases\"` export or a `Get-AzPolicyAlias | ConvertTo-Json -Depth 10` export. `gavel catalog import FILE` validates an export before adding it to the project.";
@@ -91,6 +131,9 @@ registry! {
     CatalogWithoutAliases = "GV0013", "catalog-without-aliases", Error,
         "an alias export lists resource types but no aliases",
         "`az provider show --namespace NS` without `--expand \"resourceTypes/aliases\"` lists a provider's resource types but none of their aliases, so it cannot tell gavel anything about fields. `gavel catalog import` refuses such a file; the help line gives the command that writes a complete export: `az provider show --namespace NS --expand \"resourceTypes/aliases\" > FILE`.";
+    UselessSuppression = "GV0014", "useless-suppression", Lint Warning,
+        "an inline suppression that suppresses nothing",
+        "`// gavel-disable-next-line GV0302` (or `alias-casing`) silences lints of that code reported on the next line that is not a comment. It is reported when no such lint is reported there (remove the comment: the problem is gone), when the code is an error (errors are what Azure rejects or what can never work; they cannot be silenced), or when no code of that id or name exists (the help suggests the closest one).";
     UnknownProperty = "GV0100", "unknown-property", Error,
         "a property that this item does not have",
         "Policies accept `name`, `display`, `description`, `mode`, `version`, `category`, `preview`, `deprecated` and `metadata`; initiatives also take `policy` members and `group`s; effect details accept the keys of their effect. The help line suggests the closest valid property.";
@@ -123,7 +166,7 @@ registry! {
         "Effects are `audit`, `deny`, `disabled`, `manual`, `append`, `modify`, `auditIfNotExists`, `deployIfNotExists`, `denyAction`, `mutate`, `addToNetworkGroup`, and the data-plane `enforceSetting`, or a `$parameter` of type `effect`/`string`.";
     InvalidDetails = "GV0110", "invalid-effect-details", Error,
         "effect details that do not fit the effect",
-        "Each effect takes its own details: `modify` takes `roles`, `conflictEffect` and `set`/`add`/`remove` operations; `append` takes `set`/`add` operations; `auditIfNotExists` takes `type`, `name`, `resourceGroupName`, `existenceScope`, `evaluationDelay` and `existenceCondition`; `deployIfNotExists` adds `roles`, `deploymentScope` and `deployment`; `denyAction` takes `actionNames` and `cascadeBehaviors`; `manual` takes `defaultState`; `enforceSetting` takes `setting`. `audit`, `deny` and `disabled` take none in Resource Manager modes.";
+        "Each effect takes its own details: `modify` takes `roles`, `conflictEffect` and `set`/`add`/`remove` operations; `append` takes `set`/`add` operations; `auditIfNotExists` takes `type`, `name`, `resourceGroupName`, `existenceScope`, `evaluationDelay` and `existenceCondition`; `deployIfNotExists` adds `roles`, `deploymentScope` and `deployment`; `denyAction` takes `actionNames` and `cascadeBehaviors`; `manual` takes `defaultState`; `enforceSetting` takes `setting`. Details that the effect does not use at all (an `audit` effect with details) are GV0415, a lint.";
     UnknownRole = "GV0111", "unknown-role", Error,
         "a role name that gavel does not know",
         "`roles [...]` accepts well-known role names (`contributor`, `owner`, `reader`, `monitoringContributor`, `logAnalyticsContributor`, `networkContributor`, `privateDnsZoneContributor`, …) or role definition ids as strings: \"/providers/Microsoft.Authorization/roleDefinitions/<guid>\".";
@@ -148,7 +191,7 @@ registry! {
     CurrentOutsideCount = "GV0202", "current-outside-count", Error,
         "`current()` or a count variable used outside its `count`",
         "`current(name)` and count variables refer to the array member being evaluated, so they only have a meaning inside the `where` of a `count` (or inside an `any`/`all` quantifier).";
-    UnknownFunction = "GV0203", "unknown-function", Warning,
+    UnknownFunction = "GV0203", "unknown-function", Lint Warning,
         "a call to a function that gavel does not know",
         "The function is not an ARM template function or a policy function that gavel knows. It is emitted as written; check the spelling (the help suggests the closest known function).";
     InvalidCount = "GV0204", "invalid-count", Error,
@@ -163,13 +206,13 @@ registry! {
     InvalidResourceType = "GV0116", "invalid-resource-type", Error,
         "a generic kind block whose string is not shaped like a resource type",
         "`resource \"…\" { … }` guards on any resource type and makes the names in its block short names of that type. The string must be a type as Azure spells it: a provider namespace with at least two dot-separated parts, then one or more type segments (`Microsoft.Storage/storageAccounts`, `Microsoft.Network/virtualNetworks/subnets`). Whether the type exists is checked against the catalog where it covers the namespace (GV0308).";
-    UncheckedNamespace = "GV0300", "unchecked-namespace", Hint,
+    UncheckedNamespace = "GV0300", "unchecked-namespace", Lint Hint,
         "aliases of a resource provider the catalog does not cover are not checked",
         "gavel's built-in catalog covers Azure Machine Learning (`Microsoft.MachineLearningServices` and its data-plane namespaces). Aliases of other providers (`Microsoft.Insights/diagnosticSettings/…`, `Microsoft.Network/…`) are passed through unchecked. To check them, export the provider's aliases with `az provider show --namespace Microsoft.Insights --expand \"resourceTypes/aliases\" > insights.json` and run `gavel catalog import insights.json`, or pass `--catalog insights.json` for one run.";
     UnknownAlias = "GV0301", "unknown-alias", Error,
         "a field that is neither a top-level field nor an alias of the catalog",
         "Azure Policy rejects a definition that names an alias it does not know (`InvalidPolicyAlias`), and a policy whose alias is wrong never matches anything. The field must be a top-level field (`name`, `fullName`, `type`, `kind`, `location`, `id`, `identity.type`, `tags`, `tags['x']`) or an alias of the catalog; `gavel aliases QUERY` searches it. The help line suggests the closest alias, spelt the way the field was written (a short name for a short name, a full alias for a full alias).";
-    AliasCasing = "GV0302", "alias-casing", Warning,
+    AliasCasing = "GV0302", "alias-casing", Lint Warning,
         "a field spelt with different upper/lower case than the catalog",
         "Azure compares alias names ignoring case, so the policy works, but the catalog's spelling is the one Azure documents and shows; a consistent spelling keeps definitions searchable and diffs quiet. The fix rewrites the name in the catalog's spelling.";
     FieldOfOtherKind = "GV0303", "field-of-other-kind", Error,
@@ -178,13 +221,13 @@ registry! {
     TypeMismatch = "GV0304", "type-mismatch", Error,
         "a value whose type can never match the field's type",
         "The catalog knows the JSON type of each alias (from the REST API specifications). A boolean field compared with `\"yes\"`, a number field compared with `\"large\"`, or a string field compared with `true` never matches, so the condition is always false (or, negated, always true). Compare with a value of the field's type. Fields whose type the catalog does not know are not checked.";
-    CoercedValue = "GV0305", "coerced-value", Warning,
+    CoercedValue = "GV0305", "coerced-value", Lint Warning,
         "a value of another JSON type than the field, which Azure converts to compare",
         "Azure Policy converts values when it compares them, so `isLatestOsImageVersion == \"false\"` matches a `false` property and built-in definitions rely on it. Saying what is meant is clearer and lets gavel check it: compare a boolean field with `true`/`false`, a number field with a number, and a string field with a string. The fix writes the value with the field's type.";
     EnumValue = "GV0306", "enum-value", Error,
         "a value that the field's closed set of values does not contain",
         "The REST API specification lists every value the property can take, and this value is not one of them (compared ignoring case, as Azure does), so the condition never matches. The help line suggests the closest valid value; `gavel aliases NAME` lists them all.";
-    OpenEnumValue = "GV0307", "open-enum-value", Warning,
+    OpenEnumValue = "GV0307", "open-enum-value", Lint Warning,
         "a value outside the known values of an extensible field",
         "The REST API specification lists the known values of this property but lets the service add more (`modelAsString`). The value is not one of the known ones: it may be new, or misspelt. The help line suggests the closest known value.";
     UnknownResourceType = "GV0308", "unknown-resource-type", Error,
@@ -193,7 +236,7 @@ registry! {
     LikeWildcards = "GV0309", "like-wildcards", Error,
         "a `like` pattern with more than one `*`",
         "Azure Policy's `like` and `notLike` accept at most one `*` wildcard in the pattern. For more complex patterns use `match` (`#` a digit, `?` a letter, `.` any character) or combine conditions.";
-    ContainsWildcard = "GV0310", "contains-wildcard", Warning,
+    ContainsWildcard = "GV0310", "contains-wildcard", Lint Warning,
         "a `contains` value with `*`, which is matched literally",
         "`contains` tests for a substring and has no wildcards: `name contains \"prod*\"` looks for the text `prod*`. Use `like \"*prod*\"` for a pattern, or drop the `*`.";
     InNeedsArray = "GV0311", "in-needs-array", Error,
@@ -202,43 +245,43 @@ registry! {
     OrderedOperand = "GV0312", "ordered-operand", Error,
         "an ordered comparison or count with a value that cannot be ordered",
         "`<`, `<=`, `>`, `>=` (`less`, `lessOrEquals`, `greater`, `greaterOrEquals`) compare numbers, dates and strings; a boolean, null, array or object makes the evaluation fail, which Azure treats as a deny. A `count` yields a number, so it must be compared with a number.";
-    TextOrdering = "GV0313", "text-ordering", Warning,
+    TextOrdering = "GV0313", "text-ordering", Lint Warning,
         "an ordered comparison with text that is neither a number nor a date",
         "Ordered comparisons of strings compare them as text, ignoring case (`\"10\" < \"9\"`). That is right for ISO dates (`\"2021-10-01\"`) and numbers, and rarely what is meant otherwise. Compare with a number, or with a date in `yyyy-MM-dd` form.";
     ExistsOperand = "GV0314", "exists-operand", Error,
         "`exists` with a value other than true or false",
         "`exists` takes a boolean: `\"exists\": true` (gavel `x exists`) or `\"exists\": false` (gavel `x notExists`). The strings `\"true\"` and `\"false\"` are accepted too, as the Azure documentation writes them.";
-    MatchPattern = "GV0315", "match-pattern", Warning,
+    MatchPattern = "GV0315", "match-pattern", Lint Warning,
         "a `match` pattern that looks like a regular expression",
         "`match` patterns are not regular expressions: `#` matches a digit, `?` a letter, `.` any character, and every other character itself, over the whole value. `*`, `+`, `^`, `$`, `\\`, brackets and `|` are literal characters there. Use `like` for a `*` wildcard.";
-    AllMembersCondition = "GV0316", "all-members-condition", Warning,
+    AllMembersCondition = "GV0316", "all-members-condition", Lint Warning,
         "a condition on `[*]` members outside `count`, which must hold for every member",
         "A field condition on an alias with `[*]` is true only when every member of the array satisfies it (and when the array is empty). `privateEndpointConnections[*].status == \"Approved\"` means *all* connections are approved, which is rarely the intent. To ask whether *any* member matches, write `any c in privateEndpointConnections[*] { c.status == \"Approved\" }` (the fix does that). To say \"every member\" explicitly, write `all c in … { … }`. Negative operators (`!=`, `notIn`, `notLike`) and conditions under `not` are not reported: \"every member differs\" is the usual intent there.";
-    UnusedParameter = "GV0401", "unused-parameter", Warning,
+    UnusedParameter = "GV0401", "unused-parameter", Lint Warning,
         "a parameter that nothing uses",
         "The parameter is declared but neither the rule, the effect, its details nor a deployment template reads it. Assignments still have to supply or accept it, and once a definition is assigned a parameter cannot be removed, so remove it before publishing, or use it.";
     DefaultNotAllowed = "GV0402", "default-not-allowed", Error,
         "a parameter default that is not one of its allowed values",
-        "Azure rejects a definition whose `defaultValue` is not in `allowedValues`. The comparison is exact (case-sensitive), as Azure checks assignment values. Add the default to the allowed values or change it.";
+        "Azure rejects a definition whose `defaultValue` is not in `allowedValues` (`PolicyParameterAllowedAndDefaultValuesMismatch`). The comparison is exact (case-sensitive), as Azure checks assignment values. The default of an array parameter is checked member by member: each member must be an allowed value (or the whole list one of the allowed values), so `[]` always fits. An empty list of allowed values restricts nothing. Add the default to the allowed values or change it.";
     ParameterValueType = "GV0403", "parameter-value-type", Error,
         "a parameter default or allowed value of the wrong type",
-        "Default and allowed values must have the parameter's type: a `string` (or `effect`) parameter takes strings, `integer` whole numbers, `float` numbers, `boolean` `true`/`false`, `array` lists, `object` objects, `dateTime` strings such as `2024-01-31T00:00:00Z`. Azure rejects the definition otherwise.";
+        "Default and allowed values must have the parameter's type: a `string` (or `effect`) parameter takes strings, `integer` whole numbers, `float` numbers, `boolean` `true`/`false`, `array` lists, `object` objects, `dateTime` strings such as `2024-01-31T00:00:00Z`. Azure rejects the definition otherwise (\"The policy parameter 'x' default value does not match the expected parameter type\"). An empty list as the default of a parameter that is not an array is accepted (built-ins have it) and is GV0416, a lint.";
     ArrayParameterOperator = "GV0404", "array-parameter-operator", Error,
         "an array parameter compared with an operator that takes a single value",
         "Azure rejects `\"equals\": \"[parameters('list')]\"` when `list` is an array (\"…is type 'Array', expected type is 'String'\"). Arrays go with `in` / `notIn`, a `count`, or functions such as `length()` and `contains()`. The fix replaces `==` with `in` and `!=` with `notIn`.";
     EffectDetailsMismatch = "GV0405", "effect-details-mismatch", Error,
         "an effect that the parameter allows does not fit the details given",
-        "When the effect is a parameter, every value it allows (and its default) must work with the one `details` the definition has. Effects that fit together: `Audit`, `Deny` and one of `Modify`/`Append` (the first two ignore the details); `AuditIfNotExists` and `DeployIfNotExists` (with `deployIfNotExists` details); `DenyAction` and `AuditAction`; `Disabled` with anything. `Manual`, `EnforceSetting`, `Mutate` and `AddToNetworkGroup` need their own details. An effect that needs details (`Modify`, `DeployIfNotExists`, …) cannot be allowed when none are given.";
+        "When the effect is a parameter, every value it allows (and its default) must work with the one `details` the definition has. Effects that fit together: `AuditIfNotExists` and `DeployIfNotExists` (with `deployIfNotExists` details); `DenyAction` and `AuditAction`; `Audit`, `Deny` and `Disabled` with anything, since they ignore the details (GV0415 says so where that may be a surprise). `Manual`, `EnforceSetting`, `Mutate` and `AddToNetworkGroup` need their own details. An effect that needs details (`Modify`, `DeployIfNotExists`, …) cannot be allowed when none are given, nor with the details of another effect (`Modify` with `auditIfNotExists` details).";
     NotModifiable = "GV0406", "not-modifiable", Error,
         "a `modify` operation on an alias that Modify cannot write",
-        "Modify changes only aliases marked *Modifiable* (`az provider show … --expand resourceTypes/aliases` lists them, and gavel's catalog adds those Microsoft's own Modify and Append built-ins write) and tags; Azure rejects the definition otherwise (`InvalidPolicyRuleModifyDetails`). `gavel aliases QUERY` shows which aliases are modifiable.";
+        "Modify changes only aliases marked *Modifiable* (`az provider show … --expand resourceTypes/aliases` lists them, and gavel's catalog adds those Microsoft's own Modify and Append built-ins write), tags and the top-level field `identity.type` (which Azure documents for virtual machines and scale sets); Azure rejects the definition otherwise (`InvalidPolicyRuleModifyDetails`). `gavel aliases QUERY` shows which aliases are modifiable.";
     RemoveNonTag = "GV0407", "remove-non-tag", Error,
         "a `remove` operation on something other than a tag",
         "Modify's `remove` operation only removes tags (`remove tags[\"env\"]`). To clear a property, set it to a value with `set field = …`.";
     EffectNotInMode = "GV0408", "effect-not-in-mode", Error,
         "an effect that the policy's mode does not support",
         "Modes restrict effects: `modify`, `append`, `auditIfNotExists`, `deployIfNotExists` and `denyAction` work only in the Resource Manager modes `all` and `indexed`; `mutate` only in `Microsoft.Kubernetes.Data`; `addToNetworkGroup` only in `Microsoft.Network.Data`; `enforceSetting` only in a resource-provider mode such as `Microsoft.MachineLearningServices.Data`. For an effect parameter every allowed value is checked.";
-    EffectWithoutDisabled = "GV0409", "effect-without-disabled", Warning,
+    EffectWithoutDisabled = "GV0409", "effect-without-disabled", Lint Warning,
         "an effect parameter that cannot be set to `Disabled`",
         "Azure's built-ins let every assignment switch a policy off through its effect parameter (`in [Audit, Deny, Disabled]`); without `Disabled` the only way to stop the policy is to remove the assignment. Add `Disabled` to the allowed values.";
     ConditionLimit = "GV0410", "condition-limit", Error,
@@ -248,11 +291,20 @@ registry! {
         "more `count` expressions or iterations than Azure Policy accepts",
         "Azure Policy allows at most 10 value counts per rule, at most 100 iterations per value count (a nested count multiplies by its parent's iterations), and at most 5 field counts over the same array. Iterations are known when the counted value is a literal list or a parameter's default.";
     TextTooLong = "GV0412", "text-too-long", Error,
-        "a display name, description or metadata value longer than Azure allows",
-        "Azure rejects definitions whose display name is longer than 128 characters, whose description is longer than 512 characters, or with a string metadata property longer than 1,024 characters.";
-    TooManyParameters = "GV0413", "too-many-parameters", Warning,
+        "a description or metadata value longer than Azure allows",
+        "Azure rejects definitions whose description is longer than 512 characters, or with a string metadata property longer than 1,024 characters. Display names longer than 128 characters are GV0414, a lint.";
+    TooManyParameters = "GV0413", "too-many-parameters", Lint Warning,
         "more parameters than Azure Policy documents",
         "The Azure Policy limits page says a definition may have at most 20 parameters, but built-in definitions with 22 exist, so gavel only warns. Consider an `object` parameter for related settings.";
+    LongDisplayName = "GV0414", "long-display-name", Lint Warning,
+        "a display name longer than the 128 characters Azure documents",
+        "The Azure Policy documentation limits display names to 128 characters, but Azure's own built-ins have display names of up to 139 characters (often once a `[Preview]: ` or `[Deprecated]: ` prefix was added), so this is advice, not an error. The portal shortens long names in lists; keep the name short and put the rest in the description.";
+    IgnoredDetails = "GV0415", "ignored-details", Lint Warning,
+        "effect details that the effect the policy takes ignores",
+        "`Audit`, `Deny` and `Disabled` do not read the `details`: Azure accepts a definition whose effect parameter allows only those with Modify details, or allows `Audit` beside `auditIfNotExists` details, and ignores the details when that effect applies. Mind the difference: `Audit` reports every resource the `if` matches, while `AuditIfNotExists` reports only those whose related resource is missing. Remove details no effect uses, or allow the effect that uses them.";
+    EmptyListDefault = "GV0416", "empty-list-default", Lint Warning,
+        "an empty list as the default of a parameter that is not an array",
+        "Azure accepts `\"defaultValue\": []` for a parameter of any type (built-in initiatives have it for `String` parameters), but the value does not have the parameter's type: an assignment that relies on the default passes an empty list where the rule expects a string. Give a default of the parameter's type, or none.";
     InvalidJson = "GV0500", "invalid-json", Error,
         "the file is not valid JSON",
         "gavel reads Azure Policy definitions as JSON (comments and trailing commas are tolerated). The diagnostic points at the first place the JSON parser could not read; fix the syntax there.";
@@ -262,19 +314,19 @@ registry! {
     UnexpectedJsonValue = "GV0502", "unexpected-json-value", Error,
         "a definition value that has the wrong JSON type or shape",
         "A part of the definition is not what Azure Policy expects there: for example `policyRule.then.effect` must be a string, `allOf` a list of conditions, `parameters` an object. The message gives the JSON path of the value.";
-    KeptVerbatim = "GV0503", "kept-verbatim", Warning,
+    KeptVerbatim = "GV0503", "kept-verbatim", Lint Warning,
         "a construct gavel has no syntax for, kept as raw JSON",
         "The definition uses an operator, key or shape that gavel has no dedicated syntax for (often a newer Azure Policy feature, or a mistake). It is kept exactly as written with gavel's raw JSON escape hatch (`json { … }`), so nothing is lost; check that Azure Policy accepts it.";
-    UnparsedExpression = "GV0504", "unparsed-expression", Warning,
+    UnparsedExpression = "GV0504", "unparsed-expression", Lint Warning,
         "an ARM template expression gavel cannot parse, kept verbatim",
         "A string of the form `\"[…]\"` is an ARM template expression. gavel parses these into calls, parameters and fields so that it can check them; this one did not parse (or nests deeper than gavel follows), so it is kept verbatim as `json \"[…]\"`. Check its brackets and quotes.";
-    TemplateExpression = "GV0505", "template-expression", Warning,
+    TemplateExpression = "GV0505", "template-expression", Lint Warning,
         "an ARM template expression in a template-wrapped definition",
         "Inside an ARM template, a string such as `\"[parameters('x')]\"` is evaluated by Resource Manager when the template is deployed; the policy's own expressions are escaped as `\"[[…]\"`. gavel cannot evaluate template expressions, so this one is kept verbatim (`json \"[…]\"`); if it refers to the template's own parameters or variables, replace it with the value it has when deployed.";
     JsonTooDeep = "GV0506", "json-nesting-too-deep", Error,
         "JSON nested deeper than gavel reads",
         "gavel reads JSON nested up to 128 levels of objects and arrays, and ARM expressions nested up to 32 calls deep, which real definitions stay far below. Deeper input is refused before it is read, so that no input can exhaust the reader's stack.";
-    DuplicateJsonKey = "GV0507", "duplicate-json-key", Warning,
+    DuplicateJsonKey = "GV0507", "duplicate-json-key", Lint Warning,
         "an object has the same key twice",
         "The object has the same key twice (Azure compares most keys without regard to case, so `notIn` and `notin` count as the same). gavel reads the first and ignores the rest; remove the duplicate.";
     InvalidTestFile = "GV0600", "invalid-test-file", Error,

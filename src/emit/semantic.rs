@@ -5,7 +5,9 @@
 //! template; the case of alias names, effect and mode values, parameter type names, resource
 //! types in a `type` guard and role definition ids; `exists` written as a string or a
 //! boolean; whitespace and function-name case inside `[...]` expressions; and the read-only
-//! envelope fields `id`, `properties.policyType` and `properties.versions`.
+//! envelope fields `id`, `properties.policyType` and `properties.versions`. What Azure assumes
+//! when it is left out is written out before comparing: a missing or null `mode` is `Indexed`,
+//! and a definition or initiative member with empty `parameters` equals one without.
 
 use serde_json::Value;
 
@@ -43,10 +45,48 @@ fn strip_envelope(value: &Value) -> Value {
         if let Some(properties) = map.get_mut("properties").and_then(Value::as_object_mut) {
             properties.remove("policyType");
             properties.remove("versions");
+            normalize_defaults(properties);
         }
+        // Bare properties (`{"policyRule": …}`) have no envelope.
+        normalize_defaults(map);
         map.remove("name");
     }
     value
+}
+
+/// Writes out what Azure assumes when it is left out: a policy without a mode (or with a null
+/// one) is `Indexed`; a definition or an initiative member with empty (or null) `parameters`
+/// has none (dropped).
+fn normalize_defaults(properties: &mut serde_json::Map<String, Value>) {
+    drop_empty_parameters(properties);
+    if properties.contains_key("policyRule") {
+        let key = properties.keys().find(|k| k.eq_ignore_ascii_case("mode")).cloned();
+        match key {
+            Some(key) if properties.get(&key).is_some_and(Value::is_null) => {
+                properties.remove(&key);
+                properties.insert("mode".into(), Value::String("Indexed".into()));
+            }
+            Some(_) => {}
+            None => {
+                properties.insert("mode".into(), Value::String("Indexed".into()));
+            }
+        }
+    }
+    let members = properties.iter_mut().find(|(k, _)| k.eq_ignore_ascii_case("policyDefinitions")).map(|(_, v)| v);
+    if let Some(Value::Array(members)) = members {
+        members.iter_mut().filter_map(Value::as_object_mut).for_each(drop_empty_parameters);
+    }
+}
+
+fn drop_empty_parameters(map: &mut serde_json::Map<String, Value>) {
+    let empty = map
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("parameters"))
+        .filter(|(_, v)| v.as_object().is_some_and(serde_json::Map::is_empty) || v.is_null())
+        .map(|(k, _)| k.clone());
+    if let Some(key) = empty {
+        map.remove(&key);
+    }
 }
 
 /// Keys under which values are case-insensitive names.
@@ -190,6 +230,36 @@ mod tests {
         let a = json!({"properties": {"mode": "All", "policyRule": {"if": {"field": "Microsoft.X/y/Z", "notin": "[parameters( 'a' )]"}, "then": {"effect": "Audit"}}}, "id": "x"});
         let b = json!({"name": "n", "properties": {"policyRule": {"then": {"effect": "audit"}, "if": {"notIn": "[parameters('a')]", "field": "microsoft.x/y/z"}}, "mode": "all"}});
         assert_eq!(compare_definitions(&a, &b), Ok(()));
+    }
+
+    #[test]
+    fn a_missing_mode_is_indexed_and_empty_member_parameters_are_none() {
+        let rule = json!({"if": {"field": "type", "equals": "Microsoft.A/b"}, "then": {"effect": "audit"}});
+        let without = json!({"properties": {"policyRule": rule}});
+        let null = json!({"properties": {"mode": null, "policyRule": rule}});
+        let indexed = json!({"properties": {"mode": "indexed", "policyRule": rule}});
+        let all = json!({"properties": {"mode": "All", "policyRule": rule}});
+        assert_eq!(compare_definitions(&without, &indexed), Ok(()));
+        assert_eq!(compare_definitions(&null, &indexed), Ok(()));
+        assert_eq!(
+            compare_definitions(&json!({"policyRule": rule}), &json!({"mode": "Indexed", "policyRule": rule})),
+            Ok(())
+        );
+        assert!(compare_definitions(&without, &all).is_err());
+        let member = |extra: Value| {
+            let mut m = json!({"policyDefinitionId": "/providers/Microsoft.Authorization/policyDefinitions/x"});
+            if let (Some(m), Some(extra)) = (m.as_object_mut(), extra.as_object()) {
+                m.extend(extra.clone());
+            }
+            json!({"properties": {"policyDefinitions": [m]}})
+        };
+        assert_eq!(compare_definitions(&member(json!({"parameters": {}})), &member(json!({}))), Ok(()));
+        assert!(compare_definitions(&member(json!({"parameters": {"a": {"value": 1}}})), &member(json!({}))).is_err());
+        let with_empty = json!({"properties": {"mode": "All", "parameters": {}, "policyRule": rule}});
+        assert_eq!(
+            compare_definitions(&json!({"properties": {"mode": "All", "policyRule": rule}}), &with_empty),
+            Ok(())
+        );
     }
 
     #[test]

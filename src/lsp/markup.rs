@@ -104,10 +104,10 @@ pub fn keyword(name: &str, doc: &str) -> String {
 /// The long explanation of a diagnostic code, as `gavel explain` prints it.
 pub fn explanation(code: Code) -> String {
     format!(
-        "**{}** `{}` ({} by default)\n\n{}\n\n{}",
+        "**{}** `{}` ({})\n\n{}\n\n{}",
         code.id(),
         code.name(),
-        code.default_severity().as_str(),
+        code.class_label(),
         code.summary(),
         code.explanation()
     )

@@ -119,6 +119,19 @@ impl Config {
                 continue;
             };
             match LintLevel::parse(value.get_ref()) {
+                // An error is what Azure rejects or what can never work: no setting hides it.
+                Some(level) if !code.is_lint() && level != LintLevel::Error => diagnostics.push(
+                    Diagnostic::new(
+                        Code::InvalidConfig,
+                        key_span,
+                        format!("{} ({}) is an error, not a lint: its level cannot be changed", code.id(), code.name()),
+                    )
+                    .with_label(value_span, "this level is ignored")
+                    .with_help(format!(
+                        "remove the entry and fix what {} reports; only lints (`gavel explain` lists them) take a level",
+                        code.id()
+                    )),
+                ),
                 Some(level) => self.lints.push((code, level)),
                 None => diagnostics.push(
                     Diagnostic::new(
@@ -213,6 +226,9 @@ impl Config {
 
     /// Applies the project's lint levels to one diagnostic; `None` when it is allowed.
     pub fn apply(&self, diagnostic: Diagnostic) -> Option<Diagnostic> {
+        if !diagnostic.code.is_lint() {
+            return Some(diagnostic);
+        }
         match self.level(diagnostic.code) {
             None => Some(diagnostic),
             Some(LintLevel::Allow) => None,
@@ -383,6 +399,24 @@ mod tests {
         assert_eq!(at(&diagnostics[1]), "\"vaults\"");
         assert_eq!(at(&diagnostics[2]), "\"Microsoft.KeyVault/vaults\"");
         assert!(diagnostics[2].message.contains("keyVault"), "{}", diagnostics[2].message);
+    }
+
+    #[test]
+    fn levels_for_errors_are_refused_and_ignored() {
+        let (config, diagnostics) =
+            read("[lints]\nGV0005 = \"allow\"\nmissing-rule = \"warn\"\nGV0301 = \"error\"\nGV0401 = \"allow\"\n");
+        let codes: Vec<Code> = diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, [Code::InvalidConfig, Code::InvalidConfig]);
+        assert!(diagnostics[0].message.contains("GV0005"), "{}", diagnostics[0].message);
+        assert_eq!(diagnostics[0].span, Span::new(FileId(0), 8, 14));
+        assert!(diagnostics[1].message.contains("GV0102"), "{}", diagnostics[1].message);
+        assert_eq!(config.level(Code::UnexpectedToken), None);
+        assert_eq!(config.level(Code::MissingRule), None);
+        // Raising an error to an error changes nothing and is not worth a report.
+        assert_eq!(config.level(Code::UnknownAlias), Some(LintLevel::Error));
+        assert_eq!(config.level(Code::UnusedParameter), Some(LintLevel::Allow));
+        let syntax = Diagnostic::new(Code::UnexpectedToken, Span::default(), "x");
+        assert_eq!(config.apply(syntax).map(|d| d.severity), Some(Severity::Error));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 mod buffer;
 pub mod config;
 mod load;
+pub mod suppress;
 
 pub use buffer::{BufferCompilation, compile_buffer};
 pub use config::Config;
@@ -31,6 +32,8 @@ pub struct Unit {
     pub comments: Vec<Comment>,
     /// Loaded only because another file imports it: checked, not emitted.
     pub imported: bool,
+    /// The file's `// gavel-disable-next-line` comments.
+    pub suppressions: Vec<suppress::Suppression>,
 }
 
 #[derive(Debug, Default)]
@@ -44,6 +47,9 @@ pub struct Compilation {
     /// The kinds of the files whose project declares some (`[kinds]` in `gavel.toml`); other
     /// files know the built-in kinds.
     pub kinds: HashMap<FileId, Kinds>,
+    /// The project root of each file read from disk (files without one, such as text compiled
+    /// by [`compile_source`], belong to one unnamed project).
+    pub projects: HashMap<FileId, PathBuf>,
 }
 
 /// Settings of one run beyond its inputs.
@@ -196,15 +202,17 @@ impl Loader {
             let sources = &mut self.compilation.sources;
             let (file, definitions, diagnostics) = crate::decompile::files::read_for_compilation(&path, sources);
             self.loaded.insert(key, file);
+            self.compilation.projects.insert(file, root);
             self.compilation.diagnostics.extend(diagnostics);
             let module = Module { imports: Vec::new(), definitions };
-            return Some(Read::Done(Unit { file, module, comments: Vec::new(), imported }));
+            return Some(Read::Done(Unit { file, module, comments: Vec::new(), imported, suppressions: Vec::new() }));
         }
         match load::read_source(&path) {
             Ok(text) => {
                 let file = self.compilation.sources.add(&path, text);
                 self.loaded.insert(key, file);
                 self.file_roots.insert(file, root.clone());
+                self.compilation.projects.insert(file, root.clone());
                 Some(Read::Source { file, path, root })
             }
             Err(error) => {
@@ -319,7 +327,8 @@ fn analyse_file_keeping_tree(
     let lowered = ast::lower_file_with(file, text, &parsed.tree, &parsed.comments, kinds, catalog);
     diagnostics.extend(without_cascades(text, &parsed.diagnostics, lowered.diagnostics));
     diagnostics.extend(parsed.diagnostics);
-    (Unit { file, module: lowered.module, comments: parsed.comments, imported }, parsed.tree)
+    let suppressions = suppress::suppressions(file, text, &parsed.comments);
+    (Unit { file, module: lowered.module, comments: parsed.comments, imported, suppressions }, parsed.tree)
 }
 
 /// What the parser recovered from often looks wrong to lowering too (a half-written
@@ -377,25 +386,66 @@ fn finish(compilation: &mut Compilation) {
         }
     }
     compilation.diagnostics.extend(found);
+    let suppressions: Vec<suppress::Suppression> =
+        compilation.units.iter().flat_map(|u| u.suppressions.iter().cloned()).collect();
+    suppress::apply(&mut compilation.diagnostics, &suppressions);
     compilation.diagnostics.sort();
 }
 
+/// Names must be unique within a project: its definitions become files named after them, which
+/// would overwrite each other. Definitions of different projects checked in one run (Azure's
+/// public and Azure Government copies of a built-in, say) may share a name; building them into
+/// one folder is refused by [`Compilation::output_collisions`].
 fn check_unique_names(compilation: &mut Compilation) {
-    let mut seen: HashMap<String, Span> = HashMap::new();
+    let mut seen: HashMap<(Option<&Path>, String), Span> = HashMap::new();
+    let mut found = Vec::new();
     for unit in &compilation.units {
+        let project = compilation.projects.get(&unit.file).map(PathBuf::as_path);
         for definition in &unit.module.definitions {
             let name = definition.name();
-            match seen.get(&name.value.to_ascii_lowercase()) {
-                Some(&first) => compilation.diagnostics.push(
+            match seen.get(&(project, name.value.to_ascii_lowercase())) {
+                Some(&first) => found.push(
                     Diagnostic::new(Code::DuplicateDefinition, name.span, format!("`{}` is defined twice", name.value))
                         .with_label(first, "first defined here")
                         .with_help("definition names become file names; rename one of them"),
                 ),
                 None => {
-                    seen.insert(name.value.to_ascii_lowercase(), name.span);
+                    seen.insert((project, name.value.to_ascii_lowercase()), name.span);
                 }
             }
         }
+    }
+    compilation.diagnostics.extend(found);
+}
+
+impl Compilation {
+    /// Definitions of different projects that would be written to the same file of one output
+    /// folder (within a project, the checks report them already): errors for `gavel build`.
+    pub fn output_collisions(&self) -> Vec<Diagnostic> {
+        let mut seen: HashMap<String, (Option<&Path>, Span)> = HashMap::new();
+        let mut found = Vec::new();
+        for unit in self.units.iter().filter(|u| !u.imported) {
+            let project = self.projects.get(&unit.file).map(PathBuf::as_path);
+            for definition in &unit.module.definitions {
+                let name = definition.name();
+                match seen.get(&name.value.to_ascii_lowercase()) {
+                    Some(&(first_project, first)) if first_project != project => found.push(
+                        Diagnostic::new(
+                            Code::DuplicateDefinition,
+                            name.span,
+                            format!("`{}` is also defined in another project built into the same folder", name.value),
+                        )
+                        .with_label(first, "defined here too")
+                        .with_help("both would be written to one output file; build the projects into separate folders (`--out-dir`)"),
+                    ),
+                    Some(_) => {}
+                    None => {
+                        seen.insert(name.value.to_ascii_lowercase(), (project, name.span));
+                    }
+                }
+            }
+        }
+        found
     }
 }
 

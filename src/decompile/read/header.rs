@@ -109,9 +109,12 @@ fn metadata(r: &mut Reader, header: &mut Header, prop: &ObjectProp<'_>, top_vers
     }
 }
 
+/// The definition's mode. Azure reads a missing (or null) mode as `Indexed`, so that is what a
+/// definition without one decompiles to (`mode indexed`), never `All`, which would widen it to
+/// resource types without tags and location.
 pub(super) fn mode(r: &mut Reader, properties: &Object<'_>) -> Spanned<Mode> {
-    let Some(prop) = get(properties, "mode") else {
-        return Spanned::new(Mode::All, empty_span(r));
+    let Some(prop) = get(properties, "mode").filter(|prop| !matches!(prop.value, Value::NullKeyword(_))) else {
+        return Spanned::new(Mode::Indexed, empty_span(r));
     };
     let Some(text) = r.string_value(&prop.value) else {
         r.at_prop(prop, |r| r.unexpected(&prop.value, "a mode string such as \"All\""));

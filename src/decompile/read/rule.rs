@@ -55,7 +55,8 @@ pub(super) fn az_rules(r: &mut Reader, whole: &Value<'_>, input: &JsonInput<'_>)
         r.diagnostics.append(&mut params_reader.diagnostics);
     }
     let (condition, effect) = policy_rule(r, whole, &header.parameters)?;
-    let mode = Spanned::new(crate::ast::Mode::All, empty_span(r));
+    // `az policy definition create` takes the mode as an option, `Indexed` unless given.
+    let mode = Spanned::new(crate::ast::Mode::Indexed, empty_span(r));
     Some(Definition::Policy(Policy { header, mode, condition, effect }))
 }
 

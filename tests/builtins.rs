@@ -1,0 +1,124 @@
+//! Azure's own built-in definitions (`../shared/data/azure-policy/built-in-policies`, 5,266
+//! policies and initiatives that Azure accepted) are the reference: checked in one run, they
+//! give no error, and each decompiles to gavel that builds back to a semantically equal
+//! definition (`gavel::emit::semantic`). The folder is not part of the repository; where it is
+//! absent, these tests are compiled as ignored (see `build.rs`) and say why.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use common::{deployed_definitions, json_files, read_text};
+use gavel::diag::Severity;
+use gavel::emit::EmitOptions;
+use gavel::emit::semantic::compare_definitions;
+use gavel::emit::target::definition_json;
+use gavel::project::compile_paths;
+use gavel::syntax::span::FileId;
+
+/// The built-in definitions' folder, if it is there.
+fn builtins() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/azure-policy/built-in-policies");
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!("skipped: {} is absent (the reference definitions are not part of the repository)", dir.display());
+        None
+    }
+}
+
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut files = json_files(&dir.join("policyDefinitions"));
+    files.extend(json_files(&dir.join("policySetDefinitions")));
+    files
+}
+
+/// All files in one check run, as `gavel check` is given them: no errors. Azure Government
+/// copies share names with the public ones; they live in other folders, hence other projects,
+/// which may share names.
+#[test]
+#[cfg_attr(not(azure_builtins), ignore = "needs ../shared/data/azure-policy (not part of the repository)")]
+fn every_builtin_checks_without_errors() {
+    let Some(dir) = builtins() else { return };
+    let files = files(&dir);
+    let compilation = compile_paths(&files).expect("the files exist");
+    let (mut policies, mut initiatives) = (0, 0);
+    for definition in compilation.emitted_definitions() {
+        match definition {
+            gavel::ast::Definition::Policy(_) => policies += 1,
+            gavel::ast::Definition::Initiative(_) => initiatives += 1,
+        }
+    }
+    let mut errors = Vec::new();
+    let mut warnings = 0;
+    for diagnostic in compilation.diagnostics.iter() {
+        match diagnostic.severity {
+            Severity::Error => {
+                let file = compilation.sources.get(diagnostic.span.file).map(|f| f.path.display().to_string());
+                errors.push(format!("{}: {} {}", file.unwrap_or_default(), diagnostic.code.id(), diagnostic.message));
+            }
+            Severity::Warning => warnings += 1,
+            Severity::Hint => {}
+        }
+    }
+    println!(
+        "checked {} files: {policies} policies, {initiatives} initiatives; {} errors, {warnings} warnings",
+        files.len(),
+        errors.len()
+    );
+    assert_eq!(files.len(), policies + initiatives, "one definition per file");
+    assert!(errors.is_empty(), "{} errors:\n{}", errors.len(), errors.join("\n"));
+}
+
+/// Why one file does not come back the same from decompile → build, if it does not.
+fn round_trip(path: &Path) -> Result<(), String> {
+    let text = read_text(path);
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
+    let decompiled = gavel::decompile::decompile(&gavel::decompile::JsonInput::new(FileId(0), &text), stem.as_deref());
+    let Some(source) = decompiled.source else {
+        let errors: Vec<String> = decompiled.diagnostics.iter().map(|d| d.message.clone()).collect();
+        return Err(format!("not decompiled: {}", errors.join("; ")));
+    };
+    let compilation = gavel::project::compile_source("decompiled.gavel", &source);
+    let errors: Vec<String> = compilation
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| format!("{}: {}", d.code.id(), d.message))
+        .collect();
+    if !errors.is_empty() {
+        return Err(format!("does not build: {}", errors.join("; ")));
+    }
+    let built: Vec<_> =
+        compilation.emitted_definitions().iter().map(|d| definition_json(d, &EmitOptions::default())).collect();
+    let expected = deployed_definitions(&text);
+    if built.len() != expected.len() {
+        return Err(format!("{} definitions built, {} expected", built.len(), expected.len()));
+    }
+    for (expected, built) in expected.iter().zip(&built) {
+        compare_definitions(expected, built).map_err(|d| d.to_string())?;
+    }
+    Ok(())
+}
+
+#[test]
+#[cfg_attr(not(azure_builtins), ignore = "needs ../shared/data/azure-policy (not part of the repository)")]
+fn every_builtin_round_trips() {
+    let Some(dir) = builtins() else { return };
+    let files = files(&dir);
+    let failures: Vec<String> = files
+        .par_iter()
+        .filter_map(|path| round_trip(path).err().map(|why| format!("{}: {why}", path.display())))
+        .collect();
+    println!("round trip: {} of {} files equal", files.len() - failures.len(), files.len());
+    let shown: Vec<&String> = failures.iter().take(20).collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} differ (first 20):\n{}",
+        failures.len(),
+        files.len(),
+        shown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n")
+    );
+}
