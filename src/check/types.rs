@@ -8,7 +8,7 @@ use super::fields::Target;
 use super::values::{Val, find_param, is_numeric, param_kind, quoted, stated_values};
 use crate::ast::{Expr, OperatorKind, ParamType};
 use crate::catalog::aliases::ValueType;
-use crate::diag::{Code, Diagnostic, Severity, did_you_mean};
+use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::syntax::span::Span;
 
 /// Where a value comes from, for messages.
@@ -149,6 +149,9 @@ impl<'a> Checker<'a> {
         match (field_type, value) {
             (ValueType::Unknown | ValueType::Array | ValueType::Object, _) => {}
             (_, Val::Null) => {}
+            // Azure reads a missing or null property as "" in comparisons, so `equals ""` tests
+            // for "not set" on a field of any type (Microsoft's built-ins do it on booleans).
+            (_, Val::Str("")) => {}
             (ValueType::Boolean, Val::Bool(_)) => {}
             (ValueType::Boolean, Val::Str(text)) if is_bool_text(text) => {
                 self.coerced(known, value, span, via, text.to_ascii_lowercase());
@@ -255,8 +258,7 @@ impl<'a> Checker<'a> {
             Code::UnknownResourceType,
             span,
             format!("`{text}` is not a resource type gavel knows in {namespace}"),
-        )
-        .with_severity(Severity::Warning);
+        );
         diagnostic = match did_you_mean(text, in_namespace.iter().copied()) {
             Some(s) => diagnostic.with_help(format!("did you mean \"{s}\"?")).with_fix(
                 format!("replace with \"{s}\""),

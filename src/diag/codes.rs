@@ -215,9 +215,9 @@ registry! {
     AliasCasing = "GV0302", "alias-casing", Lint Warning,
         "a field spelt with different upper/lower case than the catalog",
         "Azure compares alias names ignoring case, so the policy works, but the catalog's spelling is the one Azure documents and shows; a consistent spelling keeps definitions searchable and diffs quiet. The fix rewrites the name in the catalog's spelling.";
-    FieldOfOtherKind = "GV0303", "field-of-other-kind", Error,
+    FieldOfOtherKind = "GV0303", "field-of-other-kind", Lint Warning,
         "a field of a resource type the condition is not about",
-        "Conditions are evaluated against one resource. When the enclosing block (or `allOf`) pins the resource type, with a kind block such as `compute { … }` or a `type == …` test, a field of another type never has a value there: `compute { hbiWorkspace == true }` reads a workspace property on a compute. Move the condition into a block of the right kind, or qualify it (`workspace.hbiWorkspace`). In an `existenceCondition` the type is the details `type`.";
+        "Conditions are evaluated against one resource. When the enclosing block (or `allOf`) pins the resource type, with a kind block such as `compute { … }` or a `type == …` test, a field of another type never has a value there: `compute { hbiWorkspace == true }` reads a workspace property on a compute. Move the condition into a block of the right kind, or qualify it (`workspace.hbiWorkspace`). In an `existenceCondition` the type is the details `type`. It is a warning, not an error: Azure accepts such a condition, and a few of Microsoft's built-ins test an alias of a parent type inside a child type's condition.";
     TypeMismatch = "GV0304", "type-mismatch", Error,
         "a value whose type can never match the field's type",
         "The catalog knows the JSON type of each alias (from the REST API specifications). A boolean field compared with `\"yes\"`, a number field compared with `\"large\"`, or a string field compared with `true` never matches, so the condition is always false (or, negated, always true). Compare with a value of the field's type. Fields whose type the catalog does not know are not checked.";
@@ -230,9 +230,9 @@ registry! {
     OpenEnumValue = "GV0307", "open-enum-value", Lint Warning,
         "a value outside the known values of an extensible field",
         "The REST API specification lists the known values of this property but lets the service add more (`modelAsString`). The value is not one of the known ones: it may be new, or misspelt. The help line suggests the closest known value.";
-    UnknownResourceType = "GV0308", "unknown-resource-type", Error,
+    UnknownResourceType = "GV0308", "unknown-resource-type", Lint Warning,
         "a `type` condition naming a resource type that the provider does not have",
-        "`type == \"Microsoft.MachineLearningServices/workspaces/computez\"` matches nothing. Resource types of providers that the catalog covers are checked against the catalog (ignoring case); the help line suggests the closest one. Types of other providers are not checked.";
+        "`type == \"Microsoft.MachineLearningServices/workspaces/computez\"` matches nothing. Resource types of providers that the catalog covers are checked against the catalog (ignoring case); the help line suggests the closest one. Types of providers the catalog does not cover are not checked. It is a warning: the catalog knows the types that have aliases, API specifications or a built-in policy testing them, and Azure has a few more.";
     LikeWildcards = "GV0309", "like-wildcards", Error,
         "a `like` pattern with more than one `*`",
         "Azure Policy's `like` and `notLike` accept at most one `*` wildcard in the pattern. For more complex patterns use `match` (`#` a digit, `?` a letter, `.` any character) or combine conditions.";

@@ -79,6 +79,12 @@ pub struct Stats {
     pub enum_values_dropped: usize,
     /// Names that belong to two or more resource types.
     pub multi_type: usize,
+    /// Resource types known only because a built-in policy tests them.
+    pub types_from_policies: usize,
+    /// Enum values added because a built-in policy compares the alias with them.
+    pub enum_values_from_policies: usize,
+    /// Aliases of listed namespaces that the listing lacks, known from the built-ins.
+    pub unlisted_from_policies: usize,
     pub bicep_files: usize,
     pub listing_files: usize,
     pub policy_files: usize,
@@ -110,7 +116,8 @@ impl Catalog {
              {} enums ({} open), {} modifiable, {} read-only, {} from the policy corpus; \
              {} names under 2+ resource types, {} names not spelt with their type's prefix \
              ({} not under it even ignoring case), {} duplicate rows dropped, {} enum values dropped. \
-             Read {} listing files, {} Bicep type files, {} policy files.",
+             From Microsoft's built-ins: {} resource types they test, {} enum values they compare with, \
+             {} aliases the listing lacks. Read {} listing files, {} Bicep type files, {} policy files.",
             count(&|_| true),
             self.types().count(),
             self.types().filter(|t| !t.aliases.is_empty()).count(),
@@ -130,6 +137,9 @@ impl Catalog {
             s.outside_type_ci,
             s.duplicates,
             s.enum_values_dropped,
+            s.types_from_policies,
+            s.enum_values_from_policies,
+            s.unlisted_from_policies,
             s.listing_files,
             s.bicep_files,
             s.policy_files,
@@ -209,6 +219,7 @@ pub fn build(data: &Path, verbose: bool, explain: Option<&str>) -> Result<Catalo
     let dirs = |names: &[&str]| names.iter().map(|d| data.join(d)).collect::<Vec<PathBuf>>();
     let written = corpus::written_by_policies(&dirs(MODIFY_DIRS))?;
     let used = corpus::fields_used(&dirs(POLICY_DIRS))?;
+    let compared = corpus::values_compared(&dirs(MODIFY_DIRS))?;
     stats.policy_files = dirs(POLICY_DIRS).iter().map(|d| corpus::json_files(d).map_or(0, |f| f.len())).sum();
 
     let bicep = load_bicep(data, &mut sources)?;
@@ -298,6 +309,8 @@ pub fn build(data: &Path, verbose: bool, explain: Option<&str>) -> Result<Catalo
             }
         }
         stats.enum_values_dropped += drop_unwritable(&mut enum_values, &mut enum_open);
+        stats.enum_values_from_policies +=
+            add_compared_values(&mut enum_values, compared.get(&name.to_ascii_lowercase()));
         types.entry(resource_type).aliases.push(Alias {
             name: name.clone(),
             default_path: default_path.clone(),
@@ -324,7 +337,7 @@ pub fn build(data: &Path, verbose: bool, explain: Option<&str>) -> Result<Catalo
     }
 
     let listed: BTreeSet<String> = dump.iter().map(|d| namespace_of(&d.resource_type).to_ascii_lowercase()).collect();
-    add_corpus_aliases(&mut types, &used, &listed, verbose)?;
+    stats.unlisted_from_policies = add_corpus_aliases(&mut types, &used, &listed, verbose)?;
 
     // Resource types the specs define but the listing has no aliases for still exist: a policy
     // may test `type` against them.
@@ -332,6 +345,16 @@ pub fn build(data: &Path, verbose: bool, explain: Option<&str>) -> Result<Catalo
     for ty in spec_types {
         if is_namespace(namespace_of(ty)) {
             types.entry(ty);
+        }
+    }
+
+    // Types Microsoft's built-ins test exist, whether or not a listing or spec names them
+    // (`Microsoft.Resources/subscriptions`, types of retired API versions).
+    for ty in compared.get("type").into_iter().flatten() {
+        let shaped = ty.contains('/') && !ty.ends_with('/') && !ty.contains(['*', '[', ' ']);
+        if shaped && is_namespace(namespace_of(ty)) && !types.types.contains_key(&ty.to_ascii_lowercase()) {
+            types.entry(ty);
+            stats.types_from_policies += 1;
         }
     }
 
@@ -420,6 +443,24 @@ fn examples(names: &[String], max: usize) -> String {
     s.join(", ")
 }
 
+/// Adds to a known enum the values Microsoft's built-ins compare the alias with (an enum of the
+/// newest API version can miss values older versions had, which resources still carry).
+/// Returns how many were added.
+fn add_compared_values(values: &mut Vec<String>, compared: Option<&BTreeSet<String>>) -> usize {
+    let Some(compared) = compared.filter(|_| !values.is_empty()) else {
+        return 0;
+    };
+    let before = values.len();
+    for value in compared {
+        let writable = !value.contains(['|', '\t', '\n']);
+        if writable && !values.iter().any(|v| v.eq_ignore_ascii_case(value)) {
+            values.push(value.clone());
+        }
+    }
+    values.sort_by(|a, b| cmp_ci(a, b).then_with(|| a.cmp(b)));
+    values.len() - before
+}
+
 /// For a path no type source knows: the listing itself still shows the shape. Another alias of
 /// the same type at `<path>[*]…` makes it an array, one at `<path>.…` an object. `siblings` are
 /// the type's default paths, lower-cased.
@@ -452,7 +493,7 @@ fn add_corpus_aliases(
     used: &[String],
     listed: &BTreeSet<String>,
     verbose: bool,
-) -> Result<(), String> {
+) -> Result<usize, String> {
     let known: BTreeSet<String> =
         types.types.values().flat_map(|t| t.aliases.iter().map(|a| a.name.to_ascii_lowercase())).collect();
     let mut unknown = BTreeSet::new();
@@ -496,13 +537,39 @@ fn add_corpus_aliases(
             }
         }
     }
-    if !unknown.is_empty() {
-        let unknown: Vec<String> = unknown.into_iter().collect();
+    // Fields of listed namespaces that the listing lacks (retired aliases such as classic alert
+    // rules' `Microsoft.Insights/alertRules/isEnabled`): Microsoft's built-ins use them and Azure
+    // runs those, so they are aliases all the same. They go under the longest listed type their
+    // name starts with, with the usual `properties.` path and no type.
+    let unlisted = unknown.len();
+    if unlisted > 0 {
+        let names: Vec<String> = unknown.iter().cloned().collect();
         eprintln!(
-            "warning: the policies use {} fields of listed namespaces that the listing does not have: {}",
-            unknown.len(),
-            examples(&unknown, if verbose { usize::MAX } else { EXAMPLES })
+            "note: the policies use {unlisted} fields of listed namespaces that the listing does not have \
+             (added as known from policies): {}",
+            examples(&names, if verbose { usize::MAX } else { EXAMPLES })
         );
+    }
+    for field in unknown {
+        let owner = field
+            .rmatch_indices('/')
+            .map(|(at, _)| &field[..at])
+            .find(|ty| types.types.contains_key(&ty.to_ascii_lowercase()))
+            .or_else(|| field.rsplit_once('/').map(|(ty, _)| ty))
+            .filter(|ty| ty.contains('/'));
+        let Some(owner) = owner.map(str::to_string) else { continue };
+        let spelling = types.entry(&owner).name.clone();
+        let short = field[owner.len() + 1..].to_string();
+        types.entry(&owner).aliases.push(Alias {
+            name: format!("{spelling}/{short}"),
+            default_path: format!("properties.{short}"),
+            kind: None,
+            enum_values: Vec::new(),
+            enum_open: false,
+            modifiable: false,
+            read_only: false,
+            origin: Origin::Corpus,
+        });
     }
     for (_, (resource_type, name, kind)) in added {
         let short = name[resource_type.len() + 1..].to_string();
@@ -517,7 +584,7 @@ fn add_corpus_aliases(
             origin: Origin::Corpus,
         });
     }
-    Ok(())
+    Ok(unlisted)
 }
 
 fn mark_modifiable<'a>(

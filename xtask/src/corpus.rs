@@ -1,6 +1,6 @@
 //! Readers for the alias listing, the modifiable-alias list and the policy corpus.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -136,6 +136,44 @@ fn collect_fields(value: &Value, out: &mut Vec<String>) {
                 }
             }
         }
+        _ => {}
+    }
+}
+
+/// What the policies' conditions compare fields with: for each lower-cased field, the literal
+/// strings of its `equals`, `notEquals`, `in` and `notIn` conditions (expressions left out).
+/// Microsoft's built-ins prove these values meaningful: a resource type they test exists, and an
+/// enum value they test is one the service knows, whatever the newest API version lists.
+pub fn values_compared(dirs: &[PathBuf]) -> Result<BTreeMap<String, BTreeSet<String>>, String> {
+    let mut out = BTreeMap::new();
+    for file in json_files_in(dirs)? {
+        collect_compared(&read_json(&file)?, &mut out);
+    }
+    Ok(out)
+}
+
+fn collect_compared(value: &Value, out: &mut BTreeMap<String, BTreeSet<String>>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(field) = get_ci(value, "field").as_str().filter(|f| !f.starts_with('[')) {
+                for op in ["equals", "notEquals", "in", "notIn"] {
+                    let literals = match get_ci(value, op) {
+                        Value::String(s) => vec![s.as_str()],
+                        Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+                        _ => Vec::new(),
+                    };
+                    let set = out.entry(field.to_ascii_lowercase()).or_default();
+                    set.extend(
+                        literals.into_iter().filter(|s| !s.starts_with('[') && !s.is_empty()).map(str::to_string),
+                    );
+                }
+            }
+            if let Some(ty) = get_ci(get_ci(value, "details"), "type").as_str().filter(|t| !t.starts_with('[')) {
+                out.entry("type".to_string()).or_default().insert(ty.to_string());
+            }
+            map.values().for_each(|item| collect_compared(item, out));
+        }
+        Value::Array(items) => items.iter().for_each(|item| collect_compared(item, out)),
         _ => {}
     }
 }
