@@ -238,8 +238,7 @@ impl AliasInfo {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResourceTypeInfo {
     name: Str,
-    /// The type's aliases are `aliases[start..start + len]` of its catalog.
-    start: u32,
+    /// How many aliases the type has (known before they are decoded).
     len: u32,
 }
 
@@ -258,10 +257,6 @@ impl ResourceTypeInfo {
     /// have none; they are still valid in a `type` condition.
     pub fn alias_count(&self) -> usize {
         self.len as usize
-    }
-
-    pub(super) fn range(&self) -> std::ops::Range<usize> {
-        self.start as usize..(self.start as usize + self.len as usize)
     }
 }
 
@@ -405,7 +400,7 @@ impl Catalog {
     /// types (from the API specs) is not covered. Cheap: nothing is decoded.
     pub fn covers_namespace(&self, namespace: &str) -> bool {
         match self.layers.binary_search_by(|(name, _)| cmp_ignore_case(name, namespace)) {
-            Ok(at) => self.layers.get(at).is_some_and(|(_, table)| !table.aliases.is_empty()),
+            Ok(at) => self.layers.get(at).is_some_and(|(_, table)| table.alias_count() > 0),
             Err(_) => {
                 self.bundled
                     && bundle::find(namespace)
@@ -420,7 +415,7 @@ impl Catalog {
     pub fn len(&self) -> usize {
         self.namespaces()
             .map(|namespace| match self.layers.binary_search_by(|(name, _)| cmp_ignore_case(name, namespace)) {
-                Ok(at) => self.layers.get(at).map_or(0, |(_, t)| t.aliases.len()),
+                Ok(at) => self.layers.get(at).map_or(0, |(_, t)| t.alias_count()),
                 Err(_) => bundle::find(namespace)
                     .and_then(|i| bundle::NAMESPACES.get(i))
                     .map_or(0, |n| n.alias_count as usize),
@@ -435,7 +430,7 @@ impl Catalog {
     /// Every alias, by namespace, then type, then short name. Decodes every namespace: for
     /// listings, not for checking.
     pub fn iter(&self) -> impl Iterator<Item = &AliasInfo> {
-        self.tables().flat_map(|(_, table)| table.aliases.iter())
+        self.tables().flat_map(|(_, table)| table.aliases())
     }
 
     /// Every resource type, sorted by name. Decodes every namespace.
@@ -756,7 +751,7 @@ mod tests {
         let mut total = 0;
         for (namespace, table) in catalog.tables() {
             check_table(namespace, table);
-            total += table.aliases.len();
+            total += table.alias_count();
         }
         assert_eq!(total, catalog.len());
     }
@@ -765,12 +760,10 @@ mod tests {
         for pair in table.types.windows(2) {
             assert_eq!(cmp_ignore_case(&pair[0].name, &pair[1].name), Ordering::Less);
         }
-        let mut covered = 0;
         for ty in &table.types {
             assert!(ty.namespace().eq_ignore_ascii_case(namespace), "{} in {namespace}", ty.name);
-            assert_eq!(ty.start as usize, covered, "{} starts where the previous type ends", ty.name);
-            let aliases = &table.aliases[ty.range()];
-            covered += aliases.len();
+            let aliases = table.type_aliases(&ty.name);
+            assert_eq!(aliases.len(), ty.alias_count(), "{}: the count before decoding is right", ty.name);
             for alias in aliases {
                 assert_eq!(alias.resource_type(), ty.name());
                 if alias.short_start > 0 {
@@ -783,13 +776,7 @@ mod tests {
                 assert_eq!(cmp_ignore_case(pair[0].short_name(), pair[1].short_name()), Ordering::Less);
             }
         }
-        assert_eq!(covered, table.aliases.len());
-        assert_eq!(table.by_name.len(), table.aliases.len());
-        for pair in table.by_name.windows(2) {
-            let (a, b) = (&table.aliases[pair[0] as usize], &table.aliases[pair[1] as usize]);
-            assert!(cmp_ignore_case(a.name(), b.name()).is_le(), "{} <= {}", a.name(), b.name());
-        }
-        for alias in &table.aliases {
+        for alias in table.aliases() {
             let upper = alias.name().to_ascii_uppercase();
             assert!(table.lookup_all(&upper).any(|a| a == alias), "{} is found", alias.name());
             assert!(alias.enum_values().len() == 0 || alias.value_type() == ValueType::String);

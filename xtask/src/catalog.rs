@@ -363,8 +363,17 @@ pub fn build(data: &Path, verbose: bool, explain: Option<&str>) -> Result<Catalo
     // One entry per (type, alias); the same name may belong to several types.
     let mut type_count: BTreeMap<String, usize> = BTreeMap::new();
     for ty in types.types.values_mut() {
+        // In the order gavel searches them: by the name after `<type>/` (matched ignoring case,
+        // as gavel reads it), the whole name for the few outside their type.
+        let prefix = ty.name.len() + 1;
+        let runtime_short = |name: &'_ str| -> String {
+            let under = name.len() > prefix
+                && name.as_bytes()[prefix - 1] == b'/'
+                && name[..prefix - 1].eq_ignore_ascii_case(&ty.name);
+            if under { name[prefix..].to_string() } else { name.to_string() }
+        };
         ty.aliases.sort_by(|a, b| {
-            let (sa, sb) = (emit::short_name(&ty.name, &a.name), emit::short_name(&ty.name, &b.name));
+            let (sa, sb) = (runtime_short(&a.name), runtime_short(&b.name));
             cmp_ci(&sa, &sb).then_with(|| sa.cmp(&sb))
         });
         let before = ty.aliases.len();
@@ -658,7 +667,7 @@ mod tests {
     }
 
     #[test]
-    fn corpus_aliases_fill_unlisted_namespaces_only() {
+    fn corpus_aliases_fill_unlisted_namespaces_and_listing_gaps() {
         let mut types = Types::default();
         types.entry("Microsoft.Storage/storageAccounts").aliases.push(Alias {
             name: "Microsoft.Storage/storageAccounts/minimumTlsVersion".into(),
@@ -682,7 +691,7 @@ mod tests {
         .map(|s| s.to_string())
         .collect();
         let listed = BTreeSet::from(["microsoft.storage".to_string()]);
-        add_corpus_aliases(&mut types, &used, &listed, false).unwrap();
+        assert_eq!(add_corpus_aliases(&mut types, &used, &listed, false), Ok(1));
         let names: Vec<(&str, Option<Kind>)> =
             types.types.values().flat_map(|t| t.aliases.iter().map(|a| (a.name.as_str(), a.kind))).collect();
         assert_eq!(
@@ -690,6 +699,8 @@ mod tests {
             vec![
                 ("Microsoft.KeyVault.Data/vaults/keys/keyType", Some(Kind::String)),
                 ("Microsoft.Storage/storageAccounts/minimumTlsVersion", Some(Kind::String)),
+                // A listed type's alias that the listing lacks: under its type, type unknown.
+                ("Microsoft.Storage/storageAccounts/unknownThing", None),
                 ("Microsoft.X.Data/things/list", Some(Kind::Array)),
                 ("Microsoft.X.Data/things/list[*]", Some(Kind::Object)),
                 ("Microsoft.X.Data/things/list[*].name", Some(Kind::String)),

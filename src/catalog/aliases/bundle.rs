@@ -42,45 +42,98 @@ pub(super) fn table(index: usize) -> Option<&'static Table> {
     Some(TABLES.get(index)?.get_or_init(|| {
         let table = decode(namespace.text);
         debug_assert_eq!(table.types.len(), namespace.type_count as usize, "{}", namespace.name);
-        debug_assert_eq!(table.aliases.len(), namespace.alias_count as usize, "{}", namespace.name);
+        debug_assert_eq!(table.alias_count(), namespace.alias_count as usize, "{}", namespace.name);
         table
     }))
 }
 
-/// Reads one namespace file: `@<type>` lines open a resource type, the lines after it are its
-/// aliases (`short \t path \t type \t flags \t enums`), `#` lines are comments. A malformed line
-/// (the file is generated, so only a broken build could produce one) is skipped.
+/// Reads the index of one namespace file: each `@<type>\t<aliases>\t<bytes>\t<flags>` line
+/// opens a resource type whose alias lines (`short \t path \t type \t flags \t enums`) take the
+/// next `<bytes>` bytes; they are decoded when the type is first used. `#` lines are comments; a
+/// malformed header (the file is generated, so only a broken build could produce one) makes
+/// the type's lines run to the next `@` line.
 fn decode(text: &'static str) -> Table {
-    let mut types: Vec<Str> = Vec::new();
-    let mut aliases: Vec<AliasInfo> = Vec::new();
-    let mut current: Option<&'static str> = None;
-    for line in text.lines() {
-        if line.starts_with('#') || line.is_empty() {
-            continue;
-        }
-        if let Some(ty) = line.strip_prefix('@') {
-            types.push(Cow::Borrowed(ty));
-            current = Some(ty);
-        } else if let Some(alias) = current.and_then(|ty| decode_alias(ty, line)) {
-            aliases.push(alias);
-        }
+    let mut types: Vec<(&'static str, usize, bool, &'static str)> = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let (line, after) = rest.split_once('\n').unwrap_or((rest, ""));
+        rest = after;
+        let Some(header) = line.strip_prefix('@') else { continue };
+        let mut fields = header.split('\t');
+        let name = fields.next().unwrap_or_default();
+        let count = fields.next().and_then(|n| n.parse::<usize>().ok());
+        let bytes = fields.next().and_then(|n| n.parse::<usize>().ok()).filter(|&n| rest.is_char_boundary(n));
+        let strays = fields.next().is_some_and(|flags| flags.contains('s'));
+        let body = match bytes {
+            Some(n) => rest.get(..n).unwrap_or_default(),
+            None => rest.find("\n@").map_or(rest, |at| rest.get(..at + 1).unwrap_or(rest)),
+        };
+        rest = rest.get(body.len()..).unwrap_or_default();
+        let count = count.unwrap_or_else(|| body.lines().count());
+        types.push((name, count, strays || bytes.is_none(), body));
     }
-    Table::from_parts(types, aliases)
+    // Lookups binary-search the types; the generator writes them in that order.
+    if !types.is_sorted_by(|a, b| cmp_ignore_case(a.0, b.0).is_le()) {
+        types.sort_by(|a, b| cmp_ignore_case(a.0, b.0));
+    }
+    let mut table = Table::default();
+    for (name, count, strays, body) in types {
+        table.push_lazy(name, count, strays, body, decode_type);
+    }
+    table
 }
 
-fn decode_alias(resource_type: &'static str, line: &'static str) -> Option<AliasInfo> {
-    let mut fields = line.split('\t');
-    let (short, path, kind, flags) = (fields.next()?, fields.next()?, fields.next()?, fields.next()?);
-    let enums = fields.next().unwrap_or_default();
+/// The alias lines of one type, in file order (the generator sorts them by short name). One pass
+/// over the bytes finds every tab and line end: the generic `split` searchers cost several times
+/// more on lines this short, and this runs for every type a policy touches.
+fn decode_type(resource_type: &'static str, body: &'static str) -> Vec<AliasInfo> {
+    let mut aliases = Vec::with_capacity(body.bytes().filter(|&b| b == b'\n').count());
+    let mut fields: [&'static str; FIELDS] = [""; FIELDS];
+    let (mut field, mut start) = (0, 0);
+    for (at, byte) in body.bytes().enumerate() {
+        match byte {
+            b'\t' if field + 1 < FIELDS => {
+                fields[field] = body.get(start..at).unwrap_or_default();
+                (field, start) = (field + 1, at + 1);
+            }
+            b'\n' => {
+                fields[field] = body.get(start..at).unwrap_or_default();
+                if field + 1 >= FIELDS - 1 {
+                    aliases.extend(decode_alias(resource_type, fields));
+                }
+                fields = [""; FIELDS];
+                (field, start) = (0, at + 1);
+            }
+            _ => {}
+        }
+    }
+    // Lookups binary-search by short name; the files are written in that order, and checking
+    // it costs one comparison per alias.
+    let by_short = |a: &AliasInfo, b: &AliasInfo| cmp_ignore_case(a.short_name(), b.short_name());
+    if !aliases.is_sorted_by(|a, b| by_short(a, b).is_le()) {
+        aliases.sort_by(by_short);
+    }
+    aliases
+}
+
+/// Fields of an alias line: short name, path, type, flags, enum values.
+const FIELDS: usize = 5;
+
+/// One alias line's fields (the enum values may be missing); `None` without a name.
+fn decode_alias(resource_type: &'static str, fields: [&'static str; FIELDS]) -> Option<AliasInfo> {
+    let [short, path, kind, flags, enums] = fields;
+    if short.is_empty() {
+        return None;
+    }
     let (name, short_start, short): (Str, usize, &str) = match short.strip_prefix('/') {
         Some(full) => {
             let start = super::short_start(full, resource_type);
             (Cow::Borrowed(full), start, full.get(start..).unwrap_or(full))
         }
-        None => (Cow::Owned(format!("{resource_type}/{short}")), resource_type.len() + 1, short),
+        None => (Cow::Owned(joined(&[resource_type, "/", short])), resource_type.len() + 1, short),
     };
     let default_path: Str = match path {
-        "~" => Cow::Owned(format!("properties.{short}")),
+        "~" => Cow::Owned(joined(&["properties.", short])),
         "=" => Cow::Owned(short.to_string()),
         path => Cow::Borrowed(path),
     };
@@ -97,6 +150,14 @@ fn decode_alias(resource_type: &'static str, line: &'static str) -> Option<Alias
         read_only: flags.contains('r'),
         origin: if flags.contains('c') { AliasOrigin::PolicyCorpus } else { AliasOrigin::Published },
     })
+}
+
+/// The parts in one allocation of the right size (`format!` costs several times more, and a
+/// namespace decodes thousands of names).
+fn joined(parts: &[&str]) -> String {
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    parts.iter().for_each(|part| out.push_str(part));
+    out
 }
 
 fn value_type(letter: &str) -> ValueType {
@@ -127,7 +188,8 @@ mod tests {
         for (index, namespace) in NAMESPACES.iter().enumerate() {
             let table = table(index).expect("listed");
             assert_eq!(table.types.len(), namespace.type_count as usize, "{}", namespace.name);
-            assert_eq!(table.aliases.len(), namespace.alias_count as usize, "{}", namespace.name);
+            assert_eq!(table.alias_count(), namespace.alias_count as usize, "{}", namespace.name);
+            assert_eq!(table.aliases().count(), namespace.alias_count as usize, "{}: the index agrees", namespace.name);
             for ty in &table.types {
                 let own = ty.name.split('/').next().unwrap_or_default();
                 assert!(own.eq_ignore_ascii_case(namespace.name), "{} in {}", ty.name, namespace.name);
@@ -137,8 +199,9 @@ mod tests {
 
     #[test]
     fn lines_decode_in_every_form() {
-        let text = "# comment\n@N.S/things\na\t~\ts\tmo\tOne|Two\nb.c[*]\t=\to\tc\t\n/N.S/things/x\tproperties.x\tb\tmr\t\n@N.S/empty\n";
-        let table = decode(Box::leak(text.to_string().into_boxed_str()));
+        let lines = "a\t~\ts\tmo\tOne|Two\nb.c[*]\t=\to\tc\t\n/N.S/things/x\tproperties.x\tb\tmr\t\n";
+        let text = format!("# comment\n@N.S/things\t3\t{}\t-\n{lines}@N.S/empty\t0\t0\t-\n", lines.len());
+        let table = decode(Box::leak(text.into_boxed_str()));
         assert_eq!(table.types.len(), 2);
         let a = table.lookup("n.s/THINGS/a").expect("a");
         assert_eq!((a.name(), a.default_path(), a.value_type()), ("N.S/things/a", "properties.a", ValueType::String));
@@ -149,5 +212,21 @@ mod tests {
         let x = table.lookup("N.S/things/x").expect("x");
         assert_eq!((x.short_name(), x.value_type(), x.read_only()), ("x", ValueType::Boolean, true));
         assert_eq!(table.resource_type("n.s/empty").map(|t| t.alias_count()), Some(0));
+
+        // Without counts in the headers every line up to the next type still belongs to its type.
+        let bare = format!("@N.S/things\n{lines}@N.S/empty\n");
+        let table = decode(Box::leak(bare.into_boxed_str()));
+        assert_eq!(table.alias_count(), 3);
+        assert!(table.lookup("N.S/things/x").is_some() && table.lookup("N.S/things/b.c[*]").is_some());
+    }
+
+    #[test]
+    fn aliases_outside_their_type_are_found_by_name() {
+        let lines = "/N.S/imageOffer\tp.o\ts\t-\t\nsize\t~\ts\t-\t\n";
+        let text = format!("@N.S/vms\t2\t{}\ts\n{lines}", lines.len());
+        let table = decode(Box::leak(text.into_boxed_str()));
+        let offer = table.lookup("n.s/IMAGEOFFER").expect("found through the stray types");
+        assert_eq!((offer.resource_type(), offer.short_name()), ("N.S/vms", "N.S/imageOffer"));
+        assert!(table.lookup("N.S/vms/size").is_some());
     }
 }

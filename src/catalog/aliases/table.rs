@@ -2,26 +2,40 @@
 //! imports and merges.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use super::{AliasInfo, ResourceTypeInfo, Str, ValueType, cmp_ignore_case, index_u32};
 
 /// The aliases and resource types of one namespace.
 ///
-/// Invariants ([`Table::new`] establishes them): `types` is sorted by name; each type owns a
-/// contiguous run of `aliases`, sorted by short name; `by_name` lists every alias index, sorted
-/// by full name. An alias listed under two types is two entries, one per type. All orders are
-/// [`cmp_ignore_case`].
+/// Invariants: `types` is sorted by name, `entries` is parallel to it and each type's entries are
+/// sorted by short name. A name is found by splitting it into `<type>/<short name>`; the few
+/// aliases whose name does not start with their type (`Microsoft.Compute/imageOffer` of virtual
+/// machines) are found through `stray_types`. An alias listed under two types is two entries,
+/// one per type. All orders are [`cmp_ignore_case`].
+///
+/// A bundled table holds each type's lines of text and decodes them the first time the type is
+/// used, so a policy about one resource type never pays for the rest of its namespace.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Table {
-    pub(super) aliases: Vec<AliasInfo>,
-    pub(super) by_name: Vec<u32>,
     pub(super) types: Vec<ResourceTypeInfo>,
+    entries: Vec<Entries>,
+    /// Indexes of the types with aliases outside their name.
+    stray_types: Vec<usize>,
+}
+
+/// One type's aliases: decoded, or the text to decode them from.
+#[derive(Debug, Clone, Default)]
+struct Entries {
+    decoded: OnceLock<Vec<AliasInfo>>,
+    text: &'static str,
+    decode: Option<fn(&'static str, &'static str) -> Vec<AliasInfo>>,
 }
 
 impl Table {
-    /// Builds the indexes. `types` lists resource types that exist even without aliases; the
-    /// first spelling of a type wins, whether it comes from `types` or from an alias. Of two
-    /// entries with the same type and name (ignoring case) the later one wins.
+    /// Builds the indexes over owned entries. `types` lists resource types that exist even
+    /// without aliases; the first spelling of a type wins, whether it comes from `types` or from
+    /// an alias. Of two entries with the same type and name (ignoring case) the later one wins.
     pub(super) fn new(types: Vec<Str>, aliases: Vec<AliasInfo>) -> Table {
         let mut type_names: BTreeMap<String, Str> = BTreeMap::new();
         for name in types.into_iter().chain(aliases.iter().map(|a| a.resource_type.clone())) {
@@ -31,35 +45,72 @@ impl Table {
         for alias in aliases {
             unique.insert(entry_key(&alias), alias);
         }
-        let mut aliases: Vec<AliasInfo> = unique.into_values().collect();
-        for alias in &mut aliases {
-            if let Some(spelling) = type_names.get(&alias.resource_type.to_ascii_lowercase()) {
+        let mut by_type: BTreeMap<String, Vec<AliasInfo>> = BTreeMap::new();
+        for mut alias in unique.into_values() {
+            let key = alias.resource_type.to_ascii_lowercase();
+            if let Some(spelling) = type_names.get(&key) {
                 alias.resource_type = spelling.clone();
             }
+            by_type.entry(key).or_default().push(alias);
         }
-        Table::from_parts(type_names.into_values().collect(), aliases)
+        let mut table = Table::default();
+        let mut names: Vec<Str> = type_names.into_values().collect();
+        names.sort_by(|a, b| cmp_ignore_case(a, b));
+        for name in names {
+            let mut aliases = by_type.remove(&name.to_ascii_lowercase()).unwrap_or_default();
+            aliases.sort_by(|a, b| cmp_ignore_case(a.short_name(), b.short_name()));
+            let strays = aliases.iter().any(|a| a.short_start == 0);
+            table.push_type(
+                name,
+                aliases.len(),
+                strays,
+                Entries { decoded: OnceLock::from(aliases), ..Entries::default() },
+            );
+        }
+        table
     }
 
-    /// Indexes entries that are already unique per (type, name), as the bundled files are.
-    pub(super) fn from_parts(mut type_list: Vec<Str>, mut aliases: Vec<AliasInfo>) -> Table {
-        aliases.sort_by(|a, b| {
-            cmp_ignore_case(&a.resource_type, &b.resource_type)
-                .then_with(|| cmp_ignore_case(a.short_name(), b.short_name()))
-        });
-        type_list.sort_by(|a, b| cmp_ignore_case(a, b));
-        type_list.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
-        let mut types = Vec::with_capacity(type_list.len());
-        let mut next = 0usize;
-        for name in type_list {
-            let start = next;
-            while aliases.get(next).is_some_and(|a| a.resource_type.eq_ignore_ascii_case(&name)) {
-                next += 1;
-            }
-            types.push(ResourceTypeInfo { name, start: index_u32(start), len: index_u32(next - start) });
+    /// Adds a type whose aliases `decode(type, text)` gives on first use. Types must come in
+    /// name order.
+    pub(super) fn push_lazy(
+        &mut self,
+        name: &'static str,
+        alias_count: usize,
+        strays: bool,
+        text: &'static str,
+        decode: fn(&'static str, &'static str) -> Vec<AliasInfo>,
+    ) {
+        let entries = Entries { decoded: OnceLock::new(), text, decode: Some(decode) };
+        self.push_type(Str::Borrowed(name), alias_count, strays, entries);
+    }
+
+    fn push_type(&mut self, name: Str, alias_count: usize, strays: bool, entries: Entries) {
+        if strays {
+            self.stray_types.push(self.types.len());
         }
-        let mut by_name: Vec<u32> = (0..aliases.len()).map(index_u32).collect();
-        by_name.sort_by(|&a, &b| cmp_ignore_case(&aliases[a as usize].name, &aliases[b as usize].name));
-        Table { aliases, by_name, types }
+        self.types.push(ResourceTypeInfo { name, len: index_u32(alias_count) });
+        self.entries.push(entries);
+    }
+
+    /// The aliases of the `index`-th type, decoding them on first use.
+    fn aliases_at(&self, index: usize) -> &[AliasInfo] {
+        let (Some(ty), Some(entries)) = (self.types.get(index), self.entries.get(index)) else {
+            return &[];
+        };
+        entries.decoded.get_or_init(|| match (entries.decode, &ty.name) {
+            (Some(decode), Str::Borrowed(name)) => decode(name, entries.text),
+            _ => Vec::new(),
+        })
+    }
+
+    /// Every entry, by type, then short name (decodes every type).
+    pub(super) fn aliases(&self) -> impl Iterator<Item = &AliasInfo> {
+        (0..self.types.len()).flat_map(|i| self.aliases_at(i).iter())
+    }
+
+    /// How many entries the table has, without decoding anything.
+    pub(super) fn alias_count(&self) -> usize {
+        self.types.iter().map(|t| t.len as usize).sum()
     }
 
     /// This table updated with `newer` (an export of the same namespace):
@@ -72,8 +123,8 @@ impl Table {
         let mut types: Vec<Str> = newer.types.iter().map(|t| t.name.clone()).collect();
         types.extend(self.types.iter().map(|t| t.name.clone()));
         let mut entries: BTreeMap<(String, String), AliasInfo> =
-            self.aliases.iter().map(|a| (entry_key(a), a.clone())).collect();
-        for new in &newer.aliases {
+            self.aliases().map(|a| (entry_key(a), a.clone())).collect();
+        for new in newer.aliases() {
             let key = entry_key(new);
             let merged = match entries.remove(&key) {
                 None => new.clone(),
@@ -85,39 +136,42 @@ impl Table {
     }
 
     pub(super) fn lookup(&self, name: &str) -> Option<&AliasInfo> {
-        let at =
-            self.by_name.partition_point(|&i| self.alias_at(i).is_some_and(|a| cmp_ignore_case(&a.name, name).is_lt()));
-        self.alias_at(*self.by_name.get(at)?).filter(|a| a.name.eq_ignore_ascii_case(name))
+        self.lookup_all(name).next()
     }
 
-    /// Every entry with this name: one per resource type that lists it.
-    pub(super) fn lookup_all<'t>(&'t self, name: &'t str) -> impl Iterator<Item = &'t AliasInfo> + 't {
-        let start =
-            self.by_name.partition_point(|&i| self.alias_at(i).is_some_and(|a| cmp_ignore_case(&a.name, name).is_lt()));
-        self.by_name
-            .get(start..)
-            .unwrap_or_default()
+    /// Every entry with this name: one per resource type that lists it. Tries each split of the
+    /// name into `<type>/<short name>`, longest type first, then the stray aliases.
+    pub(super) fn lookup_all<'t, 'n>(&'t self, name: &'n str) -> impl Iterator<Item = &'t AliasInfo> {
+        let split = name.rmatch_indices('/').filter_map(move |(at, _)| {
+            let index = self.type_index(name.get(..at)?)?;
+            let short = name.get(at + 1..)?;
+            let aliases = self.aliases_at(index);
+            aliases.binary_search_by(|a| cmp_ignore_case(a.short_name(), short)).ok().and_then(|i| aliases.get(i))
+        });
+        let strays = self
+            .stray_types
             .iter()
-            .map_while(move |&i| self.alias_at(i).filter(|a| a.name.eq_ignore_ascii_case(name)))
+            .flat_map(move |&i| self.aliases_at(i))
+            .filter(move |a| a.short_start == 0 && a.name.eq_ignore_ascii_case(name));
+        split.chain(strays)
+    }
+
+    fn type_index(&self, name: &str) -> Option<usize> {
+        self.types.binary_search_by(|t| cmp_ignore_case(&t.name, name)).ok()
     }
 
     pub(super) fn resource_type(&self, name: &str) -> Option<&ResourceTypeInfo> {
-        let at = self.types.binary_search_by(|t| cmp_ignore_case(&t.name, name)).ok()?;
-        self.types.get(at)
+        self.types.get(self.type_index(name)?)
     }
 
     pub(super) fn type_aliases(&self, resource_type: &str) -> &[AliasInfo] {
-        self.resource_type(resource_type).and_then(|t| self.aliases.get(t.range())).unwrap_or(&[])
+        self.type_index(resource_type).map_or(&[], |i| self.aliases_at(i))
     }
 
     pub(super) fn lookup_short(&self, resource_type: &str, short: &str) -> Option<&AliasInfo> {
         let aliases = self.type_aliases(resource_type);
         let at = aliases.binary_search_by(|a| cmp_ignore_case(a.short_name(), short)).ok()?;
         aliases.get(at)
-    }
-
-    fn alias_at(&self, index: u32) -> Option<&AliasInfo> {
-        self.aliases.get(index as usize)
     }
 }
 
