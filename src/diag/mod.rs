@@ -158,32 +158,68 @@ impl IntoIterator for Diagnostics {
 
 /// Finds the candidate closest to `name` for a "did you mean" (case-insensitive edit
 /// distance, at most a third of the name's length). One matcher serves every suggestion.
+///
+/// Candidate lists can be long (every alias of a resource type), so the matcher allocates
+/// nothing per candidate and stops measuring one as soon as it cannot beat the best so far.
 pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let lower = name.to_ascii_lowercase();
-    let length = name.chars().count();
+    let lower: Vec<char> = name.chars().map(|c| c.to_ascii_lowercase()).collect();
+    let length = lower.len();
     let limit = (length / 3).max(1);
-    candidates
-        .into_iter()
+    let mut rows = Rows::default();
+    let mut best: Option<(usize, &'a str)> = None;
+    for candidate in candidates {
         // The distance is at least the difference in length: skip what cannot be close.
-        .filter(|candidate| candidate.chars().count().abs_diff(length) <= limit)
-        .map(|candidate| (edit_distance(&lower, &candidate.to_ascii_lowercase()), candidate))
-        .filter(|&(distance, _)| distance <= limit)
-        .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
-        .map(|(_, candidate)| candidate)
+        if candidate.chars().count().abs_diff(length) > limit {
+            continue;
+        }
+        let bound = best.map_or(limit, |(distance, _)| distance);
+        let Some(distance) = rows.distance_within(&lower, candidate, bound) else { continue };
+        // The closest wins; between equally close ones, the first in sort order.
+        let better = best.is_none_or(|(d, b)| distance < d || (distance == d && candidate < b));
+        if better {
+            best = Some((distance, candidate));
+        }
+    }
+    best.map(|(_, candidate)| candidate)
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1; b.len() + 1];
-        for (j, &cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != cb);
-            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+/// The buffers of [`Rows::distance_within`], reused from one candidate to the next.
+#[derive(Default)]
+struct Rows {
+    candidate: Vec<char>,
+    previous: Vec<usize>,
+    current: Vec<usize>,
+}
+
+impl Rows {
+    /// The case-insensitive edit distance between `a` (lower case) and `b`, when it is at most
+    /// `bound`.
+    fn distance_within(&mut self, a: &[char], b: &str, bound: usize) -> Option<usize> {
+        self.candidate.clear();
+        self.candidate.extend(b.chars().map(|c| c.to_ascii_lowercase()));
+        let n = self.candidate.len();
+        self.previous.clear();
+        self.previous.extend(0..=n);
+        self.current.clear();
+        self.current.resize(n + 1, 0);
+        for (i, &ca) in a.iter().enumerate() {
+            self.current[0] = i + 1;
+            let mut smallest = i + 1;
+            for (j, &cb) in self.candidate.iter().enumerate() {
+                let substitution = self.previous[j] + usize::from(ca != cb);
+                let cell = substitution.min(self.previous[j + 1] + 1).min(self.current[j] + 1);
+                self.current[j + 1] = cell;
+                smallest = smallest.min(cell);
+            }
+            // Every later row is at least as far: nothing within the bound is left.
+            if smallest > bound {
+                return None;
+            }
+            std::mem::swap(&mut self.previous, &mut self.current);
         }
-        previous = current;
+        let distance = self.previous[n];
+        (distance <= bound).then_some(distance)
     }
-    previous[b.len()]
 }
 
 #[cfg(test)]
@@ -196,5 +232,43 @@ mod tests {
         assert_eq!(did_you_mean("computType", names), Some("computeType"));
         assert_eq!(did_you_mean("ENABLENODEPUBLICIP", names), Some("enableNodePublicIp"));
         assert_eq!(did_you_mean("zzz", names), None);
+    }
+
+    /// The plain edit distance, to hold the bounded one against.
+    fn reference(a: &str, b: &str) -> usize {
+        let (a, b): (Vec<char>, Vec<char>) =
+            (a.to_ascii_lowercase().chars().collect(), b.to_ascii_lowercase().chars().collect());
+        let mut previous: Vec<usize> = (0..=b.len()).collect();
+        for (i, ca) in a.iter().enumerate() {
+            let mut current = vec![i + 1; b.len() + 1];
+            for (j, cb) in b.iter().enumerate() {
+                current[j + 1] = (previous[j] + usize::from(ca != cb)).min(previous[j + 1] + 1).min(current[j] + 1);
+            }
+            previous = current;
+        }
+        previous[b.len()]
+    }
+
+    #[test]
+    fn bounded_distance_is_the_distance_within_its_bound() {
+        let words = ["", "a", "kitten", "sitting", "Sitting", "computeType", "computType", "vmSize", "flaw", "lawn"];
+        let mut rows = Rows::default();
+        for a in words {
+            let lower: Vec<char> = a.to_ascii_lowercase().chars().collect();
+            for b in words {
+                let exact = reference(a, b);
+                for bound in 0..8 {
+                    let expected = (exact <= bound).then_some(exact);
+                    assert_eq!(rows.distance_within(&lower, b, bound), expected, "{a:?} → {b:?} within {bound}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn equally_close_candidates_resolve_in_sort_order() {
+        assert_eq!(did_you_mean("cat", ["cut", "bat", "cab"]), Some("bat"));
+        assert_eq!(did_you_mean("cat", ["cab", "cut"]), Some("cab"));
+        assert_eq!(did_you_mean("cat", ["cats", "ca"]), Some("ca"));
     }
 }
