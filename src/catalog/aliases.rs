@@ -489,8 +489,12 @@ impl Catalog {
     /// `scope` (ignoring case), e.g. `Microsoft.Storage` or `storageAccounts`.
     pub fn search_in(&self, scope: &str, query: &str) -> Vec<&AliasInfo> {
         let scope = scope.to_ascii_lowercase();
-        let in_scope = move |a: &&AliasInfo| a.resource_type.to_ascii_lowercase().contains(&scope);
-        let aliases: Vec<&AliasInfo> = self.iter().filter(in_scope).collect();
+        // Types are known without decoding their aliases: only the matching ones are decoded.
+        let aliases: Vec<&AliasInfo> = self
+            .resource_types()
+            .filter(|t| t.name.to_ascii_lowercase().contains(&scope))
+            .flat_map(|t| self.aliases_of_type(&t.name))
+            .collect();
         if query.trim().is_empty() { aliases } else { search_aliases(aliases.iter().copied(), query) }
     }
 }

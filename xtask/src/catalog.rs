@@ -8,7 +8,6 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::corpus::{self, DumpAlias};
-use crate::emit;
 use crate::facts::{Facts, Kind, Settled, cmp_ci, parse_path};
 use crate::swagger::Swagger;
 use crate::types::BicepTypes;

@@ -141,7 +141,7 @@ impl Table {
 
     /// Every entry with this name: one per resource type that lists it. Tries each split of the
     /// name into `<type>/<short name>`, longest type first, then the stray aliases.
-    pub(super) fn lookup_all<'t, 'n>(&'t self, name: &'n str) -> impl Iterator<Item = &'t AliasInfo> {
+    pub(super) fn lookup_all<'t>(&'t self, name: &str) -> impl Iterator<Item = &'t AliasInfo> {
         let split = name.rmatch_indices('/').filter_map(move |(at, _)| {
             let index = self.type_index(name.get(..at)?)?;
             let short = name.get(at + 1..)?;
