@@ -44,6 +44,10 @@ fn main() {
     let params = positions(&lines, "then $effect", 0, 11);
     report("hover (parameter)", &request_latency(&mut client, "textDocument/hover", &params));
     report("completion right after a change", &completion_after_change(&mut client, &lines, &in_block));
+    let in_storage = positions(&lines, "when storageAccount {", 1, 8);
+    report("completion (Storage fields)", &request_latency(&mut client, "textDocument/completion", &in_storage));
+    let vault_fields = positions(&lines, "enablePurgeProtection !=", 0, 12);
+    report("hover (Key Vault field)", &request_latency(&mut client, "textDocument/hover", &vault_fields));
     assert!(client.shutdown().success());
 }
 
@@ -76,9 +80,32 @@ fn document() -> String {
         }
         document.push('\n');
         lines += 1;
+        // Every tenth copy, policies about an ML workspace's neighbours: their aliases come from
+        // other namespaces of the bundled catalog.
+        if copy % 10 == 0 {
+            let neighbours = format!("{NEIGHBOURS}\n").replace("{copy}", &copy.to_string());
+            lines += neighbours.lines().count();
+            document.push_str(&neighbours);
+        }
     }
     document
 }
+
+const NEIGHBOURS: &str = r#"policy storage_tls_{copy} "Storage accounts use TLS 1.2" {
+    mode indexed
+    when storageAccount {
+        minimumTlsVersion != "TLS1_2"
+    }
+    then deny
+}
+
+policy vault_purge_{copy} "Key vaults keep purge protection" {
+    mode indexed
+    when keyVault {
+        enablePurgeProtection != true
+    }
+    then audit
+}"#;
 
 /// `(line, column)` for each line containing `needle`, `offset` lines below it.
 fn positions(lines: &[&str], needle: &str, offset: usize, column: u32) -> Vec<(u32, u32)> {
