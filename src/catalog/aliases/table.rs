@@ -108,6 +108,14 @@ impl Table {
         (0..self.types.len()).flat_map(|i| self.aliases_at(i).iter())
     }
 
+    /// Decodes every type not decoded yet, in parallel.
+    pub(super) fn decode_all(&self) {
+        use rayon::prelude::*;
+        (0..self.types.len()).into_par_iter().for_each(|i| {
+            self.aliases_at(i);
+        });
+    }
+
     /// How many entries the table has, without decoding anything.
     pub(super) fn alias_count(&self) -> usize {
         self.types.iter().map(|t| t.len as usize).sum()
