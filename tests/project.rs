@@ -199,10 +199,8 @@ fn aliases_lists_the_catalog_as_json_and_text() {
     assert!(ml >= 3328, "{ml} ML aliases");
     // Every provider is bundled.
     assert!(aliases.len() >= 76_000, "{} aliases", aliases.len());
-    let namespaces: std::collections::BTreeSet<String> = aliases
-        .iter()
-        .filter_map(|a| a["name"].as_str()?.split('/').next().map(str::to_ascii_lowercase))
-        .collect();
+    let namespaces: std::collections::BTreeSet<String> =
+        aliases.iter().filter_map(|a| a["name"].as_str()?.split('/').next().map(str::to_ascii_lowercase)).collect();
     assert!(namespaces.len() >= 136, "{} namespaces", namespaces.len());
     let tls = aliases.iter().find(|a| a["name"] == "Microsoft.Storage/storageAccounts/minimumTlsVersion");
     assert_eq!(tls.map(|a| a["type"].clone()), Some(serde_json::json!("string")));
