@@ -900,7 +900,7 @@ mod tests {
         let new_type = merged.resource_type(&format!("{ML}/workspaces/newThings"));
         assert_eq!(new_type.map(ResourceTypeInfo::alias_count), Some(0));
 
-        // Imports of other namespaces sit next to the ML catalog.
+        // Imports of other namespaces merge into the bundled ones.
         let storage =
             import_json(include_str!("../../tests/fixtures/catalog/get-azpolicyalias.json")).expect("fixture imports");
         let both = Catalog::with_imports([storage]);

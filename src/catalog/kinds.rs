@@ -67,8 +67,9 @@ pub const KINDS: &[ResourceKind] = kinds! {
     "modelDeployment" => "Microsoft.MachineLearningServices.v2.Data/workspaces/deployments", data_plane;
 };
 
-/// The kinds of the resources an ML estate is governed with. (Kept apart from [`KINDS`] while
-/// the bundled catalog covers Machine Learning only: [`KINDS`] are all catalog types.)
+/// The kinds of the resources an ML estate is governed with, next to it: its storage, key
+/// vault, registry, monitoring and network. Listed apart from the ML kinds of [`KINDS`] so the
+/// language reference can show them as their own group; [`builtin_kinds`] yields both.
 pub const NEIGHBOUR_KINDS: &[ResourceKind] = kinds! {
     "storageAccount" => "Microsoft.Storage/storageAccounts";
     "keyVault" => "Microsoft.KeyVault/vaults";

@@ -352,7 +352,7 @@ registry! {
         "A test or `gavel eval` may name a JSON policy definition instead of a gavel policy: a file with `{\"properties\": {\"policyRule\": …}}` (the shape `gavel build` writes and the Azure/azure-policy repository uses) or the bare properties. The message says what is missing or where the JSON is malformed.";
     InvalidTestCatalog = "GV0607", "invalid-test-catalog", Error,
         "an alias catalog named by a test that cannot be read",
-        "`catalogs:` in a test file (and `--catalog` on the command line) name alias exports in the `az provider show --expand \"resourceTypes/aliases\"` or `Get-AzPolicyAlias` shape, relative to the test file. The engine is given these aliases in addition to the built-in Machine Learning catalog.";
+        "`catalogs:` in a test file (and `--catalog` on the command line) name alias exports in the `az provider show --expand \"resourceTypes/aliases\"` or `Get-AzPolicyAlias` shape, relative to the test file. The engine is given these aliases in addition to the bundled catalog of every provider, merged into it namespace by namespace.";
     EmitFailed = "GV0900", "output-error", Error,
         "an output file could not be written",
         "gavel writes each output to a temporary file and renames it into place, so a failed build leaves earlier outputs intact. Check that the output directory is writable.";
