@@ -78,6 +78,8 @@ pub struct Stats {
     pub enum_values_dropped: usize,
     /// Names that belong to two or more resource types.
     pub multi_type: usize,
+    /// Bicep integers outside Azure Machine Learning, recorded as numbers.
+    pub integers_as_numbers: usize,
     /// Resource types known only because a built-in policy tests them.
     pub types_from_policies: usize,
     /// Enum values added because a built-in policy compares the alias with them.
@@ -115,6 +117,7 @@ impl Catalog {
              {} enums ({} open), {} modifiable, {} read-only, {} from the policy corpus; \
              {} names under 2+ resource types, {} names not spelt with their type's prefix \
              ({} not under it even ignoring case), {} duplicate rows dropped, {} enum values dropped. \
+             {} Bicep integers outside ML recorded as numbers. \
              From Microsoft's built-ins: {} resource types they test, {} enum values they compare with, \
              {} aliases the listing lacks. Read {} listing files, {} Bicep type files, {} policy files.",
             count(&|_| true),
@@ -136,6 +139,7 @@ impl Catalog {
             s.outside_type_ci,
             s.duplicates,
             s.enum_values_dropped,
+            s.integers_as_numbers,
             s.types_from_policies,
             s.enum_values_from_policies,
             s.unlisted_from_policies,
@@ -306,6 +310,13 @@ pub fn build(data: &Path, verbose: bool, explain: Option<&str>) -> Result<Catalo
             if kind.is_some() {
                 stats.from_structure += 1;
             }
+        }
+        // Bicep has one numeric type: its `IntegerType` stands for the specs' integers and
+        // numbers alike (`learningRateMultiplier` is one). Only the ML REST specs, read as well,
+        // tell the two apart; elsewhere an "integer" is recorded as a number, which accepts both.
+        if kind == Some(Kind::Integer) && !namespace_of(resource_type).eq_ignore_ascii_case(ML_NAMESPACE) {
+            kind = Some(Kind::Number);
+            stats.integers_as_numbers += 1;
         }
         stats.enum_values_dropped += drop_unwritable(&mut enum_values, &mut enum_open);
         stats.enum_values_from_policies +=
