@@ -46,6 +46,26 @@ fn every_source_in_the_repository_formats_stably() {
     }
 }
 
+/// The library and the examples are what users copy from: they are in the formatter's layout
+/// (`gavel fmt --check stdlib examples` passes).
+#[test]
+fn the_library_and_examples_are_formatted() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    for dir in ["stdlib", "examples"] {
+        gavel_files(&root.join(dir), &mut files);
+    }
+    let unformatted: Vec<String> = files
+        .iter()
+        .filter(|path| {
+            let text = std::fs::read_to_string(path).unwrap_or_default();
+            format_source(FileId(0), &text).is_ok_and(|formatted| formatted != text)
+        })
+        .map(|path| path.display().to_string())
+        .collect();
+    assert!(unformatted.is_empty(), "not in `gavel fmt` layout: {unformatted:#?}");
+}
+
 #[test]
 fn files_with_syntax_errors_are_left_alone() {
     let result = format_source(FileId(0), "policy p { when compute { computeType == } then deny }");
