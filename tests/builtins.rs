@@ -10,24 +10,9 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use common::{deployed_definitions, json_files, read_text};
+use common::{builtin_policies, json_files, round_trip};
 use gavel::diag::{Code, Severity};
-use gavel::emit::EmitOptions;
-use gavel::emit::semantic::compare_definitions;
-use gavel::emit::target::definition_json;
 use gavel::project::compile_paths;
-use gavel::syntax::span::FileId;
-
-/// The built-in definitions' folder, if it is there.
-fn builtins() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/azure-policy/built-in-policies");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("skipped: {} is absent (the reference definitions are not part of the repository)", dir.display());
-        None
-    }
-}
 
 fn files(dir: &Path) -> Vec<PathBuf> {
     let mut files = json_files(&dir.join("policyDefinitions"));
@@ -41,7 +26,7 @@ fn files(dir: &Path) -> Vec<PathBuf> {
 #[test]
 #[cfg_attr(not(azure_builtins), ignore = "needs ../shared/data/azure-policy (not part of the repository)")]
 fn every_builtin_checks_without_errors() {
-    let Some(dir) = builtins() else { return };
+    let Some(dir) = builtin_policies() else { return };
     let files = files(&dir);
     let compilation = compile_paths(&files).expect("the files exist");
     let (mut policies, mut initiatives) = (0, 0);
@@ -84,45 +69,14 @@ fn every_builtin_checks_without_errors() {
     assert!(unchecked.len() <= 15, "{} files not checked:\n{unchecked:#?}", unchecked.len());
 }
 
-/// Why one file does not come back the same from decompile → build, if it does not.
-fn round_trip(path: &Path) -> Result<(), String> {
-    let text = read_text(path);
-    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
-    let decompiled = gavel::decompile::decompile(&gavel::decompile::JsonInput::new(FileId(0), &text), stem.as_deref());
-    let Some(source) = decompiled.source else {
-        let errors: Vec<String> = decompiled.diagnostics.iter().map(|d| d.message.clone()).collect();
-        return Err(format!("not decompiled: {}", errors.join("; ")));
-    };
-    let compilation = gavel::project::compile_source("decompiled.gavel", &source);
-    let errors: Vec<String> = compilation
-        .diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .map(|d| format!("{}: {}", d.code.id(), d.message))
-        .collect();
-    if !errors.is_empty() {
-        return Err(format!("does not build: {}", errors.join("; ")));
-    }
-    let built: Vec<_> =
-        compilation.emitted_definitions().iter().map(|d| definition_json(d, &EmitOptions::default())).collect();
-    let expected = deployed_definitions(&text);
-    if built.len() != expected.len() {
-        return Err(format!("{} definitions built, {} expected", built.len(), expected.len()));
-    }
-    for (expected, built) in expected.iter().zip(&built) {
-        compare_definitions(expected, built).map_err(|d| d.to_string())?;
-    }
-    Ok(())
-}
-
 #[test]
 #[cfg_attr(not(azure_builtins), ignore = "needs ../shared/data/azure-policy (not part of the repository)")]
 fn every_builtin_round_trips() {
-    let Some(dir) = builtins() else { return };
+    let Some(dir) = builtin_policies() else { return };
     let files = files(&dir);
     let failures: Vec<String> = files
         .par_iter()
-        .filter_map(|path| round_trip(path).err().map(|why| format!("{}: {why}", path.display())))
+        .filter_map(|path| round_trip(path).err().map(|failure| format!("{}: {}", path.display(), failure.why)))
         .collect();
     println!("round trip: {} of {} files equal", files.len() - failures.len(), files.len());
     let shown: Vec<&String> = failures.iter().take(20).collect();

@@ -23,24 +23,17 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 
-use common::{deployed_definitions, json_files, read_text};
+use common::{builtin_policies, decompiled_source, deployed_definitions, json_files, read_text};
 use gavel::catalog::aliases::{AliasInfo, Catalog, ValueType};
 use gavel::emit::EmitOptions;
 use gavel::emit::target::definition_json;
-use gavel::syntax::span::FileId;
 use gavel::test_runner::engine::{Engine, EngineError, Request, Verdict};
 
 const SUBSCRIPTION: &str = "00000000-0000-0000-0000-000000000000";
 
 /// The built-in policy definitions' folder, if it is there.
 fn definitions_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/azure-policy/built-in-policies");
-    if dir.is_dir() {
-        Some(dir.join("policyDefinitions"))
-    } else {
-        eprintln!("skipped: {} is absent (the reference definitions are not part of the repository)", dir.display());
-        None
-    }
+    builtin_policies().map(|dir| dir.join("policyDefinitions"))
 }
 
 /// The definition's properties (`{"name", "properties"}` or bare properties).
@@ -62,11 +55,7 @@ fn resource_manager_mode(definition: &Value) -> bool {
 /// alias or value the catalog lacks, which `tests/builtins.rs` reports), and the definition
 /// is emitted from the lowered source all the same.
 fn rebuilt(text: &str, stem: Option<&str>) -> Result<(Value, Vec<String>), String> {
-    let decompiled = gavel::decompile::decompile(&gavel::decompile::JsonInput::new(FileId(0), text), stem);
-    let Some(source) = decompiled.source else {
-        let errors: Vec<String> = decompiled.diagnostics.iter().map(|d| d.message.clone()).collect();
-        return Err(format!("not decompiled: {}", errors.join("; ")));
-    };
+    let source = decompiled_source(text, stem)?;
     let compilation = gavel::project::compile_source("decompiled.gavel", &source);
     let errors: Vec<String> =
         compilation.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.code.id().to_string()).collect();

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{CORPUS, deployed_definitions, json_files, read_text, shared_data};
+use common::{CORPUS, deployed_definitions, json_files, read_text, round_trip, shared_data};
 use gavel::decompile::read_json_definitions;
 use gavel::emit::EmitOptions;
 use gavel::emit::semantic::compare_definitions;
@@ -45,37 +45,6 @@ fn reader_loses_nothing() {
     }
     println!("read {total} files");
     assert!(failures.is_empty(), "{} of {total} differ:\n{}", failures.len(), failures.join("\n"));
-}
-
-/// What decompiling a file and building the result gives, or why that failed.
-fn round_trip(path: &std::path::Path) -> Result<String, String> {
-    let text = read_text(path);
-    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
-    let decompiled = gavel::decompile::decompile(&gavel::decompile::JsonInput::new(FileId(0), &text), stem.as_deref());
-    let Some(source) = decompiled.source else {
-        let errors: Vec<String> = decompiled.diagnostics.iter().map(|d| d.message.clone()).collect();
-        return Err(format!("not decompiled: {}", errors.join("; ")));
-    };
-    let compilation = gavel::project::compile_source("decompiled.gavel", &source);
-    let errors: Vec<String> = compilation
-        .diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .map(|d| format!("{}: {}", d.code.id(), d.message))
-        .collect();
-    if !errors.is_empty() {
-        return Err(format!("does not build: {}\n{source}", errors.join("; ")));
-    }
-    let built: Vec<_> =
-        compilation.emitted_definitions().iter().map(|d| definition_json(d, &EmitOptions::default())).collect();
-    let expected = deployed_definitions(&text);
-    if built.len() != expected.len() {
-        return Err(format!("{} definitions built, {} expected", built.len(), expected.len()));
-    }
-    for (expected, built) in expected.iter().zip(&built) {
-        compare_definitions(expected, built).map_err(|d| format!("{d}\n{source}"))?;
-    }
-    Ok(source)
 }
 
 /// Issue 5's bar: every JSON file of the corpus decompiles, builds, and gives back a
