@@ -70,24 +70,44 @@ fn repo_root() -> PathBuf {
     manifest.parent().unwrap_or(manifest).to_path_buf()
 }
 
-fn gen_catalog(args: &[String]) -> Result<(), String> {
-    let root = repo_root();
-    let mut data = root.join("../shared/data");
-    let mut out = root.join("stdlib/catalog");
-    let mut check = false;
-    let mut verbose = false;
-    let mut explain = None;
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        match arg.as_str() {
-            "--data" => data = PathBuf::from(it.next().ok_or("--data needs a folder")?),
-            "--out" => out = PathBuf::from(it.next().ok_or("--out needs a folder")?),
-            "--check" => check = true,
-            "-v" | "--verbose" => verbose = true,
-            "--explain" => explain = Some(it.next().ok_or("--explain needs an alias name")?.clone()),
-            other => return Err(format!("unknown argument `{other}`\n\n{USAGE}")),
+/// The options the generators share; `-v` and `--explain` are `gen-catalog`'s own.
+struct Options {
+    data: PathBuf,
+    out: PathBuf,
+    check: bool,
+    verbose: bool,
+    explain: Option<String>,
+}
+
+impl Options {
+    fn parse(args: &[String], catalog_flags: bool) -> Result<Options, String> {
+        let root = repo_root();
+        let mut options = Options {
+            data: root.join("../shared/data"),
+            out: root.join("stdlib/catalog"),
+            check: false,
+            verbose: false,
+            explain: None,
+        };
+        let mut it = args.iter();
+        while let Some(arg) = it.next() {
+            match arg.as_str() {
+                "--data" => options.data = PathBuf::from(it.next().ok_or("--data needs a folder")?),
+                "--out" => options.out = PathBuf::from(it.next().ok_or("--out needs a folder")?),
+                "--check" => options.check = true,
+                "-v" | "--verbose" if catalog_flags => options.verbose = true,
+                "--explain" if catalog_flags => {
+                    options.explain = Some(it.next().ok_or("--explain needs an alias name")?.clone());
+                }
+                other => return Err(format!("unknown argument `{other}`\n\n{USAGE}")),
+            }
         }
+        Ok(options)
     }
+}
+
+fn gen_catalog(args: &[String]) -> Result<(), String> {
+    let Options { data, out, check, verbose, explain } = Options::parse(args, true)?;
     if !data.is_dir() {
         return Err(format!("source folder {} does not exist", data.display()));
     }
@@ -166,19 +186,7 @@ fn stale_tsv_files(dir: &Path, generated: &BTreeSet<PathBuf>) -> Result<Vec<Path
 }
 
 fn gen_roles(args: &[String]) -> Result<(), String> {
-    let root = repo_root();
-    let mut data = root.join("../shared/data");
-    let mut out = root.join("stdlib/catalog");
-    let mut check = false;
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        match arg.as_str() {
-            "--data" => data = PathBuf::from(it.next().ok_or("--data needs a folder")?),
-            "--out" => out = PathBuf::from(it.next().ok_or("--out needs a folder")?),
-            "--check" => check = true,
-            other => return Err(format!("unknown argument `{other}`\n\n{USAGE}")),
-        }
-    }
+    let Options { data, out, check, .. } = Options::parse(args, false)?;
     let roles = roles::read(&data)?;
     let text = roles::rust_table(&roles);
     let path = out.join(roles::OUTPUT);
