@@ -13,6 +13,9 @@
 //!
 //! `cargo bench --bench builtins` (a plain `harness = false` binary: no benchmark framework).
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -34,23 +37,9 @@ struct Input {
     text: String,
 }
 
-fn json_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            json_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "json") {
-            out.push(path);
-        }
-    }
-}
-
 fn inputs(dir: &Path) -> Vec<Input> {
-    let mut paths = Vec::new();
-    json_files(&dir.join("policyDefinitions"), &mut paths);
-    json_files(&dir.join("policySetDefinitions"), &mut paths);
-    paths.sort();
+    let mut paths = common::json_files(&dir.join("policyDefinitions"));
+    paths.extend(common::json_files(&dir.join("policySetDefinitions")));
     paths
         .into_iter()
         .filter_map(|path| {
@@ -102,11 +91,7 @@ fn decompile_all(inputs: &[Input]) -> usize {
 }
 
 fn main() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/azure-policy/built-in-policies");
-    if !dir.is_dir() {
-        println!("skipped: {} is absent (the built-in definitions are not part of the repository)", dir.display());
-        return;
-    }
+    let Some(dir) = common::builtin_policies() else { return };
     let inputs = inputs(&dir);
     let paths: Vec<PathBuf> = inputs.iter().map(|i| i.path.clone()).collect();
     let bytes: usize = inputs.iter().map(|i| i.text.len()).sum();
