@@ -365,18 +365,23 @@ impl Catalog {
         }
     }
 
-    /// The table of one namespace, decoding a bundled one on first use.
-    fn table(&self, namespace: &str) -> Option<&Table> {
-        if let Ok(at) = self.layers.binary_search_by(|(name, _)| cmp_ignore_case(name, namespace)) {
-            return self.layers.get(at).map(|(_, table)| table.as_ref());
-        }
-        if !self.bundled {
-            return None;
-        }
-        bundle::table(bundle::find(namespace)?)
+    /// The imported (or merged) table of one namespace.
+    fn layer(&self, namespace: &str) -> Option<&Table> {
+        let at = self.layers.binary_search_by(|(name, _)| cmp_ignore_case(name, namespace)).ok()?;
+        self.layers.get(at).map(|(_, table)| table.as_ref())
     }
 
-    /// Every namespace with its table, in name order (decodes every bundled namespace).
+    /// The bundled namespace a lookup falls back to, if the catalog has the bundled ones.
+    fn bundled(&self, namespace: &str) -> Option<usize> {
+        bundle::find(namespace).filter(|_| self.bundled)
+    }
+
+    /// The table of one namespace, reading a bundled one's index on first use.
+    fn table(&self, namespace: &str) -> Option<&Table> {
+        self.layer(namespace).or_else(|| bundle::table(self.bundled(namespace)?))
+    }
+
+    /// Every namespace with its table, in name order (reads every bundled namespace's index).
     fn tables(&self) -> impl Iterator<Item = (&str, &Table)> {
         self.namespaces().filter_map(|namespace| Some((namespace, self.table(namespace)?)))
     }
@@ -389,7 +394,7 @@ impl Catalog {
             .iter()
             .filter(|_| self.bundled)
             .map(|ns| ns.name)
-            .filter(|name| self.layers.binary_search_by(|(n, _)| cmp_ignore_case(n, name)).is_err());
+            .filter(|name| self.layer(name).is_none());
         let mut all: Vec<&str> = layered.chain(bundled).collect();
         all.sort_by(|a, b| cmp_ignore_case(a, b));
         all.into_iter()
@@ -399,28 +404,23 @@ impl Catalog {
     /// catalog lacks is unknown rather than unchecked. A namespace known only by its resource
     /// types (from the API specs) is not covered. Cheap: nothing is decoded.
     pub fn covers_namespace(&self, namespace: &str) -> bool {
-        match self.layers.binary_search_by(|(name, _)| cmp_ignore_case(name, namespace)) {
-            Ok(at) => self.layers.get(at).is_some_and(|(_, table)| table.alias_count() > 0),
-            Err(_) => {
-                self.bundled
-                    && bundle::find(namespace)
-                        .and_then(|i| bundle::NAMESPACES.get(i))
-                        .is_some_and(|n| n.alias_count > 0)
-            }
-        }
+        self.alias_count_of(namespace) > 0
     }
 
     /// How many aliases the catalog holds (entries: an alias under two types counts twice).
     /// Cheap: bundled namespaces that were never used are counted from the generator's figures.
     pub fn len(&self) -> usize {
-        self.namespaces()
-            .map(|namespace| match self.layers.binary_search_by(|(name, _)| cmp_ignore_case(name, namespace)) {
-                Ok(at) => self.layers.get(at).map_or(0, |(_, t)| t.alias_count()),
-                Err(_) => bundle::find(namespace)
-                    .and_then(|i| bundle::NAMESPACES.get(i))
-                    .map_or(0, |n| n.alias_count as usize),
-            })
-            .sum()
+        self.namespaces().map(|namespace| self.alias_count_of(namespace)).sum()
+    }
+
+    /// How many aliases one namespace has, without decoding any.
+    fn alias_count_of(&self, namespace: &str) -> usize {
+        match self.layer(namespace) {
+            Some(table) => table.alias_count(),
+            None => {
+                self.bundled(namespace).and_then(|i| bundle::NAMESPACES.get(i)).map_or(0, |n| n.alias_count as usize)
+            }
+        }
     }
 
     pub fn is_empty(&self) -> bool {
