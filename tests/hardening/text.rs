@@ -1,0 +1,1 @@
+//! Regression tests of this group; see `main.rs`.
