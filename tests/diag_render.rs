@@ -117,6 +117,24 @@ fn human_output_is_plain_without_color_and_colored_with_it() {
     assert!(render_human(&[], &sources, false).is_empty());
 }
 
+/// Colour changes nothing but colour: without its escape sequences, the coloured drawing is
+/// the plain one (line numbers and margins included).
+#[test]
+fn colored_output_is_the_plain_output_with_colours() {
+    let Fixture { sources, diags } = fixture();
+    let colored = render_human(&diags, &sources, true);
+    let mut stripped = String::new();
+    let mut rest = colored.as_str();
+    while let Some(at) = rest.find("\x1b[") {
+        stripped.push_str(&rest[..at]);
+        let after = &rest[at..];
+        rest = after.find('m').map_or("", |m| &after[m + 1..]);
+    }
+    stripped.push_str(rest);
+    let trimmed: String = stripped.lines().map(|l| format!("{}\n", l.trim_end())).collect();
+    assert_eq!(trimmed, render_human(&diags, &sources, false));
+}
+
 #[test]
 fn json_has_the_documented_shape() {
     let Fixture { sources, diags } = fixture();

@@ -186,11 +186,7 @@ pub fn report_diagnostics(
     failed
 }
 
-/// The source map with paths shown relative to the working directory.
+/// The source map with paths shown relative to the working directory (the texts are shared).
 fn shown_sources(all: &crate::syntax::span::SourceMap) -> crate::syntax::span::SourceMap {
-    let mut sources = crate::syntax::span::SourceMap::new();
-    for (_, file) in all.iter() {
-        sources.add(crate::project::display_path(&file.path), file.text.clone());
-    }
-    sources
+    all.with_paths(crate::project::display_path)
 }

@@ -200,7 +200,7 @@ mod tests {
     use crate::project::compile_source;
 
     fn texts(compilation: &Compilation, spans: impl Iterator<Item = Span>) -> Vec<String> {
-        let text = compilation.sources.get(FileId(0)).map(|f| f.text.as_str()).unwrap_or_default();
+        let text = compilation.sources.get(FileId(0)).map(|f| &*f.text).unwrap_or_default();
         spans.map(|s| text.get(s.range()).unwrap_or_default().to_string()).collect()
     }
 

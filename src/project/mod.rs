@@ -166,7 +166,7 @@ impl Read {
             Read::Done(unit) => Analysed { unit, diagnostics: Diagnostics::default(), origin: None, kinds: None },
             Read::Source { file, path, root } => {
                 let mut diagnostics = Diagnostics::default();
-                let text = sources.get(file).map_or("", |f| f.text.as_str());
+                let text = sources.get(file).map_or("", |f| &*f.text);
                 let kinds = configs.iter().find(|c| c.root == root).map_or(Kinds::builtin(), |c| &c.kinds);
                 let mut unit = analyse_file_with(file, text, imported, kinds, catalog, &mut diagnostics);
                 let kinds = kinds.declared().next().is_some().then(|| kinds.clone());

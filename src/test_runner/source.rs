@@ -42,7 +42,7 @@ pub fn read_json_file(
         }
     };
     let file = sources.add(path, text);
-    let text = sources.get(file).map_or("", |f| f.text.as_str());
+    let text = sources.get(file).map_or("", |f| &*f.text);
     match serde_json::from_str::<Value>(text) {
         Ok(value) => {
             let start = text.len() - text.trim_start().len();

@@ -39,8 +39,9 @@ use crate::syntax::span::{SourceMap, Span};
 /// - `file`: the path as given in the source map, with `/` separators on every platform;
 ///   `null` when the file was never read (an I/O error, say).
 /// - `range`: start and end (exclusive) positions; `line` and `column` are 1-based and columns
-///   count Unicode scalar values (characters), not bytes or UTF-16 units. The line break is
-///   `\n` (a `\r` before it is the last character of its line). `null` when `file` is null.
+///   count Unicode scalar values (characters), not bytes or UTF-16 units. Lines end at `\n`,
+///   `\r\n` or a lone `\r`, as the language server counts them; the break is not part of its
+///   line (a position inside `\r\n` is the end of the line). `null` when `file` is null.
 /// - `byteRange`: 0-based, half-open byte offsets into the file's UTF-8 text. Offsets past
 ///   the end of the file are clamped to its length, and offsets inside a multi-byte character
 ///   widen to the whole character, so `range` and `byteRange` always denote the same text.

@@ -5,6 +5,7 @@
 //! offset goes through `resolve_span`, which clamps it into the file and onto a character
 //! boundary before anything slices the text.
 
+mod excerpt;
 mod human;
 mod json;
 mod sarif;
@@ -18,7 +19,7 @@ use std::path::Path;
 use std::str::FromStr;
 
 use crate::diag::Diagnostic;
-use crate::syntax::span::{SourceFile, SourceMap, Span};
+use crate::syntax::span::{ColumnUnit, SourceFile, SourceMap, Span, ceil_char_boundary, floor_char_boundary};
 
 /// An output format for diagnostics, as chosen with `--format human|json|sarif`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, clap::ValueEnum)]
@@ -120,30 +121,14 @@ pub(crate) fn resolve_span(file: &SourceFile, span: Span) -> Range {
     Range { start: position(file, start), end: position(file, end) }
 }
 
-/// `offset` must already be clamped onto a character boundary of `file.text`.
+/// `offset` must already be clamped onto a character boundary of `file.text`. The file's line
+/// index is built once and shared by every renderer, so a position costs a binary search
+/// however long its line is.
 fn position(file: &SourceFile, offset: usize) -> Position {
-    // `line_col` takes a u32; files beyond 4 GiB are refused long before rendering, and
-    // saturating keeps this total.
-    let (line, byte_col) = file.line_col(u32::try_from(offset).unwrap_or(u32::MAX));
-    let line_start = offset.saturating_sub(byte_col);
-    let before = file.text.get(line_start..offset).unwrap_or("");
-    Position { byte: offset, line, char_col: before.chars().count(), utf16_col: before.encode_utf16().count() }
-}
-
-fn floor_char_boundary(text: &str, offset: usize) -> usize {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    offset
-}
-
-fn ceil_char_boundary(text: &str, offset: usize) -> usize {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset += 1;
-    }
-    offset
+    let index = file.line_index();
+    let (line, char_col) = index.line_column(&file.text, offset, ColumnUnit::Char);
+    let (_, utf16_col) = index.line_column(&file.text, offset, ColumnUnit::Utf16);
+    Position { byte: offset, line, char_col, utf16_col }
 }
 
 /// A file's path as machine outputs print it: as given, but with `/` separators on every
