@@ -7,11 +7,11 @@
 //! model, and an answer always refers to one version of the text.
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use tower_lsp_server::ls_types::{self as lsp, Location, Position, Range, TextDocumentContentChangeEvent, Uri};
 
-use super::lines::{Encoding, LineIndex};
+use super::lines::{self, Encoding, LineIndex};
 use super::symbols::{DefinitionRef, SymbolIndex};
 use super::tokens::{self, Tok};
 use super::{diagnostics, recover};
@@ -23,10 +23,37 @@ use crate::project::{BufferCompilation, compile_buffer};
 use crate::syntax::lexer::Comment;
 use crate::syntax::span::{FileId, Span};
 
+/// A version of a document's text, shared by everything that reads that version.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Text(Arc<str>);
+
+impl Text {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for Text {
+    fn from(text: &str) -> Text {
+        Text(text.into())
+    }
+}
+
 /// The editor's text of one document.
+///
+/// The text and its line index are shared, not copied, with the snapshots and analyses made
+/// of this version and with the compilation's source map: a big document is held once.
 #[derive(Debug, Clone)]
 pub struct Document {
-    pub text: String,
+    pub text: Text,
     pub version: i32,
     pub lines: LineIndex,
 }
@@ -34,7 +61,7 @@ pub struct Document {
 impl Document {
     pub fn new(text: String, version: i32) -> Document {
         let lines = LineIndex::new(&text);
-        Document { text, version, lines }
+        Document { text: Text(text.into()), version, lines }
     }
 
     /// Applies the changes of one `didChange`, in order: each range refers to the text as the
@@ -42,17 +69,36 @@ impl Document {
     /// confused client still gets a text it can replace whole.
     pub fn apply(&mut self, changes: Vec<TextDocumentContentChangeEvent>, version: i32, encoding: Encoding) {
         for change in changes {
-            match change.range {
+            let text = match change.range {
                 Some(range) => {
                     let start = self.lines.offset(&self.text, range.start, encoding);
                     let end = self.lines.offset(&self.text, range.end, encoding);
-                    self.text.replace_range(start.min(end)..start.max(end), &change.text);
+                    let (start, end) = (start.min(end), start.max(end));
+                    let kept = |r: std::ops::Range<usize>| self.text.get(r).unwrap_or_default();
+                    let mut text = String::with_capacity(self.text.len() - (end - start) + change.text.len());
+                    text.push_str(kept(0..start));
+                    text.push_str(&change.text);
+                    text.push_str(kept(end..self.text.len()));
+                    text
                 }
-                None => self.text = change.text,
-            }
-            self.lines = LineIndex::new(&self.text);
+                None => change.text,
+            };
+            self.lines = LineIndex::new(&text);
+            self.text = Text(text.into());
         }
         self.version = version;
+    }
+
+    /// This version of the document, for an analysis (the text is shared, not copied).
+    pub fn snapshot(&self, uri: &Uri, generation: u64, encoding: Encoding) -> Snapshot {
+        Snapshot {
+            uri: uri.clone(),
+            text: self.text.clone(),
+            lines: self.lines.clone(),
+            version: self.version,
+            generation,
+            encoding,
+        }
     }
 }
 
@@ -60,7 +106,7 @@ impl Document {
 #[derive(Debug, Clone)]
 pub struct Snapshot {
     pub uri: Uri,
-    pub text: String,
+    pub text: Text,
     /// The text's line index, as the document keeps it.
     pub lines: LineIndex,
     pub version: i32,
@@ -76,7 +122,7 @@ pub struct Analysis {
     pub version: i32,
     pub generation: u64,
     pub encoding: Encoding,
-    pub text: String,
+    pub text: Text,
     pub lines: LineIndex,
     pub compiled: BufferCompilation,
     /// The tokens and comments, made on first use: publishing diagnostics needs neither.
@@ -91,7 +137,7 @@ impl Analysis {
     /// Compiles the snapshot; `read` gives the text of imported files the editor holds.
     pub fn new(snapshot: Snapshot, read: &dyn Fn(&Path) -> Option<String>) -> Analysis {
         let path = file_path(&snapshot.uri);
-        let mut compiled = compile_buffer(&path, &snapshot.text, read);
+        let mut compiled = compile_buffer(&path, snapshot.text.0.clone(), read);
         recover::recover_definitions(&mut compiled, &snapshot.text);
         let mut analysis = Analysis {
             uri: snapshot.uri,
@@ -195,8 +241,9 @@ impl Analysis {
             return Some(Location { uri: self.uri.clone(), range: self.range(span) });
         }
         let source = self.compiled.compilation.sources.get(span.file)?;
-        let lines = LineIndex::new(&source.text);
-        let range = lines.range(&source.text, span.start as usize, span.end as usize, self.encoding);
+        // The file's own index, built once per compilation rather than once per location.
+        let range =
+            lines::range(source.line_index(), &source.text, span.start as usize, span.end as usize, self.encoding);
         Some(Location { uri: Uri::from_file_path(&source.path)?, range })
     }
 
@@ -269,11 +316,11 @@ mod tests {
             change(Some((0, 8, 0, 7)), "q"),        // reversed range
         ];
         document.apply(changes, 2, Encoding::Utf16);
-        assert_eq!(document.text, "policy q {\r\n  when compute { x }\r\n}\n// end");
+        assert_eq!(document.text.as_str(), "policy q {\r\n  when compute { x }\r\n}\n// end");
         assert_eq!(document.version, 2);
         assert_eq!(document.lines.line_count(), 4);
         document.apply(vec![change(None, "x")], 3, Encoding::Utf16);
-        assert_eq!(document.text, "x");
+        assert_eq!(document.text.as_str(), "x");
     }
 
     #[test]

@@ -126,7 +126,7 @@ impl Documents {
             let canonical = path.canonicalize().ok()?;
             entries.values().find(|e| e.path.canonicalize().is_ok_and(|p| p == canonical))
         })?;
-        Some(entry.document.text.clone())
+        Some(entry.document.text.to_string())
     }
 
     /// The paths of the open documents.
@@ -142,14 +142,7 @@ impl Documents {
         let mut entries = self.entries();
         let entry = entries.get_mut(uri)?;
         entry.pending = false;
-        Some(Snapshot {
-            uri: uri.clone(),
-            text: entry.document.text.clone(),
-            lines: entry.document.lines.clone(),
-            version: entry.document.version,
-            generation: entry.generation,
-            encoding,
-        })
+        Some(entry.document.snapshot(uri, entry.generation, encoding))
     }
 
     /// Stores a finished analysis and says what comes next.
@@ -160,14 +153,7 @@ impl Documents {
         entry.analysed.send_replace(Some(analysis.clone()));
         if entry.pending {
             entry.pending = false;
-            Next::Analyse(Snapshot {
-                uri: analysis.uri.clone(),
-                text: entry.document.text.clone(),
-                lines: entry.document.lines.clone(),
-                version: entry.document.version,
-                generation: entry.generation,
-                encoding: analysis.encoding,
-            })
+            Next::Analyse(entry.document.snapshot(&analysis.uri, entry.generation, analysis.encoding))
         } else {
             entry.running = false;
             Next::Publish

@@ -1,8 +1,13 @@
 //! Positions: LSP counts lines and columns (in UTF-16 units unless the client negotiated
-//! otherwise); the compiler counts bytes. A [`LineIndex`] converts between the two for one
-//! text. Lines end at `\n`, `\r\n` or a lone `\r`, as the protocol says.
+//! otherwise); the compiler counts bytes. The compiler's one line index converts between the
+//! two; lines end at `\n`, `\r\n` or a lone `\r`, as the protocol says, and as every other
+//! output of gavel counts them.
+
+use std::sync::Arc;
 
 use tower_lsp_server::ls_types::{Position, PositionEncodingKind, Range};
+
+use crate::syntax::span::{self as source, ColumnUnit};
 
 /// How the client counts columns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -48,83 +53,68 @@ impl Encoding {
     }
 }
 
-/// The byte offset where each line of one text starts.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct LineIndex {
-    starts: Vec<u32>,
+impl Encoding {
+    fn unit(self) -> ColumnUnit {
+        match self {
+            Encoding::Utf8 => ColumnUnit::Byte,
+            Encoding::Utf16 => ColumnUnit::Utf16,
+            Encoding::Utf32 => ColumnUnit::Char,
+        }
+    }
 }
+
+/// The line index of one text, cheap to clone: a document, its snapshots and their analyses
+/// share one. The index itself is the compiler's ([`source::LineIndex`]); this adds LSP
+/// positions.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LineIndex(Arc<source::LineIndex>);
 
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
-        let mut starts = vec![0];
-        let mut bytes = text.bytes().enumerate().peekable();
-        while let Some((i, b)) = bytes.next() {
-            match b {
-                b'\n' => starts.push(offset_u32(i + 1)),
-                b'\r' => {
-                    if bytes.peek().is_some_and(|&(_, next)| next == b'\n') {
-                        bytes.next();
-                        starts.push(offset_u32(i + 2));
-                    } else {
-                        starts.push(offset_u32(i + 1));
-                    }
-                }
-                _ => {}
-            }
-        }
-        LineIndex { starts }
+        LineIndex(Arc::new(source::LineIndex::new(text)))
     }
 
     pub fn line_count(&self) -> usize {
-        self.starts.len()
+        self.0.line_count()
     }
 
     /// The text of a line without its line break; empty past the end.
     pub fn line<'t>(&self, text: &'t str, line: usize) -> &'t str {
-        let Some(&start) = self.starts.get(line) else { return "" };
-        let end = self.starts.get(line + 1).map_or(text.len(), |&next| next as usize);
-        let content = text.get(start as usize..end).unwrap_or_default();
-        // A line holds at most one break: `\n`, `\r\n` or `\r`.
-        let content = content.strip_suffix('\n').unwrap_or(content);
-        content.strip_suffix('\r').unwrap_or(content)
+        self.0.line(text, line)
     }
 
-    /// The byte offset of a position. Positions past the end of a line mean the end of the
-    /// line, lines past the end mean the end of the text, and a column inside a character
-    /// (half of a surrogate pair) means the character's start: any position the client sends
-    /// maps to a character boundary.
+    /// The byte offset of a position; see [`offset`].
     pub fn offset(&self, text: &str, position: Position, encoding: Encoding) -> usize {
-        let line = position.line as usize;
-        let Some(&start) = self.starts.get(line) else { return text.len() };
-        let content = self.line(text, line);
-        let mut columns = 0;
-        for (i, c) in content.char_indices() {
-            let width = encoding.width(c);
-            if columns + width > position.character {
-                return start as usize + i;
-            }
-            columns += width;
-        }
-        start as usize + content.len()
+        offset(&self.0, text, position, encoding)
     }
 
-    /// The position of a byte offset (clamped to the text, rounded down to a character).
+    /// The position of a byte offset; see [`position`].
     pub fn position(&self, text: &str, offset: usize, encoding: Encoding) -> Position {
-        let mut offset = offset.min(text.len());
-        while !text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        let line = self.starts.partition_point(|&start| start as usize <= offset).saturating_sub(1);
-        let start = self.starts.get(line).copied().unwrap_or(0) as usize;
-        let before = text.get(start..offset).unwrap_or_default();
-        // Between the `\r` and `\n` of a line break is the end of the line.
-        let before = before.strip_suffix('\r').unwrap_or(before);
-        Position { line: offset_u32(line), character: encoding.len(before) }
+        position(&self.0, text, offset, encoding)
     }
 
     pub fn range(&self, text: &str, start: usize, end: usize, encoding: Encoding) -> Range {
-        Range { start: self.position(text, start, encoding), end: self.position(text, end.max(start), encoding) }
+        range(&self.0, text, start, end, encoding)
     }
+}
+
+/// The byte offset of a position. Positions past the end of a line mean the end of the line,
+/// lines past the end mean the end of the text, and a column inside a character (half of a
+/// surrogate pair) means the character's start: any position the client sends maps to a
+/// character boundary.
+pub fn offset(index: &source::LineIndex, text: &str, position: Position, encoding: Encoding) -> usize {
+    index.offset_at(text, position.line as usize, position.character as usize, encoding.unit())
+}
+
+/// The position of a byte offset (clamped to the text, rounded down to a character; inside a
+/// `\r\n`, the end of its line).
+pub fn position(index: &source::LineIndex, text: &str, offset: usize, encoding: Encoding) -> Position {
+    let (line, column) = index.line_column(text, offset, encoding.unit());
+    Position { line: offset_u32(line), character: offset_u32(column) }
+}
+
+pub fn range(index: &source::LineIndex, text: &str, start: usize, end: usize, encoding: Encoding) -> Range {
+    Range { start: position(index, text, start, encoding), end: position(index, text, end.max(start), encoding) }
 }
 
 fn offset_u32(n: usize) -> u32 {

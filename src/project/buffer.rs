@@ -28,19 +28,25 @@ pub struct BufferCompilation {
 /// Compiles `text` as the content of `path`. `read` gives the text of an imported file when
 /// the caller holds it (an open editor buffer); other imports are read from disk. Imported
 /// files are checked but, as in a build, only the buffer counts as an input.
-pub fn compile_buffer(path: &Path, text: &str, read: &dyn Fn(&Path) -> Option<String>) -> BufferCompilation {
+pub fn compile_buffer(
+    path: &Path,
+    text: impl Into<std::sync::Arc<str>>,
+    read: &dyn Fn(&Path) -> Option<String>,
+) -> BufferCompilation {
+    // Shared with the caller (the server's document) rather than copied.
+    let text: std::sync::Arc<str> = text.into();
     let mut compilation = Compilation::default();
     let root = find_root(path);
     // The project's `gavel.toml` (catalogs, lint levels) applies as in a build. Only catalogs
     // named on a command line can fail a run, and a buffer has none.
     let configs = load_configs(std::slice::from_ref(&root), &Options::default(), &mut compilation).unwrap_or_default();
-    let file = compilation.sources.add(path, text.to_string());
+    let file = compilation.sources.add(path, text.clone());
     let mut file_roots = HashMap::from([(file, root.clone())]);
     let kinds = configs.first().map(|c| c.kinds.clone()).unwrap_or_default();
     let catalog = compilation.catalog.take();
     let lowering_catalog = catalog.as_ref().unwrap_or(Catalog::builtin());
     let (unit, tree) =
-        analyse_file_keeping_tree(file, text, false, &kinds, lowering_catalog, &mut compilation.diagnostics);
+        analyse_file_keeping_tree(file, &text, false, &kinds, lowering_catalog, &mut compilation.diagnostics);
     compilation.set_kinds(file, &kinds);
     let mut loaded: HashSet<PathBuf> = HashSet::from([canonical(path)]);
     let mut queue: Vec<PathBuf> = Vec::new();

@@ -100,7 +100,11 @@ impl LineIndex {
                     let length = c.len_utf8();
                     over_chars += clamp_u32(length - 1);
                     over_utf16 += clamp_u32(length - c.len_utf16());
-                    wide.push(Wide { offset: clamp_u32(i), bytes_over_chars: over_chars, bytes_over_utf16: over_utf16 });
+                    wide.push(Wide {
+                        offset: clamp_u32(i),
+                        bytes_over_chars: over_chars,
+                        bytes_over_utf16: over_utf16,
+                    });
                     i += length;
                     continue;
                 }
@@ -150,7 +154,7 @@ impl LineIndex {
     /// The byte offset of a zero-based line and column. A column past the end of the line
     /// means the end of the line, a line past the end the end of the text, and a column inside
     /// a character (half of a surrogate pair) that character's start.
-    pub fn offset(&self, text: &str, line: usize, column: usize, unit: ColumnUnit) -> usize {
+    pub fn offset_at(&self, text: &str, line: usize, column: usize, unit: ColumnUnit) -> usize {
         let Some(range) = self.line_range(text, line) else { return text.len() };
         // The last character outside ASCII that starts at or before the column: up to it the
         // count is known, after it every byte is one column.
@@ -303,9 +307,9 @@ mod tests {
         assert_eq!(index.line(text, 2), "ccc");
         assert_eq!(index.line(text, 3), "d");
         assert_eq!(index.line(text, 9), "");
-        assert_eq!(index.offset(text, 1, 2, ColumnUnit::Utf16), 4);
-        assert_eq!(index.offset(text, 2, 0, ColumnUnit::Utf16), 6);
-        assert_eq!(index.offset(text, 3, 1, ColumnUnit::Utf16), 11);
+        assert_eq!(index.offset_at(text, 1, 2, ColumnUnit::Utf16), 4);
+        assert_eq!(index.offset_at(text, 2, 0, ColumnUnit::Utf16), 6);
+        assert_eq!(index.offset_at(text, 3, 1, ColumnUnit::Utf16), 11);
         assert_eq!(index.line_column(text, 5, ColumnUnit::Char), (1, 2), "between \\r and \\n");
         assert_eq!(index.line_column(text, 10, ColumnUnit::Char), (3, 0));
         // A text ending in a break ends on an empty last line.
@@ -323,12 +327,12 @@ mod tests {
         assert_eq!(index.line_column(text, x, ColumnUnit::Byte), (0, 6));
         assert_eq!(index.line_column(text, x, ColumnUnit::Char), (0, 2));
         assert_eq!(index.line_column(text, text.len(), ColumnUnit::Utf16), (1, 4));
-        assert_eq!(index.offset(text, 0, 3, ColumnUnit::Utf16), x);
-        assert_eq!(index.offset(text, 0, 6, ColumnUnit::Byte), x);
-        assert_eq!(index.offset(text, 0, 2, ColumnUnit::Char), x);
+        assert_eq!(index.offset_at(text, 0, 3, ColumnUnit::Utf16), x);
+        assert_eq!(index.offset_at(text, 0, 6, ColumnUnit::Byte), x);
+        assert_eq!(index.offset_at(text, 0, 2, ColumnUnit::Char), x);
         // Inside the surrogate pair: the emoji's start.
-        assert_eq!(index.offset(text, 0, 2, ColumnUnit::Utf16), 2);
-        assert_eq!(index.offset(text, 1, 3, ColumnUnit::Utf16), x + 7);
+        assert_eq!(index.offset_at(text, 0, 2, ColumnUnit::Utf16), 2);
+        assert_eq!(index.offset_at(text, 1, 3, ColumnUnit::Utf16), x + 7);
         // Inside a multi-byte character, offsets round down.
         assert_eq!(index.line_column(text, 1, ColumnUnit::Char), (0, 0));
     }
@@ -337,9 +341,9 @@ mod tests {
     fn out_of_range_positions_are_clamped() {
         let text = "ab\ncd";
         let index = LineIndex::new(text);
-        assert_eq!(index.offset(text, 0, 99, ColumnUnit::Utf16), 2);
-        assert_eq!(index.offset(text, 7, 0, ColumnUnit::Utf16), 5);
-        assert_eq!(index.offset(text, usize::MAX, usize::MAX, ColumnUnit::Utf16), 5);
+        assert_eq!(index.offset_at(text, 0, 99, ColumnUnit::Utf16), 2);
+        assert_eq!(index.offset_at(text, 7, 0, ColumnUnit::Utf16), 5);
+        assert_eq!(index.offset_at(text, usize::MAX, usize::MAX, ColumnUnit::Utf16), 5);
         assert_eq!(index.line_column(text, 99, ColumnUnit::Utf16), (1, 2));
     }
 
@@ -361,7 +365,7 @@ mod tests {
             for (offset, _) in text.char_indices().filter(|&(i, _)| !inside_crlf(i)) {
                 let (line, column) = index.line_column(text, offset, unit);
                 assert_eq!((line, column), counted(text, offset, unit), "{unit:?} at {offset}");
-                assert_eq!(index.offset(text, line, column, unit), offset, "{unit:?} {line}:{column}");
+                assert_eq!(index.offset_at(text, line, column, unit), offset, "{unit:?} {line}:{column}");
             }
         }
     }

@@ -1,1 +1,212 @@
 //! Regression tests of this group; see `main.rs`.
+
+/// Diagnostics on long lines, many diagnostics on one line, line breaks of every kind, control
+/// characters, and big documents in the server: what a diagnostic costs and prints is bounded
+/// by what it shows, and every output agrees on positions.
+mod diagnostics_and_documents {
+    use crate::lsp_client as client;
+    use std::path::Path;
+    use std::process::{Command, Output};
+
+    use gavel::diag::render::{render_human, render_json, render_sarif};
+    use gavel::diag::{Code, Diagnostic};
+    use gavel::syntax::span::{SourceMap, Span};
+    use serde_json::{Value, json};
+
+    const GAVEL: &str = env!("CARGO_BIN_EXE_gavel");
+
+    fn gavel(dir: &Path, args: &[&str]) -> Output {
+        Command::new(GAVEL).args(args).current_dir(dir).output().expect("gavel runs")
+    }
+
+    /// One policy on one line with `count` parameters, none of them used (a warning each).
+    fn one_line_policy(count: usize) -> String {
+        let params: Vec<String> = (0..count).map(|i| format!("param p{i}: string")).collect();
+        format!("policy p \"p\" {{ mode all {} when compute {{ computeType == \"x\" }} then deny }}", params.join(" "))
+    }
+
+    /// The lines of the human drawing of the diagnostic whose header contains `needle`.
+    fn block<'a>(stderr: &'a str, needle: &str) -> Vec<&'a str> {
+        let start = stderr.find(needle).expect("the diagnostic is reported");
+        stderr[start..].lines().take_while(|line| !line.starts_with('─')).collect()
+    }
+
+    #[test]
+    fn diagnostics_on_a_long_line_print_a_bounded_window() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let text = one_line_policy(6_000);
+        assert!(text.len() > 117_000, "{}", text.len());
+        std::fs::write(dir.path().join("long.gavel"), &text).expect("written");
+        let output = gavel(dir.path(), &["check", "long.gavel"]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let count = stderr.lines().filter(|line| line.starts_with("warning[")).count();
+        assert!(count >= 6_000, "{count} diagnostics");
+        let per_diagnostic = stderr.len() / count;
+        println!("{} bytes of stderr for {count} diagnostics: {per_diagnostic} per diagnostic", stderr.len());
+        assert!(per_diagnostic < 2_048, "{per_diagnostic} bytes per diagnostic");
+
+        // The window of a parameter in the middle is cut at both ends, its header gives the
+        // position in the file, and the underline is under the parameter's name.
+        let lines = block(&stderr, "parameter `p3000` is never used");
+        let column = text.find("p3000:").expect("in the text") + 1;
+        assert!(lines[1].ends_with(&format!("long.gavel:1:{column} ]")), "{}", lines[1]);
+        let source = lines[3];
+        assert!(source.starts_with(" 1 │ …") && source.ends_with('…'), "{source}");
+        let name_at = source.find("p3000").expect("the name is shown");
+        let underline_at = lines[4].find('─').expect("an underline");
+        let chars = |s: &str, byte: usize| s[..byte].chars().count();
+        assert_eq!(chars(lines[4], underline_at), chars(source, name_at), "{source}\n{}", lines[4]);
+    }
+
+    /// `🚀=x; ` repeated: every `x` is 5 characters (6 UTF-16 units) after the previous one.
+    fn many_on_one_line(count: usize) -> (SourceMap, Vec<Diagnostic>) {
+        let text = "🚀=x; ".repeat(count);
+        let mut sources = SourceMap::new();
+        let file = sources.add("line.gavel", text.clone());
+        let diags = text
+            .match_indices('x')
+            .map(|(at, _)| Diagnostic::new(Code::UnknownFunction, Span::new(file, at, at + 1), "x"))
+            .collect();
+        (sources, diags)
+    }
+
+    #[test]
+    fn a_hundred_thousand_diagnostics_on_one_line_have_their_columns() {
+        const COUNT: usize = 100_000;
+        let (sources, diags) = many_on_one_line(COUNT);
+        let json = render_json(&diags, &sources);
+        let sarif = render_sarif(&diags, &sources, "0");
+        for k in [0, 1, COUNT / 2, COUNT - 1] {
+            let range = &json["diagnostics"][k]["range"];
+            assert_eq!(range["start"], json!({ "line": 1, "column": 5 * k + 3 }), "diagnostic {k}");
+            assert_eq!(range["end"], json!({ "line": 1, "column": 5 * k + 4 }), "diagnostic {k}");
+            let region = &sarif["runs"][0]["results"][k]["locations"][0]["physicalLocation"]["region"];
+            assert_eq!(region["startColumn"], 6 * k + 4, "diagnostic {k}");
+        }
+
+        let human = render_human(&diags, &sources, false);
+        assert!(human.len() / COUNT < 1_024, "{} bytes", human.len());
+        for k in [0, COUNT / 2, COUNT - 1] {
+            let header = format!("line.gavel:1:{} ]", 5 * k + 3);
+            let at = human.match_indices(&header).next().map(|(i, _)| i);
+            let drawing: Vec<&str> = human[at.expect("the diagnostic's header")..].lines().collect();
+            let (source, underline) = (drawing[2], drawing[3]);
+            // The underline starts under an `x`; ariadne draws the rocket two columns wide.
+            let under = underline.chars().position(|c| c == '┬').expect("an underline");
+            let mut display = 0;
+            let pointed = source.chars().find(|&c| {
+                let here = display == under;
+                display += if c == '🚀' { 2 } else { 1 };
+                here
+            });
+            assert_eq!(pointed, Some('x'), "{source}\n{underline}");
+        }
+    }
+
+    #[test]
+    fn control_characters_are_escaped_for_people_and_exact_for_machines() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let alias = "Microsoft.MachineLearningServices/workspaces/computes/\x1b]0;pwned\x07\u{9b}2J";
+        let text =
+            format!("policy p \"p\" {{\n    mode all\n    when field(\"{alias}\") == \"x\"\n    then deny\n}}\n");
+        std::fs::write(dir.path().join("esc.gavel"), text).expect("written");
+
+        let human = gavel(dir.path(), &["check", "esc.gavel"]);
+        let stderr = String::from_utf8(human.stderr).expect("UTF-8");
+        assert!(stderr.contains("unknown alias"), "{stderr}");
+        let raw: Vec<char> = stderr.chars().filter(|&c| c.is_control() && c != '\n').collect();
+        assert!(raw.is_empty(), "control characters reach the terminal: {raw:?}");
+        // In the message, in the help line and in the source excerpt.
+        assert!(stderr.matches("␛]0;pwned␇\\u{9b}2J").count() >= 3, "{stderr}");
+
+        let machine = gavel(dir.path(), &["check", "esc.gavel", "--format", "json"]);
+        let json: Value = serde_json::from_slice(&machine.stdout).expect("JSON");
+        let message = json["diagnostics"][0]["message"].as_str().expect("a message");
+        assert!(message.contains(alias), "{message:?}");
+    }
+
+    /// A misspelt field on the fourth line, after lines ending in `line_break`.
+    fn broken_policy(line_break: &str) -> String {
+        [
+            "policy p \"p\" {",
+            "    mode all",
+            "    version \"1.0.0\"",
+            "    when compute { computType == \"x\" }",
+            "    then deny",
+            "}",
+        ]
+        .join(line_break)
+    }
+
+    #[test]
+    fn every_kind_of_line_break_gives_the_same_positions_in_the_cli_and_the_server() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let mut client = client::Client::start(GAVEL);
+        client.initialize();
+        for (name, line_break) in [("lf", "\n"), ("crlf", "\r\n"), ("cr", "\r")] {
+            let file = format!("{name}.gavel");
+            let path = dir.path().join(&file);
+            let text = broken_policy(line_break);
+            std::fs::write(&path, &text).expect("written");
+
+            let output = gavel(dir.path(), &["check", &file, "--format", "json"]);
+            let json: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+            let cli = json["diagnostics"].as_array().expect("diagnostics").iter().find(|d| d["code"] == "GV0301");
+            let cli_range = &cli.expect("the misspelt field is reported")["range"];
+            assert_eq!(cli_range["start"], json!({ "line": 4, "column": 20 }), "{name}");
+
+            let uri = client::file_uri(&path);
+            client.open(&uri, &text);
+            let published = client.diagnostics(&uri, 1);
+            let lsp = published.iter().find(|d| d["code"] == "GV0301").expect("the server reports it too");
+            let start = &lsp["range"]["start"];
+            assert_eq!(start["line"].as_u64().map(|l| l + 1), cli_range["start"]["line"].as_u64(), "{name}");
+            assert_eq!(start["character"].as_u64().map(|c| c + 1), cli_range["start"]["column"].as_u64(), "{name}");
+            let end = &lsp["range"]["end"];
+            assert_eq!(end["character"].as_u64().map(|c| c + 1), cli_range["end"]["column"].as_u64(), "{name}");
+        }
+        client.shutdown();
+    }
+
+    /// The peak resident memory of a process, from `/proc/PID/status`.
+    fn peak_rss_bytes(pid: u32) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+        let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+        let kilobytes: u64 = line.trim_start_matches("VmHWM:").trim().trim_end_matches("kB").trim().parse().ok()?;
+        Some(kilobytes * 1024)
+    }
+
+    #[test]
+    #[cfg_attr(not(target_os = "linux"), ignore = "reads /proc")]
+    fn a_big_document_costs_the_server_a_bounded_multiple_of_its_size() {
+        let policy = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/deny-compute-public-ip.gavel"),
+        )
+        .expect("the example");
+        let mut text = String::new();
+        for i in 0.. {
+            if text.len() >= 12_000_000 {
+                break;
+            }
+            text.push_str(&policy.replace("deny_compute_public_ip", &format!("deny_compute_public_ip_{i}")));
+        }
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let uri = client::file_uri(&dir.path().join("big.gavel"));
+        let mut client = client::Client::start(GAVEL);
+        client.initialize();
+        let before = peak_rss_bytes(client.pid()).expect("the server's memory");
+        client.open(&uri, &text);
+        let diagnostics = client.diagnostics(&uri, 1);
+        assert!(!diagnostics.is_empty(), "the document is analysed");
+        let peak = peak_rss_bytes(client.pid()).expect("the server's memory");
+        let ratio = peak as f64 / text.len() as f64;
+        println!(
+            "{} MB document: server peak RSS {} MB ({} MB before opening), {ratio:.1}x the document",
+            text.len() / 1_000_000,
+            peak / 1_000_000,
+            before / 1_000_000
+        );
+        assert!(ratio < 40.0, "peak RSS {peak} bytes for a document of {} bytes", text.len());
+        client.shutdown();
+    }
+}

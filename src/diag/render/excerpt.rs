@@ -173,16 +173,16 @@ impl Excerpt {
         excerpt
     }
 
-    fn push_line(&mut self, text: &str, line: usize, content: Range<usize>, window: Range<usize>, start: usize) -> ShownLine {
-        let mut shown = ShownLine {
-            line,
-            content,
-            window,
-            excerpt_start: start,
-            columns: Vec::new(),
-            window_end: 0,
-            line_end: 0,
-        };
+    fn push_line(
+        &mut self,
+        text: &str,
+        line: usize,
+        content: Range<usize>,
+        window: Range<usize>,
+        start: usize,
+    ) -> ShownLine {
+        let mut shown =
+            ShownLine { line, content, window, excerpt_start: start, columns: Vec::new(), window_end: 0, line_end: 0 };
         let mut column = 0;
         if shown.cut_before() {
             self.text.push(ELLIPSIS);
@@ -280,7 +280,13 @@ struct Interest {
     focus: usize,
 }
 
-fn interest(index: &LineIndex, text: &str, content: &Range<usize>, labels: &[Range<usize>], focus: Option<usize>) -> Interest {
+fn interest(
+    index: &LineIndex,
+    text: &str,
+    content: &Range<usize>,
+    labels: &[Range<usize>],
+    focus: Option<usize>,
+) -> Interest {
     let column = |byte: usize| index.line_column(text, byte.clamp(content.start, content.end), ColumnUnit::Char).1;
     let on_line = |byte: usize| content.start <= byte && byte <= content.end;
     let mut columns = labels.iter().flat_map(|label| [label.start, label.end]).filter(|&b| on_line(b)).map(column);
@@ -304,7 +310,7 @@ fn window(index: &LineIndex, text: &str, line: usize, content: &Range<usize>, in
     };
     let end = (start + WINDOW).min(length);
     let start = end.saturating_sub(WINDOW).min(start);
-    let byte = |column| index.offset(text, line, column, ColumnUnit::Char);
+    let byte = |column| index.offset_at(text, line, column, ColumnUnit::Char);
     byte(start)..byte(end)
 }
 

@@ -196,7 +196,8 @@ fn render_snippet(diag: &Diagnostic, sources: &SourceMap, color: bool) -> Option
     let excerpts = Excerpts::new(&labels, sources, diag.span.file, primary.start.byte);
 
     // The kind only shapes ariadne's header line, which is dropped below.
-    let report_span = (diag.span.file, excerpts.range(sources, diag.span.file, &(primary.start.byte..primary.start.byte)));
+    let report_span =
+        (diag.span.file, excerpts.range(sources, diag.span.file, &(primary.start.byte..primary.start.byte)));
     let mut report = Report::build(ReportKind::Error, report_span)
         .with_config(Config::default().with_color(color).with_index_type(IndexType::Char));
     for drawn in &labels {
@@ -270,7 +271,13 @@ impl Excerpts {
     /// How to put the files' positions into ariadne's drawing: one snippet per file, in label
     /// order, whose header gives the diagnostic's position in its own file and the first
     /// label's position in the others.
-    fn renumbering<'a>(&'a self, labels: &[Drawn<'_>], sources: &SourceMap, primary: FileId, focus: usize) -> Renumbering<'a> {
+    fn renumbering<'a>(
+        &'a self,
+        labels: &[Drawn<'_>],
+        sources: &SourceMap,
+        primary: FileId,
+        focus: usize,
+    ) -> Renumbering<'a> {
         let mut snippets = Vec::new();
         for (id, name, _, excerpt) in &self.files {
             let Some(file) = sources.get(*id) else { continue };
