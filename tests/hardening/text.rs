@@ -1,1 +1,202 @@
 //! Regression tests of this group; see `main.rs`.
+
+use std::path::Path;
+use std::process::Command;
+
+use gavel::decompile::{JsonInput, decompile};
+use gavel::emit::EmitOptions;
+use gavel::emit::semantic::compare_definitions;
+use gavel::emit::target::definition_json;
+use gavel::project::compile_source;
+use gavel::syntax::span::FileId;
+use proptest::prelude::*;
+use serde_json::{Value, json};
+
+fn gavel(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_gavel")).current_dir(dir).args(args).output().expect("gavel runs")
+}
+
+fn stdout(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Decompiles `json` in memory and builds the source: the built definition, or why there is none.
+fn decompile_and_build(json: &Value) -> Result<(String, Value), String> {
+    let text = serde_json::to_string_pretty(json).map_err(|e| e.to_string())?;
+    let decompiled = decompile(&JsonInput::new(FileId(0), &text), Some("generated"));
+    let Some(source) = decompiled.source else {
+        return Err(format!("not decompiled: {:?}", decompiled.diagnostics));
+    };
+    let compilation = compile_source("generated.gavel", &source);
+    // Arbitrary text need not be valid Azure Policy (an alias the catalog does not know);
+    // what the decompiler wrote must read back: no syntax or lowering errors.
+    let errors: Vec<String> = compilation
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error() && (d.code.id().starts_with("GV00") || d.code.id().starts_with("GV01")))
+        .map(|d| format!("{}: {}", d.code.id(), d.message))
+        .collect();
+    if !errors.is_empty() {
+        return Err(format!("{errors:?}\n{source}"));
+    }
+    let Some(definition) = compilation.emitted_definitions().first().copied() else {
+        return Err(format!("nothing built\n{source}"));
+    };
+    Ok((source, definition_json(definition, &EmitOptions::default())))
+}
+
+#[test]
+fn a_dollar_in_a_field_name_survives_decompile_and_build() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let definition = json!({
+        "properties": {
+            "mode": "All",
+            "parameters": { "b": { "type": "String" } },
+            "policyRule": {
+                "if": { "allOf": [
+                    { "field": "Contoso.Widgets/gadgets/a$b", "equals": "[parameters('b')]" },
+                    { "field": "Contoso.Widgets/gadgets/x", "equals": "c$b" }
+                ] },
+                "then": { "effect": "deny" }
+            }
+        }
+    });
+    std::fs::write(dir.path().join("dollar.json"), definition.to_string()).expect("write");
+    let decompiled = gavel(dir.path(), &["decompile", "dollar.json"]);
+    assert!(decompiled.status.success(), "{}", stderr(&decompiled));
+    let source = stdout(&decompiled);
+    assert!(source.contains(r#"field("Contoso.Widgets/gadgets/a\$b")"#), "{source}");
+    std::fs::write(dir.path().join("dollar.gavel"), &source).expect("write");
+    let built = gavel(dir.path(), &["build", "dollar.gavel", "-o", "out"]);
+    assert!(built.status.success(), "{}", stderr(&built));
+    let output = std::fs::read_to_string(dir.path().join("out/dollar.json")).expect("built definition");
+    let output: Value = serde_json::from_str(&output).expect("JSON");
+    let conditions = &output["properties"]["policyRule"]["if"]["allOf"];
+    assert_eq!(conditions[0]["field"], "Contoso.Widgets/gadgets/a$b", "{output:#}");
+    assert_eq!(conditions[1]["equals"], "c$b", "{output:#}");
+}
+
+// ------------------------------------------------------------ every printed string reads back
+
+/// Pieces that mean something to gavel's lexer, its string escapes, interpolation, ARM
+/// expressions or JSON.
+const AWKWARD: &[&str] = &[
+    "$", "$$", "${", "${x}", "$b", "$_", "\\", "\\$", "\\n", "\"", "'", "''", "[", "]", "]]", "[[", "[x]", "{", "}",
+    "(", ")", "/", "//", "/*", "*/", "*", "\n", "\r", "\t", "\u{0}", "\u{1b}", "\u{7f}", "\u{85}", "\u{2028}",
+    "\u{feff}", "é", "🚀", " ", "  ", "a", "B", "Z9", "-", ".", ":", ",", "#", "policy", "true", "null", "json",
+];
+
+/// Arbitrary text: awkward pieces and arbitrary characters in any order.
+fn text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        3 => (0..AWKWARD.len()).prop_map(|i| AWKWARD[i].to_string()),
+        1 => any::<char>().prop_map(String::from),
+    ];
+    prop::collection::vec(piece, 0..7).prop_map(|pieces| pieces.concat())
+}
+
+/// Text that is not an ARM expression (`[…]`): where the JSON itself would read one.
+fn literal_text() -> impl Strategy<Value = String> {
+    text().prop_map(|t| if t.starts_with('[') && t.ends_with(']') { format!("x{t}") } else { t })
+}
+
+/// A field name: arbitrary text, or arbitrary text in a tag's name (`tags['…']`, `tags.…`)
+/// or an alias the catalog knows (which the decompiler writes as a path).
+fn field_name() -> impl Strategy<Value = String> {
+    prop_oneof![
+        text(),
+        text().prop_map(|t| format!("tags['{}']", t.replace('\'', "''"))),
+        text().prop_map(|t| format!("tags.{t}")),
+        text().prop_map(|t| format!("tags[{t}]")),
+        Just("Microsoft.MachineLearningServices/workspaces/computes/computeType".to_string()),
+        Just("tags".to_string()),
+    ]
+}
+
+/// An array field to count: arbitrary text or one the catalog knows.
+fn array_field() -> impl Strategy<Value = String> {
+    prop_oneof![
+        text().prop_map(|t| format!("{t}[*]")),
+        Just("Microsoft.MachineLearningServices/workspaces/privateEndpointConnections[*]".to_string()),
+    ]
+}
+
+/// A definition with arbitrary text in every place the decompiler prints a string.
+fn definition() -> impl Strategy<Value = Value> {
+    let header = (text(), text(), text(), literal_text(), text(), text());
+    let parameter = (text(), text(), text(), text(), text());
+    let rule = (field_name(), literal_text(), text(), literal_text(), literal_text(), array_field(), literal_text());
+    let effect = (0..3usize, field_name(), literal_text(), text(), literal_text(), text());
+    (header, parameter, rule, effect).prop_map(|(header, parameter, rule, effect)| {
+        let (name, display, description, category, metadata_key, metadata_value) = header;
+        let (param_name, default, allowed, param_display, param_description) = parameter;
+        let (field, value, object_key, object_value, array_member, count_field, like) = rule;
+        let (effect_kind, detail_field, detail_value, detail_type, detail_name, value_expression) = effect;
+        let then = match effect_kind {
+            0 => json!({ "effect": "modify", "details": {
+                "roleDefinitionIds": ["/providers/Microsoft.Authorization/roleDefinitions/b24988ac-6180-42a0-ab88-20f7382dd24c"],
+                "operations": [{ "operation": "addOrReplace", "field": detail_field, "value": detail_value }]
+            } }),
+            1 => json!({ "effect": "append", "details": [{ "field": detail_field, "value": detail_value }] }),
+            _ => json!({ "effect": "auditIfNotExists", "details": {
+                "type": detail_type,
+                "name": detail_name,
+                "existenceCondition": { "field": detail_field, "equals": detail_value }
+            } }),
+        };
+        let mut parameters = serde_json::Map::new();
+        parameters.insert(
+            param_name,
+            json!({
+                "type": "String",
+                "defaultValue": default,
+                "allowedValues": [default, allowed],
+                "metadata": { "displayName": param_display, "description": param_description }
+            }),
+        );
+        let mut metadata = serde_json::Map::new();
+        metadata.insert("category".into(), Value::String(category));
+        metadata.insert(metadata_key, Value::String(metadata_value));
+        let mut object = serde_json::Map::new();
+        object.insert(object_key, Value::String(object_value));
+        json!({
+            // Azure names a definition; without a name the decompiler takes the file's.
+            "name": format!("n{name}"),
+            "properties": {
+                "displayName": display,
+                "description": description,
+                "mode": "All",
+                "metadata": metadata,
+                "parameters": parameters,
+                "policyRule": {
+                    "if": { "allOf": [
+                        { "field": field, "equals": value },
+                        { "field": "tags", "equals": object },
+                        { "field": "location", "in": [array_member, "x"] },
+                        { "value": value_expression, "notEquals": "x" },
+                        { "count": { "field": count_field, "where": { "field": format!("{count_field}.v"), "like": like } }, "greater": 0 }
+                    ] },
+                    "then": then
+                }
+            }
+        })
+    })
+}
+
+#[test]
+fn every_string_the_decompiler_prints_reads_back_the_same() {
+    let config = ProptestConfig { cases: 300, failure_persistence: None, ..ProptestConfig::default() };
+    let mut runner = proptest::test_runner::TestRunner::new(config);
+    let result = runner.run(&definition(), |json| {
+        let (source, built) = decompile_and_build(&json).map_err(TestCaseError::fail)?;
+        compare_definitions(&json, &built)
+            .map_err(|difference| TestCaseError::fail(format!("{difference}\n{source}\n{json:#}\n{built:#}")))
+    });
+    if let Err(failure) = result {
+        panic!("{failure}");
+    }
+}

@@ -303,8 +303,9 @@ impl Lowerer<'_> {
             }
         };
         let bare_words = ty == ParamType::Effect;
+        let name = self.quoted_name(&param.name)?;
         let mut lowered = Parameter {
-            name: Spanned::new(param.name.text.clone(), param.name.span),
+            name: Spanned::new(name, param.name.span),
             ty: Spanned::new(ty, param.ty.span),
             display_name: None,
             description: self.doc_comment(param.keyword).map(|d| Spanned::new(d, param.keyword)),

@@ -27,6 +27,18 @@ impl Lowerer<'_> {
         }
     }
 
+    /// A name that may be written in quotes (`param "Has Space"`), escapes decoded. A bare
+    /// word has no escapes, so it decodes to itself.
+    pub(crate) fn quoted_name(&mut self, name: &tree::Name) -> Option<String> {
+        match strings::decode_plain(&name.text) {
+            Ok(text) => Some(text),
+            Err(error) => {
+                self.string_error(name.span, &error);
+                None
+            }
+        }
+    }
+
     fn string_error(&mut self, literal: Span, error: &strings::StringError) {
         // The raw text starts one byte after the opening quote.
         let start = literal.start as usize + 1 + error.start;
