@@ -4,6 +4,7 @@
 //! source maps. The decompiler produces the same AST from JSON, so these types must be able
 //! to say everything Azure Policy can.
 
+pub(crate) mod caseless;
 pub mod lower;
 pub(crate) mod names;
 mod strings;

@@ -200,3 +200,77 @@ fn every_string_the_decompiler_prints_reads_back_the_same() {
         panic!("{failure}");
     }
 }
+
+// ------------------------------------------------------------ names of decompiled definitions
+
+#[test]
+fn four_thousand_definitions_with_one_display_name_get_distinct_names() {
+    const COUNT: usize = 4000;
+    let definition = json!({ "properties": {
+        "displayName": "Same name",
+        "mode": "All",
+        "policyRule": { "if": { "field": "location", "equals": "x" }, "then": { "effect": "audit" } }
+    } });
+    let text = Value::Array(vec![definition; COUNT]).to_string();
+    let (definitions, diagnostics) = gavel::decompile::read_json_definitions(FileId(0), &text);
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    let names = gavel::decompile::raise::names::assign(&definitions, Some("file"));
+    let expected: Vec<String> =
+        std::iter::once("same_name".to_string()).chain((2..=COUNT).map(|i| format!("same_name_{i}"))).collect();
+    assert_eq!(names, expected);
+}
+
+// ------------------------------------------------------------ keys given twice
+
+#[test]
+fn an_object_of_a_hundred_thousand_keys_reports_exactly_its_duplicates() {
+    const COUNT: usize = 100_000;
+    let mut metadata = String::from("{");
+    for i in 0..COUNT {
+        metadata.push_str(&format!("\"key{i}\": {i}, "));
+    }
+    // Keys are read ignoring case, as Azure reads them: these two are given twice.
+    metadata.push_str("\"KEY7\": 0, \"Key99999\": 0, \"key100000\": 0}");
+    let text = format!(
+        r#"{{"properties": {{"mode": "All", "metadata": {metadata},
+            "policyRule": {{"if": {{"field": "location", "equals": "x"}}, "then": {{"effect": "audit"}}}}}}}}"#
+    );
+    let (definitions, diagnostics) = gavel::decompile::read_json_definitions(FileId(0), &text);
+    assert_eq!(definitions.len(), 1);
+    let duplicates: Vec<(&str, &str)> = diagnostics.iter().map(|d| (d.code.id(), d.message.as_str())).collect();
+    assert_eq!(
+        duplicates,
+        [
+            ("GV0507", "$.properties.metadata: `KEY7` is given twice"),
+            ("GV0507", "$.properties.metadata: `Key99999` is given twice")
+        ]
+    );
+    assert_eq!(definitions[0].header().metadata.len(), COUNT + 1);
+}
+
+#[test]
+fn a_policy_of_fifty_thousand_parameters_reports_exactly_its_duplicates() {
+    const COUNT: usize = 50_000;
+    let mut source = String::from("policy many {\n    mode all\n");
+    for i in 0..COUNT {
+        source.push_str(&format!("    param p{i}: string\n"));
+    }
+    // Parameter names are case-insensitive; properties are not.
+    source.push_str("    param P7: string\n    mode all\n    version \"1.0.0\"\n    version \"1.0.1\"\n");
+    source.push_str("    when location == \"x\"\n    then audit\n}\n");
+    let compilation = compile_source("many.gavel", &source);
+    let duplicates: Vec<(&str, &str)> = compilation
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.id() == "GV0101" || d.code.id() == "GV0106")
+        .map(|d| (d.code.id(), d.message.as_str()))
+        .collect();
+    assert_eq!(
+        duplicates,
+        [
+            ("GV0106", "parameter `P7` is declared twice"),
+            ("GV0101", "`mode` is given twice"),
+            ("GV0101", "`version` is given twice")
+        ]
+    );
+}

@@ -9,10 +9,14 @@ mod header;
 mod initiative;
 mod rule;
 
+use std::collections::HashSet;
+
 use jsonc_parser::ast::{Object, ObjectProp, StringLit, Value};
 
 use super::arm::{self, Positions};
 use super::json::{self, get, get_str, prop_name, span_of};
+
+use crate::ast::caseless::Caseless;
 use crate::ast::{Definition, Expr, Field, FieldName, Spanned};
 use crate::diag::{Code, Diagnostic};
 use crate::syntax::span::{FileId, Span};
@@ -509,8 +513,9 @@ impl<'a> Reader<'a> {
     /// [`Reader::unique`] for an object that has been reported already.
     pub(crate) fn first_of_each<'b, 'j>(&mut self, object: &'b Object<'j>, report: bool) -> Vec<&'b ObjectProp<'j>> {
         let mut seen: Vec<&'b ObjectProp<'j>> = Vec::with_capacity(object.properties.len());
+        let mut names = HashSet::with_capacity(object.properties.len());
         for prop in &object.properties {
-            if seen.iter().any(|p| prop_name(p).eq_ignore_ascii_case(prop_name(prop))) {
+            if !names.insert(Caseless(prop_name(prop))) {
                 if !report {
                     continue;
                 }
