@@ -7,6 +7,7 @@
 pub(crate) mod caseless;
 pub mod lower;
 pub(crate) mod names;
+pub mod numbers;
 mod strings;
 
 pub use lower::{Lowered, lower_file, lower_file_with};

@@ -274,3 +274,92 @@ fn a_policy_of_fifty_thousand_parameters_reports_exactly_its_duplicates() {
         ]
     );
 }
+
+// ------------------------------------------------------------ numbers
+
+/// The code, message and text of each diagnostic.
+fn located(text: &str, diagnostics: &[gavel::diag::Diagnostic]) -> Vec<(String, String, String)> {
+    diagnostics
+        .iter()
+        .map(|d| {
+            let at = text.get(d.span.range()).unwrap_or_default().to_string();
+            (d.code.id().to_string(), d.message.clone(), at)
+        })
+        .collect()
+}
+
+#[test]
+fn json_numbers_that_would_change_value_are_diagnosed_where_they_stand() {
+    let text = r#"{"properties": {"mode": "All", "metadata": {"tiny": 1e-400},
+        "policyRule": {"if": {"field": "location", "greater": 18446744073709551616}, "then": {"effect": "audit"}}}}"#;
+    let (_, diagnostics) = gavel::decompile::read_json_definitions(FileId(0), text);
+    assert_eq!(
+        located(text, &diagnostics),
+        [
+            (
+                "GV0508".to_string(),
+                "$.properties.metadata.tiny: `1e-400` is too small for a 64-bit float: it would be read as 0".to_string(),
+                "1e-400".to_string()
+            ),
+            (
+                "GV0508".to_string(),
+                "$.properties.policyRule.if.greater: `18446744073709551616` does not fit in a 64-bit integer: it would be rounded to 1.8446744073709552e+19".to_string(),
+                "18446744073709551616".to_string()
+            ),
+        ]
+    );
+    assert!(diagnostics.iter().all(|d| d.is_error() && d.help.is_some()), "{diagnostics:?}");
+    let decompiled = decompile(&JsonInput::new(FileId(0), text), Some("numbers"));
+    assert!(decompiled.source.is_none(), "{:?}", decompiled.source);
+}
+
+#[test]
+fn numbers_that_64_bits_hold_come_back_exactly() {
+    let json = json!({ "name": "numbers", "properties": {
+        "mode": "All",
+        "metadata": { "max": u64::MAX, "min": i64::MIN, "small": 5e-324, "large": 1.7976931348623157e308 },
+        "policyRule": { "if": { "field": "location", "greater": u64::MAX }, "then": { "effect": "audit" } }
+    } });
+    let (source, built) = decompile_and_build(&json).expect("decompiles and builds");
+    assert_eq!(built["properties"]["metadata"], json["properties"]["metadata"], "{source}");
+    assert_eq!(built["properties"]["policyRule"], json["properties"]["policyRule"], "{source}");
+}
+
+#[test]
+fn minus_zero_is_an_integer_default() {
+    let source =
+        "policy p {\n    mode all\n    param size: integer = -0\n    when location == \"x\"\n    then audit\n}\n";
+    let compilation = compile_source("p.gavel", source);
+    let errors: Vec<_> = compilation.diagnostics.iter().filter(|d| d.is_error()).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let built = definition_json(compilation.emitted_definitions()[0], &EmitOptions::default());
+    assert_eq!(built["properties"]["parameters"]["size"]["defaultValue"], json!(0));
+}
+
+#[test]
+fn numbers_out_of_range_in_a_source_are_diagnosed_where_they_stand() {
+    let source = "policy p {\n    mode all\n    when all {\n        location == 1e-400\n        location == 18446744073709551616\n        location == -9223372036854775809\n        location == 1e400\n    }\n    then audit\n}\n";
+    let compilation = compile_source("p.gavel", source);
+    let diagnostics: Vec<_> = located(source, &compilation.diagnostics.0)
+        .into_iter()
+        .filter(|(code, ..)| code == "GV0008")
+        .map(|(_, message, at)| (message, at))
+        .collect();
+    assert_eq!(
+        diagnostics,
+        [
+            ("`1e-400` is too small for a 64-bit float: it would be read as 0".to_string(), "1e-400".to_string()),
+            (
+                "`18446744073709551616` does not fit in a 64-bit integer: it would be rounded to 1.8446744073709552e+19"
+                    .to_string(),
+                "18446744073709551616".to_string()
+            ),
+            (
+                "`-9223372036854775809` does not fit in a 64-bit integer: it would be rounded to -9.223372036854776e+18"
+                    .to_string(),
+                "-9223372036854775809".to_string()
+            ),
+            ("`1e400` is too large for a 64-bit float".to_string(), "1e400".to_string()),
+        ]
+    );
+}

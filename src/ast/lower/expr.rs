@@ -1,10 +1,9 @@
 //! Expressions: literals, parameters, calls, member and index access, interpolated strings,
 //! and raw JSON.
 
-use std::str::FromStr;
-
 use super::Lowerer;
 use super::fields::{Resolved, Scope};
+use crate::ast::numbers::exact_number;
 use crate::ast::strings::{self, Piece};
 use crate::ast::{Expr, Field, FieldName, Spanned};
 use crate::diag::{Code, did_you_mean};
@@ -168,11 +167,12 @@ impl Lowerer<'_> {
         }
     }
 
+    /// A number literal, kept exactly or refused (never rounded to a float or to 0).
     pub(crate) fn number(&mut self, text: &str, span: Span) -> Option<serde_json::Number> {
-        match serde_json::Number::from_str(text) {
+        match exact_number(text) {
             Ok(number) => Some(number),
-            Err(_) => {
-                self.error(Code::InvalidNumber, span, format!("`{text}` is not a valid number"), "write a JSON number");
+            Err(problem) => {
+                self.error(Code::InvalidNumber, span, problem.describe(text), problem.help());
                 None
             }
         }
