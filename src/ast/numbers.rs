@@ -72,6 +72,44 @@ pub fn exact_number(text: &str) -> Result<serde_json::Number, Inexact> {
     Ok(number)
 }
 
+/// The first number in strict JSON `text` that would not keep its value, with its byte range:
+/// serde_json, which reads raw JSON, turns `1e-400` into 0 and rounds wide integers without a
+/// word.
+pub fn first_inexact_in_json(text: &str) -> Option<(std::ops::Range<usize>, Inexact)> {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while let Some(&byte) = bytes.get(at) {
+        match byte {
+            b'"' => at = string_end(bytes, at + 1),
+            b'-' | b'0'..=b'9' => {
+                let length = bytes[at..]
+                    .iter()
+                    .take_while(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E'))
+                    .count();
+                let number = &text[at..at + length];
+                if let Err(problem) = exact_number(number) {
+                    return Some((at..at + length, problem));
+                }
+                at += length;
+            }
+            _ => at += 1,
+        }
+    }
+    None
+}
+
+/// The offset just after the JSON string whose content starts at `at`.
+fn string_end(bytes: &[u8], mut at: usize) -> usize {
+    while let Some(&byte) = bytes.get(at) {
+        match byte {
+            b'\\' => at += 2,
+            b'"' => return at + 1,
+            _ => at += 1,
+        }
+    }
+    bytes.len()
+}
+
 /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`: Rust's own parser takes more (`inf`,
 /// `+1`, `.5`).
 fn is_json_number(text: &str) -> bool {
@@ -134,6 +172,14 @@ mod tests {
         ] {
             assert_eq!(exact_number(text).map(|n| n.to_string()), Ok(kept.to_string()), "{text}");
         }
+    }
+
+    #[test]
+    fn finds_numbers_outside_strings() {
+        let text = r#"{"a": "1e-400 \" 1e-400", "b": [1.5, -0, 1e-400]}"#;
+        let in_the_list = text.rfind("1e-400").unwrap_or_default();
+        assert_eq!(first_inexact_in_json(text), Some((in_the_list..in_the_list + 6, Inexact::TooSmall)));
+        assert_eq!(first_inexact_in_json(r#"{"a": [1, 2.5e3, "x"]}"#), None);
     }
 
     #[test]

@@ -363,3 +363,35 @@ fn numbers_out_of_range_in_a_source_are_diagnosed_where_they_stand() {
         ]
     );
 }
+
+// ------------------------------------------------------------ fmt on files with errors
+
+#[test]
+fn fmt_formats_a_file_with_a_lowering_error_without_calling_it_a_bug() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let source = "policy p { mode all\n  when location == json { \"a\": 1e999, \"b\": [1,2] }\n  then audit }\n";
+    std::fs::write(dir.path().join("p.gavel"), source).expect("write");
+    let output = Command::new(env!("CARGO_BIN_EXE_gavel"))
+        .current_dir(dir.path())
+        .args(["fmt", "--stdin"])
+        .stdin(std::fs::File::open(dir.path().join("p.gavel")).expect("open"))
+        .output()
+        .expect("gavel runs");
+    assert!(!stderr(&output).contains("bug"), "{}", stderr(&output));
+    assert!(output.status.success(), "{}", stderr(&output));
+    // Laid out; the number it cannot hold is kept as written, the rest of the JSON with it.
+    assert_eq!(
+        stdout(&output),
+        "policy p {\n    mode all\n    when location == json { \"a\": 1e999, \"b\": [1,2] }\n    then audit\n}\n"
+    );
+    let checked = gavel(dir.path(), &["check", "p.gavel"]);
+    assert_eq!(checked.status.code(), Some(1));
+    assert!(stderr(&checked).contains("GV0008"), "{}", stderr(&checked));
+}
+
+#[test]
+fn fmt_keeps_numbers_in_raw_json_as_written() {
+    let source = "policy p {\n    mode all\n    when location == json { \"a\": 1e-400 }\n    then audit\n}\n";
+    let formatted = gavel::fmt::format_source(FileId(0), source);
+    assert!(matches!(&formatted, Ok(text) if text == source), "{formatted:?}");
+}

@@ -3,7 +3,7 @@
 
 use super::Lowerer;
 use super::fields::{Resolved, Scope};
-use crate::ast::numbers::exact_number;
+use crate::ast::numbers::{exact_number, first_inexact_in_json};
 use crate::ast::strings::{self, Piece};
 use crate::ast::{Expr, Field, FieldName, Spanned};
 use crate::diag::{Code, did_you_mean};
@@ -94,6 +94,12 @@ impl Lowerer<'_> {
     /// JSON the lexer has already found to be well-formed.
     pub(crate) fn raw_json(&mut self, span: Span) -> Option<serde_json::Value> {
         let text = self.text.get(span.range()).unwrap_or_default();
+        if let Some((range, problem)) = first_inexact_in_json(text) {
+            let start = span.start as usize;
+            let number = Span::new(self.file, start + range.start, start + range.end);
+            self.error(Code::InvalidNumber, number, problem.describe(&text[range]), problem.help());
+            return None;
+        }
         match serde_json::from_str(text) {
             Ok(value) => Some(value),
             Err(error) => {
