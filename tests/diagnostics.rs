@@ -57,6 +57,7 @@ const NOT_FROM_SOURCES: &[(Code, &str)] = &[
     (Code::TemplateExpression, "read from JSON inputs: tests/decompile_errors/template_expression.json"),
     (Code::JsonTooDeep, "read from JSON inputs: tests/decompile_errors/too_deep.json"),
     (Code::DuplicateJsonKey, "read from JSON inputs: tests/decompile_errors/duplicate_key.json"),
+    (Code::InexactJsonNumber, "read from JSON inputs: tests/decompile_errors/inexact_number.json"),
     (Code::InvalidTestFile, "test files: tests/fixtures/test_runner/errors/yaml_syntax, unknown_key, not_a_mapping"),
     (Code::UnknownTestPolicy, "test files: tests/fixtures/test_runner/errors/policies.test.yaml"),
     (Code::InvalidTestResource, "test files: tests/fixtures/test_runner/errors/resources.test.yaml"),

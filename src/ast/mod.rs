@@ -4,8 +4,10 @@
 //! source maps. The decompiler produces the same AST from JSON, so these types must be able
 //! to say everything Azure Policy can.
 
+pub(crate) mod caseless;
 pub mod lower;
 pub(crate) mod names;
+pub mod numbers;
 mod strings;
 
 pub use lower::{Lowered, lower_file, lower_file_with};

@@ -65,7 +65,10 @@ pub fn run(args: FmtArgs) -> Outcome {
             Err(FormatError::Syntax(errors)) => diagnostics.extend(errors),
             Err(FormatError::Unstable(why)) => {
                 broken = true;
-                eprintln!("error: {} was not formatted: {why}; this is a bug in gavel fmt", path.display());
+                eprintln!(
+                    "error: {} was left as it is: {why} (the file has no errors, so the formatter is at fault; please report it)",
+                    path.display()
+                );
             }
         }
     }
@@ -99,7 +102,9 @@ fn stdin(args: &FmtArgs) -> Outcome {
             Outcome::InputErrors
         }
         Err(FormatError::Unstable(why)) => {
-            eprintln!("error: not formatted: {why}; this is a bug in gavel fmt");
+            eprintln!(
+                "error: standard input was not formatted: {why} (the text has no errors, so the formatter is at fault; please report it)"
+            );
             Outcome::InputErrors
         }
     }

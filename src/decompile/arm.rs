@@ -3,8 +3,7 @@
 //! `current(…)` and `null()` get the nodes the compiler gives them, so that the checker and
 //! the decompiler see the same AST whichever way a definition was written.
 
-use std::str::FromStr;
-
+use crate::ast::numbers::exact_number;
 use crate::ast::{Expr, Field, FieldName, Spanned};
 use crate::syntax::span::{FileId, Span};
 
@@ -191,7 +190,8 @@ impl<'a> Parser<'a> {
         let span = self.positions.span(start, end);
         match token {
             Tok::Str(value) => Some(Expr::String(value, span)),
-            Tok::Num(text) => serde_json::Number::from_str(text).ok().map(|n| Expr::Number(n, span)),
+            // A number that would not keep its value leaves the expression unparsed (kept verbatim).
+            Tok::Num(text) => exact_number(text).ok().map(|n| Expr::Number(n, span)),
             Tok::Ident(name) if self.eat(b'(') => {
                 let args = self.arguments()?;
                 Some(call(

@@ -329,6 +329,9 @@ registry! {
     DuplicateJsonKey = "GV0507", "duplicate-json-key", Lint Warning,
         "an object has the same key twice",
         "The object has the same key twice (Azure compares most keys without regard to case, so `notIn` and `notin` count as the same). gavel reads the first and ignores the rest; remove the duplicate.";
+    InexactJsonNumber = "GV0508", "inexact-json-number", Error,
+        "a JSON number that would not keep its value",
+        "gavel keeps a number as a 64-bit integer or a 64-bit float, as Azure reads it. A number that neither holds as written would change on the way through: `1e-400` would become 0, `1e400` is beyond any float, and an integer beyond 64 bits (`18446744073709551616`) would be rounded to a float. gavel refuses it rather than change it: write a number in range, or the value as a string.";
     InvalidTestFile = "GV0600", "invalid-test-file", Error,
         "a test file that is not YAML of the test-file shape",
         "A test file (`*.test.yaml`) is a YAML mapping with `cases:`, a list of cases, and optionally `policy:`, `parameters:` and `catalogs:` that apply to every case. Each case has a `name`, a `resource` and an `expect`ed outcome, and may set `policy`, `parameters`, `requestContext`, `resourceGroup`, `subscription`, `related` and `skip`. docs/testing.md describes every key; the message names the key or value that does not fit.";

@@ -48,6 +48,10 @@ pub struct FieldNameJson<'a>(pub &'a Field);
 impl Serialize for FieldNameJson<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match &self.0.name {
+            // A name is text: one that would read as an expression is escaped like a string.
+            FieldName::Static(name) if name.starts_with('[') && name.ends_with(']') => {
+                serializer.serialize_str(&format!("[{name}"))
+            }
             FieldName::Static(name) => serializer.serialize_str(name),
             FieldName::Dynamic(expr) => ExprJson(expr).serialize(serializer),
         }

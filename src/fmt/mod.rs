@@ -26,7 +26,9 @@ pub const DOC_WIDTH: usize = 100;
 /// Why a file was not formatted.
 #[derive(Debug, Clone)]
 pub enum FormatError {
-    /// The file does not parse; nothing is formatted until it does.
+    /// The file's own errors: it does not parse (nothing is formatted until it does), or its
+    /// formatted text could not be shown to mean the same and the file has errors that may be
+    /// why (a value gavel cannot read).
     Syntax(Vec<Diagnostic>),
     /// The formatted text would not mean the same (a formatter bug): `String` says how.
     Unstable(String),
@@ -41,7 +43,12 @@ pub fn format_source(file: FileId, text: &str) -> Result<String, FormatError> {
     }
     let mut trivia = SourceTrivia::new(text, &parsed.comments);
     let formatted = print_tree(&parsed.tree, &mut trivia);
-    verify(file, text, &parsed, &formatted)?;
+    if let Err(unstable) = verify(file, text, &parsed, &formatted) {
+        // The author's errors come first: they are theirs to fix, and may be the reason.
+        let lowered = ast::lower_file(file, text, &parsed.tree, &parsed.comments);
+        let errors: Vec<Diagnostic> = lowered.diagnostics.into_iter().filter(Diagnostic::is_error).collect();
+        return Err(if errors.is_empty() { unstable } else { FormatError::Syntax(errors) });
+    }
     Ok(formatted)
 }
 

@@ -21,8 +21,10 @@ pub trait Trivia {
     fn quoted(&self, key: &Name) -> bool;
     /// Every comment not printed yet.
     fn take_rest(&mut self) -> Vec<Comment>;
-    /// The JSON value the lexer took in one piece at `span`.
+    /// The JSON value the lexer took in one piece at `span`, when it can be laid out anew.
     fn raw_json(&self, span: Span) -> Option<std::borrow::Cow<'_, serde_json::Value>>;
+    /// The source text at `span`, for raw JSON that cannot be laid out anew.
+    fn verbatim(&self, span: Span) -> Option<&str>;
     /// How many comments were handed out.
     fn taken(&self) -> usize;
 }
@@ -81,7 +83,15 @@ impl Trivia for SourceTrivia<'_> {
 
     fn raw_json(&self, span: Span) -> Option<std::borrow::Cow<'_, serde_json::Value>> {
         let text = self.text.get(span.range())?;
+        // A number serde_json would round (or read as 0) is kept as written, with the rest.
+        if crate::ast::numbers::first_inexact_in_json(text).is_some() {
+            return None;
+        }
         serde_json::from_str(text).ok().map(std::borrow::Cow::Owned)
+    }
+
+    fn verbatim(&self, span: Span) -> Option<&str> {
+        self.text.get(span.range()).map(str::trim)
     }
 
     fn taken(&self) -> usize {
@@ -134,6 +144,10 @@ impl Trivia for StatedTrivia {
     fn raw_json(&self, span: Span) -> Option<std::borrow::Cow<'_, serde_json::Value>> {
         let at = self.json.binary_search_by_key(&span.start, |(pos, _)| *pos).ok()?;
         self.json.get(at).map(|(_, value)| std::borrow::Cow::Borrowed(value))
+    }
+
+    fn verbatim(&self, _span: Span) -> Option<&str> {
+        None
     }
 
     fn taken(&self) -> usize {

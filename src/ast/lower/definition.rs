@@ -1,5 +1,8 @@
 //! Policies and initiatives: properties, parameters, rule, members and groups.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
 use super::Lowerer;
 use super::fields::Scope;
 use crate::ast::{
@@ -157,32 +160,37 @@ impl Lowerer<'_> {
         if let Some(doc) = self.doc_comment(block.keyword) {
             header.description = Some(Spanned::new(doc, block.keyword));
         }
-        let mut seen: Vec<(String, Span)> = Vec::new();
+        // Where each property and parameter was first given: one look-up per item.
+        let mut seen: HashMap<&str, Span> = HashMap::new();
+        let mut declared: HashMap<String, Span> = HashMap::new();
         for item in &block.body {
             match item {
                 BodyItem::Property(property) if property.key.text != "mode" => {
-                    if let Some((_, first)) = seen.iter().find(|(k, _)| *k == property.key.text) {
+                    if let Some(first) = seen.get(property.key.text.as_str()) {
                         self.duplicate(&property.key, *first);
                         continue;
                     }
-                    seen.push((property.key.text.clone(), property.key.span));
+                    seen.insert(&property.key.text, property.key.span);
                     self.header_property(&mut header, property);
                 }
                 BodyItem::Param(param) => {
                     if let Some(param) = self.parameter(param) {
-                        if let Some(first) =
-                            header.parameters.iter().find(|p| p.name.value.eq_ignore_ascii_case(&param.name.value))
-                        {
-                            self.report(
-                                Diagnostic::new(
-                                    Code::DuplicateParameter,
-                                    param.name.span,
-                                    format!("parameter `{}` is declared twice", param.name.value),
-                                )
-                                .with_label(first.name.span, "first declared here")
-                                .with_help("parameter names are case-insensitive; rename one of them"),
-                            );
-                            continue;
+                        match declared.entry(param.name.value.to_ascii_lowercase()) {
+                            Entry::Occupied(first) => {
+                                self.report(
+                                    Diagnostic::new(
+                                        Code::DuplicateParameter,
+                                        param.name.span,
+                                        format!("parameter `{}` is declared twice", param.name.value),
+                                    )
+                                    .with_label(*first.get(), "first declared here")
+                                    .with_help("parameter names are case-insensitive; rename one of them"),
+                                );
+                                continue;
+                            }
+                            Entry::Vacant(slot) => {
+                                slot.insert(param.name.span);
+                            }
                         }
                         header.parameters.push(param);
                     }
@@ -303,8 +311,9 @@ impl Lowerer<'_> {
             }
         };
         let bare_words = ty == ParamType::Effect;
+        let name = self.quoted_name(&param.name)?;
         let mut lowered = Parameter {
-            name: Spanned::new(param.name.text.clone(), param.name.span),
+            name: Spanned::new(name, param.name.span),
             ty: Spanned::new(ty, param.ty.span),
             display_name: None,
             description: self.doc_comment(param.keyword).map(|d| Spanned::new(d, param.keyword)),

@@ -1,7 +1,10 @@
 //! Effects and their details.
 
+use std::collections::HashMap;
+
 use super::Lowerer;
 use super::fields::Scope;
+use crate::ast::caseless::Caseless;
 use crate::ast::{
     DetailEntry, Details, Effect, EffectKind, EffectValue, Expr, Operation, OperationKind, Parameter, Spanned,
 };
@@ -110,7 +113,7 @@ impl Lowerer<'_> {
             _ => None,
         });
         let mut entries = Vec::with_capacity(details.items.len());
-        let mut seen: Vec<(String, Span)> = Vec::new();
+        let mut seen: HashMap<Caseless<'_>, Span> = HashMap::new();
         for item in &details.items {
             let entry = match item {
                 // `json { … }`: further keys verbatim; `json [ … ]`: the whole details verbatim.
@@ -128,8 +131,8 @@ impl Lowerer<'_> {
                     }
                 }
                 DetailItem::Property(property) => {
-                    let key = property.key.text.clone();
-                    if let Some((_, first)) = seen.iter().find(|(k, _)| k.eq_ignore_ascii_case(&key)) {
+                    let key = property.key.text.as_str();
+                    if let Some(first) = seen.get(&Caseless(key)) {
                         let first = *first;
                         self.report(
                             Diagnostic::new(
@@ -142,7 +145,7 @@ impl Lowerer<'_> {
                         );
                         continue;
                     }
-                    seen.push((key.clone(), property.key.span));
+                    seen.insert(Caseless(key), property.key.span);
                     self.detail_property(property, scope)
                 }
                 DetailItem::ExistenceCondition { condition, .. } => {

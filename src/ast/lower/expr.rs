@@ -1,10 +1,9 @@
 //! Expressions: literals, parameters, calls, member and index access, interpolated strings,
 //! and raw JSON.
 
-use std::str::FromStr;
-
 use super::Lowerer;
 use super::fields::{Resolved, Scope};
+use crate::ast::numbers::{exact_number, first_inexact_in_json};
 use crate::ast::strings::{self, Piece};
 use crate::ast::{Expr, Field, FieldName, Spanned};
 use crate::diag::{Code, did_you_mean};
@@ -22,6 +21,18 @@ impl Lowerer<'_> {
             Ok(text) => Some(text),
             Err(error) => {
                 self.string_error(literal.span, &error);
+                None
+            }
+        }
+    }
+
+    /// A name that may be written in quotes (`param "Has Space"`), escapes decoded. A bare
+    /// word has no escapes, so it decodes to itself.
+    pub(crate) fn quoted_name(&mut self, name: &tree::Name) -> Option<String> {
+        match strings::decode_plain(&name.text) {
+            Ok(text) => Some(text),
+            Err(error) => {
+                self.string_error(name.span, &error);
                 None
             }
         }
@@ -83,6 +94,12 @@ impl Lowerer<'_> {
     /// JSON the lexer has already found to be well-formed.
     pub(crate) fn raw_json(&mut self, span: Span) -> Option<serde_json::Value> {
         let text = self.text.get(span.range()).unwrap_or_default();
+        if let Some((range, problem)) = first_inexact_in_json(text) {
+            let start = span.start as usize;
+            let number = Span::new(self.file, start + range.start, start + range.end);
+            self.error(Code::InvalidNumber, number, problem.describe(&text[range]), problem.help());
+            return None;
+        }
         match serde_json::from_str(text) {
             Ok(value) => Some(value),
             Err(error) => {
@@ -156,11 +173,12 @@ impl Lowerer<'_> {
         }
     }
 
+    /// A number literal, kept exactly or refused (never rounded to a float or to 0).
     pub(crate) fn number(&mut self, text: &str, span: Span) -> Option<serde_json::Number> {
-        match serde_json::Number::from_str(text) {
+        match exact_number(text) {
             Ok(number) => Some(number),
-            Err(_) => {
-                self.error(Code::InvalidNumber, span, format!("`{text}` is not a valid number"), "write a JSON number");
+            Err(problem) => {
+                self.error(Code::InvalidNumber, span, problem.describe(text), problem.help());
                 None
             }
         }

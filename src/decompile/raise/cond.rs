@@ -151,12 +151,13 @@ impl Raiser {
         self.compare(start, lhs, op, value, scope, rhs)
     }
 
-    /// `field(<name>)` on the left of a comparison.
+    /// `field(<name>)` on the left of a comparison, where the argument is a value: `$name` in
+    /// it interpolates, so a dollar is escaped.
     fn field_call(&mut self, name: &Expr, scope: &Scope<'_>) -> Option<tree::Expr> {
         let start = self.open();
         let callee = self.name("field");
         let arg = match name {
-            Expr::String(text, _) => self.string_expr(text, false),
+            Expr::String(text, _) => self.string_expr(text, true),
             other => self.expr(other, scope, Position::Expr, true)?,
         };
         Some(tree::Expr::Call { name: callee, args: vec![arg], span: self.close(start) })

@@ -144,11 +144,13 @@ impl Raiser {
         lexical::is_number(&text).then(|| self.literal(LiteralKind::Number(text)))
     }
 
-    /// `name("text")`.
+    /// `name("text")`. The argument is escaped as an interpolating string: `field("…")` on the
+    /// left of a condition and arguments of other calls read `$name` in it, and `\$` reads
+    /// back as `$` wherever a plain string is read.
     fn call_literal(&mut self, name: &str, text: &str) -> tree::Expr {
         let start = self.open();
         let callee = self.name(name);
-        let arg = self.string_expr(text, false);
+        let arg = self.string_expr(text, true);
         tree::Expr::Call { name: callee, args: vec![arg], span: self.close(start) }
     }
 

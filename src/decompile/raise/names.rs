@@ -3,6 +3,8 @@
 //! (`DisableLocalAuth_Modify.json` → `disable_local_auth_modify`, as `stdlib/policies` names
 //! them), else the display name; unique within the file.
 
+use std::collections::{HashMap, HashSet};
+
 use crate::ast::Definition;
 use crate::fmt::lexical;
 
@@ -10,31 +12,52 @@ use crate::fmt::lexical;
 const MAX_WORDS: usize = 8;
 
 pub fn assign(definitions: &[Definition], file_stem: Option<&str>) -> Vec<String> {
-    let mut names: Vec<String> = Vec::with_capacity(definitions.len());
-    for definition in definitions {
-        let header = definition.header();
-        let own = &header.name.value;
-        let mut name = if lexical::is_ident(own) && !is_guid(own) {
-            own.clone()
-        } else {
-            let from_stem = || file_stem.filter(|_| definitions.len() == 1).map(snake_case);
-            let from_display = || header.display_name.as_ref().map(|d| snake_case(&d.value));
-            from_stem()
-                .map(|n| to_ident(&n))
-                .filter(|n| !n.is_empty())
-                .or_else(|| from_display().map(|n| to_ident(&n)).filter(|n| !n.is_empty()))
-                .unwrap_or_else(|| fallback(definition).to_string())
-        };
-        if names.iter().any(|n| n.eq_ignore_ascii_case(&name)) {
-            let base = name.clone();
-            name = (2..)
-                .map(|i| format!("{base}_{i}"))
-                .find(|n| !names.iter().any(|m| m.eq_ignore_ascii_case(n)))
-                .unwrap_or(base);
-        }
-        names.push(name);
+    let mut taken = TakenNames::default();
+    definitions.iter().map(|definition| taken.claim(preferred_name(definition, definitions.len(), file_stem))).collect()
+}
+
+/// The name a definition would have alone in its file.
+fn preferred_name(definition: &Definition, count: usize, file_stem: Option<&str>) -> String {
+    let header = definition.header();
+    let own = &header.name.value;
+    if lexical::is_ident(own) && !is_guid(own) {
+        return own.clone();
     }
-    names
+    let from_stem = || file_stem.filter(|_| count == 1).map(snake_case);
+    let from_display = || header.display_name.as_ref().map(|d| snake_case(&d.value));
+    from_stem()
+        .map(|n| to_ident(&n))
+        .filter(|n| !n.is_empty())
+        .or_else(|| from_display().map(|n| to_ident(&n)).filter(|n| !n.is_empty()))
+        .unwrap_or_else(|| fallback(definition).to_string())
+}
+
+/// The names given so far (gavel names are case-insensitive), and for each name that has
+/// been asked for twice the next `_N` suffix to try, so that a thousand definitions with one
+/// display name cost a thousand look-ups rather than a million.
+#[derive(Default)]
+struct TakenNames {
+    taken: HashSet<String>,
+    next_suffix: HashMap<String, u64>,
+}
+
+impl TakenNames {
+    /// `name` if it is free, else `name_2`, `name_3`, … (the first that is free).
+    fn claim(&mut self, name: String) -> String {
+        let key = name.to_ascii_lowercase();
+        if self.taken.insert(key.clone()) {
+            return name;
+        }
+        // Suffixes below the counter were taken when it passed them, and names stay taken.
+        let suffix = self.next_suffix.entry(key).or_insert(2);
+        loop {
+            let candidate = format!("{name}_{suffix}");
+            *suffix += 1;
+            if self.taken.insert(candidate.to_ascii_lowercase()) {
+                return candidate;
+            }
+        }
+    }
 }
 
 /// `a6f9a2d0-cff7-4855-83ad-4cd750666512`: a word to the lexer, but no name to a reader.
@@ -127,6 +150,14 @@ mod tests {
         ] {
             assert_eq!(snake_case(stem), name);
         }
+    }
+
+    #[test]
+    fn a_taken_name_gets_the_first_free_suffix() {
+        let mut taken = TakenNames::default();
+        let names: Vec<String> =
+            ["a", "A", "a_3", "a", "a_2", "b"].iter().map(|n| taken.claim(n.to_string())).collect();
+        assert_eq!(names, ["a", "A_2", "a_3", "a_4", "a_2_2", "b"]);
     }
 
     #[test]

@@ -9,10 +9,15 @@ mod header;
 mod initiative;
 mod rule;
 
+use std::collections::HashSet;
+
 use jsonc_parser::ast::{Object, ObjectProp, StringLit, Value};
 
 use super::arm::{self, Positions};
 use super::json::{self, get, get_str, prop_name, span_of};
+
+use crate::ast::caseless::Caseless;
+use crate::ast::numbers::exact_number;
 use crate::ast::{Definition, Expr, Field, FieldName, Spanned};
 use crate::diag::{Code, Diagnostic};
 use crate::syntax::span::{FileId, Span};
@@ -377,12 +382,9 @@ impl<'a> Reader<'a> {
         let span = self.span(value);
         match value {
             Value::StringLit(lit) => self.string_expr(lit),
-            Value::NumberLit(number) => match number.value.parse::<serde_json::Number>() {
-                Ok(n) => Expr::Number(n, span),
-                Err(_) => {
-                    self.number_error(span, number.value);
-                    Expr::Null(span)
-                }
+            Value::NumberLit(number) => match self.number(span, number.value) {
+                Some(n) => Expr::Number(n, span),
+                None => Expr::Null(span),
             },
             Value::BooleanLit(b) => Expr::Bool(b.value, span),
             Value::NullKeyword(_) => Expr::Null(span),
@@ -404,9 +406,17 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn number_error(&mut self, span: Span, text: &str) {
-        let message = format!("{}: `{text}` is out of range", self.path_text());
-        self.error(Code::UnexpectedJsonValue, span, message, "write a number that fits in a 64-bit float");
+    /// A JSON number, kept exactly; one that would change value on the way (`1e-400` read as
+    /// 0, an integer beyond 64 bits rounded) is an error at its place.
+    fn number(&mut self, span: Span, text: &str) -> Option<serde_json::Number> {
+        match exact_number(text) {
+            Ok(number) => Some(number),
+            Err(problem) => {
+                let message = format!("{}: {}", self.path_text(), problem.describe(text));
+                self.error(Code::InexactJsonNumber, span, message, problem.help());
+                None
+            }
+        }
     }
 
     /// A JSON string in an interpreted position: a literal, an escaped literal (`[[…]`), or an
@@ -472,14 +482,10 @@ impl<'a> Reader<'a> {
         use serde_json::Value as V;
         match value {
             Value::StringLit(lit) => V::String(self.text_of(lit)),
-            Value::NumberLit(number) => match number.value.parse::<serde_json::Number>() {
-                Ok(n) => V::Number(n),
-                Err(_) => {
-                    let span = self.span(value);
-                    self.number_error(span, number.value);
-                    V::Null
-                }
-            },
+            Value::NumberLit(number) => {
+                let span = self.span(value);
+                self.number(span, number.value).map_or(V::Null, V::Number)
+            }
             Value::BooleanLit(b) => V::Bool(b.value),
             Value::NullKeyword(_) => V::Null,
             Value::Array(array) => V::Array(array.elements.iter().map(|e| self.raw(e)).collect()),
@@ -509,8 +515,9 @@ impl<'a> Reader<'a> {
     /// [`Reader::unique`] for an object that has been reported already.
     pub(crate) fn first_of_each<'b, 'j>(&mut self, object: &'b Object<'j>, report: bool) -> Vec<&'b ObjectProp<'j>> {
         let mut seen: Vec<&'b ObjectProp<'j>> = Vec::with_capacity(object.properties.len());
+        let mut names = HashSet::with_capacity(object.properties.len());
         for prop in &object.properties {
-            if seen.iter().any(|p| prop_name(p).eq_ignore_ascii_case(prop_name(prop))) {
+            if !names.insert(Caseless(prop_name(prop))) {
                 if !report {
                     continue;
                 }

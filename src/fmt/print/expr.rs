@@ -41,8 +41,12 @@ impl Printer<'_> {
     /// Strict JSON the lexer took in one piece (after `json` or `deployment`), laid out the
     /// way the decompiler writes JSON: quoted keys, one key per line.
     fn raw_json(&self, span: Span) -> Doc {
-        // The lexer takes only strict JSON in one piece, so the value is there.
-        self.trivia.raw_json(span).map_or(Doc::text("null"), |value| json_doc(&value))
+        // The lexer takes only strict JSON in one piece; what serde_json cannot hold exactly
+        // (a number out of range) is kept as it was written.
+        match self.trivia.raw_json(span) {
+            Some(value) => json_doc(&value),
+            None => Doc::text(self.trivia.verbatim(span).unwrap_or("null").to_string()),
+        }
     }
 
     pub(super) fn path(&mut self, path: &Path) -> Doc {
