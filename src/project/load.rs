@@ -35,7 +35,15 @@ pub struct Inputs {
 pub struct Skipped {
     pub path: PathBuf,
     pub reason: String,
+    /// What to do about it.
+    pub help: &'static str,
 }
+
+const SPECIAL_FILE_HELP: &str =
+    "gavel opens regular files only (a FIFO would block the run); remove the entry or rename it";
+const LOOP_HELP: &str =
+    "the folder is searched once, where it is first reached; point the link elsewhere or add it to `.ignore`";
+const UNREADABLE_HELP: &str = "check that the entry exists (a link may point nowhere) and is readable";
 
 /// Folders that hold other tools' files, never sources: not searched (unless named).
 const NOT_SEARCHED: &[&str] = &["node_modules", "target"];
@@ -72,7 +80,7 @@ pub fn walk_inputs(
         if metadata.is_dir() {
             search(input, wanted, cancelled, &mut found);
         } else if let Some(kind) = super::read::special_kind(&metadata) {
-            let message = format!("{kind}, not a regular file; gavel reads regular files only (`-` reads standard input where a command takes it)");
+            let message = format!("it is {kind}, not a regular file; gavel reads regular files only");
             return Err(InputError { path: input.clone(), message });
         } else {
             found.take(input.clone(), &metadata);
@@ -95,8 +103,8 @@ impl Found {
         }
     }
 
-    fn skip(&mut self, path: PathBuf, reason: String) {
-        self.inputs.skipped.push(Skipped { path, reason });
+    fn skip(&mut self, path: PathBuf, reason: String, help: &'static str) {
+        self.inputs.skipped.push(Skipped { path, reason, help });
     }
 }
 
@@ -154,18 +162,24 @@ fn search(dir: &Path, wanted: &dyn Fn(&Path) -> bool, cancelled: &dyn Fn() -> bo
                 match std::fs::metadata(path) {
                     Ok(metadata) if metadata.is_dir() => {}
                     Ok(metadata) => match super::read::special_kind(&metadata) {
-                        Some(kind) => found.skip(path.to_path_buf(), format!("it is {kind}, not a regular file")),
+                        Some(kind) => found.skip(
+                            path.to_path_buf(),
+                            format!("it is {kind}, not a regular file"),
+                            SPECIAL_FILE_HELP,
+                        ),
                         None => found.take(path.to_path_buf(), &metadata),
                     },
-                    Err(error) => found.skip(path.to_path_buf(), format!("it cannot be read: {error}")),
+                    Err(error) => {
+                        found.skip(path.to_path_buf(), format!("it cannot be read: {error}"), UNREADABLE_HELP)
+                    }
                 }
             }
             // A folder that cannot be entered is worth a word, an unwanted file is not.
             Err(error) => {
-                if let Some((path, reason)) = skipped_entry(&error)
-                    && (wanted(&path) || path.is_dir() || matches!(error, ignore::Error::Loop { .. }))
+                if let Some((path, reason, help)) = skipped_entry(&error)
+                    && (wanted(&path) || path.is_dir() || help == LOOP_HELP)
                 {
-                    found.skip(path, reason);
+                    found.skip(path, reason, help);
                 }
             }
         }
@@ -174,14 +188,15 @@ fn search(dir: &Path, wanted: &dyn Fn(&Path) -> bool, cancelled: &dyn Fn() -> bo
 
 /// The entry a walk error is about and why it was skipped; `None` for problems with the ignore
 /// files themselves (a bad pattern), which leave every entry searched.
-fn skipped_entry(error: &ignore::Error) -> Option<(PathBuf, String)> {
+fn skipped_entry(error: &ignore::Error) -> Option<(PathBuf, String, &'static str)> {
     match error {
         ignore::Error::Loop { ancestor, child } => Some((
             child.clone(),
             format!("it is a symbolic link back to `{}`, a folder being searched", ancestor.display()),
+            LOOP_HELP,
         )),
         ignore::Error::WithPath { path, err } => match err.as_ref() {
-            ignore::Error::Io(io) => Some((path.clone(), format!("it cannot be read: {io}"))),
+            ignore::Error::Io(io) => Some((path.clone(), format!("it cannot be read: {io}"), UNREADABLE_HELP)),
             inner => skipped_entry(inner),
         },
         ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => skipped_entry(err),
@@ -231,7 +246,8 @@ impl ReadError {
                     .with_help("check that the file exists and is readable")
             }
             ReadError::Refused { code, message, help } => {
-                Diagnostic::new(code, Span::new(file, 0, 0), format!("the file was not read: {message}")).with_help(help)
+                Diagnostic::new(code, Span::new(file, 0, 0), format!("the file was not read: {message}"))
+                    .with_help(help)
             }
             ReadError::Utf8 { offset, message, .. } => Diagnostic::new(
                 Code::InvalidUtf8,

@@ -238,11 +238,11 @@ impl Loader {
     /// Warnings for the entries the search of the input folders left out, in their project
     /// (whose `[lints]` may allow them).
     fn report_skipped(&mut self, skipped: Vec<Skipped>) {
-        for Skipped { path, reason } in skipped {
+        for Skipped { path, reason, help } in skipped {
             let file = self.compilation.sources.add(&path, String::new());
             self.file_roots.insert(file, find_root(&path));
             let diagnostic = Diagnostic::new(Code::SkippedInput, Span::new(file, 0, 0), format!("skipped: {reason}"))
-                .with_help("gavel reads each regular file once and never follows a link round a loop; remove the entry or point it elsewhere");
+                .with_help(help);
             self.compilation.diagnostics.push(diagnostic);
         }
     }
@@ -285,7 +285,7 @@ fn load_configs(
         }
         let (config, diagnostics) = Config::load(root, &mut compilation.sources);
         compilation.diagnostics.extend(diagnostics);
-        let (catalogs, diagnostics) = config.load_catalogs();
+        let (catalogs, diagnostics) = config.load_catalog_files();
         compilation.diagnostics.extend(diagnostics);
         imports.extend(catalogs);
         configs.push(config);
@@ -293,10 +293,10 @@ fn load_configs(
     for path in &options.catalogs {
         let catalog =
             config::load_catalog(path).map_err(|e| InputError { path: path.clone(), message: e.describe() })?;
-        imports.push(catalog);
+        imports.push((path.clone(), catalog));
     }
     if !imports.is_empty() {
-        compilation.catalog = Some(Catalog::with_imports(imports));
+        compilation.catalog = Some(config::merge_catalogs(imports));
     }
     Ok(configs)
 }

@@ -96,7 +96,10 @@ pub enum ReadFailure {
     Io(std::io::Error),
     /// Not a regular file: what it is (`a FIFO`, `a device`, …).
     NotRegular(&'static str),
-    TooLarge { limit: Limit, bytes: u64 },
+    TooLarge {
+        limit: Limit,
+        bytes: u64,
+    },
 }
 
 impl ReadFailure {
@@ -129,12 +132,9 @@ impl fmt::Display for ReadFailure {
         match self {
             ReadFailure::Io(error) => write!(f, "{error}"),
             ReadFailure::NotRegular(kind) => write!(f, "it is {kind}, not a regular file"),
-            ReadFailure::TooLarge { limit, bytes } => write!(
-                f,
-                "it is larger than {}, the limit for {}",
-                show_size(*bytes),
-                limit.what()
-            ),
+            ReadFailure::TooLarge { limit, bytes } => {
+                write!(f, "it is larger than {}, the limit for {}", show_size(*bytes), limit.what())
+            }
         }
     }
 }

@@ -3,9 +3,9 @@
 
 /// Walking inputs and reading them: loops, identities, special files, size limits.
 mod inputs;
-/// Writing outputs: metadata kept, all-or-nothing output sets, secure temporaries.
-mod writes;
-/// Text that must come back as it went in: escapes, numbers, control characters.
-mod text;
 /// Inputs that used to take super-linear time or memory.
 mod scale;
+/// Text that must come back as it went in: escapes, numbers, control characters.
+mod text;
+/// Writing outputs: metadata kept, all-or-nothing output sets, secure temporaries.
+mod writes;
