@@ -3,6 +3,7 @@
 //! UTF-16 (Windows PowerShell's `>`); the copy is UTF-8. An export without aliases (made without
 //! `--expand "resourceTypes/aliases"`) is refused with the command that makes a complete one.
 
+use crate::project::read::{Limit, ReadFailure, read_file, read_file_to_string};
 use std::path::{Path, PathBuf};
 
 use std::io::IsTerminal;
@@ -85,7 +86,8 @@ fn refused(error: &ImportError) -> Failure {
 /// per namespace.
 pub fn import(args: &ImportArgs, cwd: &Path) -> Result<String, Failure> {
     let source = resolve(cwd, &args.file);
-    let bytes = std::fs::read(&source).map_err(|e| Failure::Io(format!("cannot read {}: {e}", args.file.display())))?;
+    let bytes = read_file(&source, Limit::Catalog)
+        .map_err(|e| Failure::Io(format!("cannot read {}: {e}\n  = help: {}", args.file.display(), e.help())))?;
     let text = decode(&bytes).map_err(|e| refused(&e))?;
     let export = read_export(&text).map_err(|e| refused(&e))?;
     export.require_aliases(&args.file.display().to_string()).map_err(|e| refused(&e))?;
@@ -119,9 +121,9 @@ pub fn import(args: &ImportArgs, cwd: &Path) -> Result<String, Failure> {
         Err(_) => target.display().to_string(),
     };
     let toml_path = root.join(FILE_NAME);
-    let current = match std::fs::read_to_string(&toml_path) {
+    let current = match read_file_to_string(&toml_path, Limit::File) {
         Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(ReadFailure::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
         Err(e) => return Err(Failure::Io(format!("cannot read {}: {e}", toml_path.display()))),
     };
     let updated = config::with_catalog(&current, &entry)

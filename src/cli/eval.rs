@@ -3,7 +3,7 @@
 //! has errors; 2 for usage and I/O problems.
 
 use std::collections::BTreeMap;
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -14,6 +14,7 @@ use super::{CatalogArgs, Outcome, shown_sources};
 use crate::catalog::aliases::Catalog;
 use crate::diag::render::{render_human, summary_line};
 use crate::diag::{Code, Diagnostic};
+use crate::project::read::{Limit, read_file_to_string, read_stdin};
 use crate::project::{self, Compilation};
 use crate::syntax::span::{SourceMap, Span};
 use crate::test_runner::engine::{Engine, Request};
@@ -228,10 +229,9 @@ fn policy_name(args: &EvalArgs, compilation: &Compilation) -> Result<String, Sto
 /// A resource from a file or standard input (`-`), checked like a test's.
 fn read_resource(path: &Path, sources: &mut SourceMap, what: &str) -> Result<Value, Stop> {
     let located = if path == Path::new("-") {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| Stop::Usage(format!("cannot read standard input: {e}")))?;
+        let bytes = read_stdin(Limit::File)
+            .map_err(|e| Stop::Usage(format!("cannot read standard input: {e}\n  = help: {}", e.help())))?;
+        let text = String::from_utf8(bytes).map_err(|e| Stop::Usage(format!("standard input is not UTF-8: {e}")))?;
         let file = sources.add("<stdin>", text.clone());
         let value = serde_json::from_str(&text).map_err(|e| {
             Stop::Input(vec![Diagnostic::new(
@@ -265,8 +265,8 @@ fn json_option(text: Option<&str>, flag: &str, sources: &mut SourceMap) -> Resul
     let Some(text) = text else { return Ok(None) };
     let (name, text) = match text.strip_prefix('@') {
         Some(file) => {
-            let text =
-                std::fs::read_to_string(file).map_err(|e| Stop::Usage(format!("{flag}: cannot read `{file}`: {e}")))?;
+            let text = read_file_to_string(Path::new(file), Limit::File)
+                .map_err(|e| Stop::Usage(format!("{flag}: cannot read `{file}`: {e}\n  = help: {}", e.help())))?;
             (file.to_string(), text)
         }
         None => (flag.to_string(), text.to_string()),

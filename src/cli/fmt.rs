@@ -1,7 +1,6 @@
 //! `gavel fmt`: rewrite .gavel files in the canonical layout, or (`--check`) list those that
 //! are not.
 
-use std::io::Read;
 use std::path::PathBuf;
 
 use super::{DiagnosticArgs, Outcome, input_paths, output, report_diagnostics};
@@ -77,11 +76,13 @@ pub fn run(args: FmtArgs) -> Outcome {
 }
 
 fn stdin(args: &FmtArgs) -> Outcome {
-    let mut bytes = Vec::new();
-    if let Err(error) = std::io::stdin().read_to_end(&mut bytes) {
-        eprintln!("error: cannot read standard input: {error}");
-        return Outcome::UsageOrIo;
-    }
+    let bytes = match crate::project::read::read_stdin(crate::project::read::Limit::File) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            eprintln!("error: cannot read standard input: {error}\n  = help: {}", error.help());
+            return Outcome::UsageOrIo;
+        }
+    };
     let mut sources = SourceMap::new();
     let text = match crate::project::decode_source(bytes) {
         Ok(text) => text,

@@ -33,6 +33,13 @@ use crate::project::Compilation;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// The largest source, JSON, test file or standard input read (default 16 MiB; also
+    /// `[limits] max-file-size` in gavel.toml), e.g. `64MiB`.
+    #[arg(long, global = true, value_name = "SIZE", value_parser = crate::project::read::parse_size)]
+    pub max_file_size: Option<u64>,
+    /// The largest alias export read (default 256 MiB; also `[limits] max-catalog-size`).
+    #[arg(long, global = true, value_name = "SIZE", value_parser = crate::project::read::parse_size)]
+    pub max_catalog_size: Option<u64>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -104,6 +111,8 @@ pub fn main() -> ExitCode {
 }
 
 pub fn run(cli: Cli) -> Outcome {
+    let limits = crate::project::read::Limits { file: cli.max_file_size, catalog: cli.max_catalog_size };
+    crate::project::read::set_run_limits(limits);
     match cli.command {
         Command::Build(args) => build::run(args),
         Command::Check(args) => check::run(args),

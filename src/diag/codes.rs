@@ -134,6 +134,15 @@ registry! {
     UselessSuppression = "GV0014", "useless-suppression", Lint Warning,
         "an inline suppression that suppresses nothing",
         "`// gavel-disable-next-line GV0302` (or `alias-casing`) silences lints of that code reported on the next line that is not a comment. It is reported when no such lint is reported there (remove the comment: the problem is gone), when the code is an error (errors are what Azure rejects or what can never work; they cannot be silenced), or when no code of that id or name exists (the help suggests the closest one).";
+    FileTooLarge = "GV0015", "file-too-large", Error,
+        "an input is larger than the read limit",
+        "gavel reads at most a limit's worth of any input, so that a runaway file (or `/dev/zero` behind a symbolic link, or an endless pipe on standard input) cannot make a run grow until the system stops it. Sources, JSON definitions, test files and resources, `@FILE` options and standard input may be up to 16 MiB (`max-file-size`), alias exports up to 256 MiB (`max-catalog-size`): many times the largest real file (Azure's largest built-in definition is about 600 KB, an export of every provider's aliases tens of MB). Raise a limit for one run with `gavel --max-file-size 64MiB check …` or `--max-catalog-size 1GiB`, or for a project in `gavel.toml`: `[limits]` with `max-file-size = \"64 MiB\"` and `max-catalog-size = \"1 GiB\"` (units B, KiB, MiB, GiB, or kB, MB, GB). The flag wins over `gavel.toml`.";
+    NotARegularFile = "GV0016", "not-a-regular-file", Error,
+        "an input names a FIFO, a device or a socket",
+        "gavel reads regular files only. Opening a FIFO (named pipe) waits until another process writes to it, and a device such as `/dev/zero` never ends, so neither is opened: a source, import, catalog, test file or resource that names one is refused. Name a regular file; to pass text through a pipe, use `-` (standard input) where the command accepts it.";
+    SkippedInput = "GV0017", "skipped-input", Lint Warning,
+        "a folder being searched for inputs holds an entry gavel skipped",
+        "When gavel searches a folder for `.gavel` files it follows symbolic links, reads each file once however it is reached, and skips what it cannot read safely: a FIFO, device or socket with a matching name (opening a FIFO would block the run) and a symbolic link that leads back into a folder being searched (a loop, which would otherwise be searched without end). The warning names the entry; remove it or point the link elsewhere. Folders gavel does not search at all are hidden ones (`.git`, `.cache`), `node_modules`, `target` and whatever `.gitignore` or `.ignore` files exclude; a file named on the command line is always read.";
     UnknownProperty = "GV0100", "unknown-property", Error,
         "a property that this item does not have",
         "Policies accept `name`, `display`, `description`, `mode`, `version`, `category`, `preview`, `deprecated` and `metadata`; initiatives also take `policy` members and `group`s; effect details accept the keys of their effect. The help line suggests the closest valid property.";

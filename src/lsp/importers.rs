@@ -11,11 +11,17 @@ use tower_lsp_server::ls_types::{Location, Position, Uri};
 use super::document::{Analysis, file_path};
 use super::lines::{Encoding, LineIndex};
 use super::symbols::{Symbol, SymbolIndex, SymbolKind};
-use crate::project::{collect_inputs, compile_buffer, find_root};
+use crate::project::{compile_buffer, find_root, is_gavel_file, read_source, walk_inputs};
 use crate::syntax::span::Span;
 
-/// Uses of the symbol at `position` in project files outside the buffer's compilation.
-pub fn references(analysis: &Analysis, position: Position, read: &dyn Fn(&Path) -> Option<String>) -> Vec<Location> {
+/// Uses of the symbol at `position` in project files outside the buffer's compilation. The
+/// search gives up, with what it found, once `cancelled` says so (the client no longer waits).
+pub fn references(
+    analysis: &Analysis,
+    position: Position,
+    read: &dyn Fn(&Path) -> Option<String>,
+    cancelled: &dyn Fn() -> bool,
+) -> Vec<Location> {
     let offset = analysis.offset(position);
     let Some((symbol, _)) = analysis.symbols().at(analysis.file(), offset) else { return Vec::new() };
     // Only policies and their parameters are used across files.
@@ -33,13 +39,16 @@ pub fn references(analysis: &Analysis, position: Position, read: &dyn Fn(&Path) 
     }
     let known: Vec<&Path> = sources.iter().map(|(_, s)| s.path.as_path()).collect();
     let root = find_root(&file_path(&analysis.uri));
-    let Ok(files) = collect_inputs(std::slice::from_ref(&root)) else { return Vec::new() };
+    let Ok(files) = walk_inputs(std::slice::from_ref(&root), &is_gavel_file, cancelled) else { return Vec::new() };
     let mut found = Vec::new();
-    for file in files {
+    for file in files.files {
+        if cancelled() {
+            break;
+        }
         if known.iter().any(|k| same_file(k, &file)) {
             continue;
         }
-        let Some(text) = read(&file).or_else(|| std::fs::read_to_string(&file).ok()) else { continue };
+        let Some(text) = read(&file).or_else(|| read_source(&file).ok()) else { continue };
         let name = match symbol.kind {
             SymbolKind::Parameter => analysis.definition(symbol.owner).map(|d| d.name().value.clone()),
             _ => Some(symbol.name.clone()),

@@ -84,10 +84,15 @@ impl Server {
     /// file is compiled, so this runs on the blocking pool.
     async fn importers(&self, analysis: &Arc<Analysis>, position: Position) -> Vec<Location> {
         let (analysis, documents) = (analysis.clone(), self.documents.clone());
+        let cancel = CancelOnDrop::default();
+        let cancelled = cancel.flag();
         let job = tokio::task::spawn_blocking(move || {
-            importers::references(&analysis, position, &|path: &std::path::Path| documents.text_of(path))
+            let read = |path: &std::path::Path| documents.text_of(path);
+            importers::references(&analysis, position, &read, &|| cancelled.load(Ordering::Relaxed))
         });
-        job.await.unwrap_or_default()
+        let found = job.await.unwrap_or_default();
+        drop(cancel);
+        found
     }
 
     /// Runs `feature` on the current analysis of `uri` (`None` when the document is not open).
@@ -95,6 +100,24 @@ impl Server {
         let Some(analysis) = self.documents.analysis(uri).await? else { return Ok(None) };
         let settings = self.settings();
         guarded(|| feature(&analysis, settings))
+    }
+}
+
+/// Tells a job on the blocking pool that its request is over. A cancelled request (`$/cancelRequest`)
+/// drops the handler's future, and with it this guard: the job sees the flag and stops, rather
+/// than searching a whole project for an answer nobody waits for.
+#[derive(Default)]
+struct CancelOnDrop(Arc<AtomicBool>);
+
+impl CancelOnDrop {
+    fn flag(&self) -> Arc<AtomicBool> {
+        self.0.clone()
+    }
+}
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
     }
 }
 
@@ -278,11 +301,15 @@ impl LanguageServer for Server {
         folders.sort();
         folders.dedup();
         let (documents, encoding) = (self.documents.clone(), self.settings().encoding);
+        let cancel = CancelOnDrop::default();
+        let cancelled = cancel.flag();
         let job = tokio::task::spawn_blocking(move || {
             let read = |path: &std::path::Path| documents.text_of(path);
-            workspace_symbol::workspace_symbols(&folders, &params.query, &read, encoding)
+            let cancelled = || cancelled.load(Ordering::Relaxed);
+            workspace_symbol::workspace_symbols(&folders, &params.query, &read, encoding, &cancelled)
         });
         let symbols = job.await.map_err(|_| Error::internal_error())?;
+        drop(cancel);
         Ok(Some(WorkspaceSymbolResponse::Flat(symbols)))
     }
 

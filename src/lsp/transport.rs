@@ -4,6 +4,14 @@
 //! ones go on to the server, the others are answered here, as JSON-RPC says (`-32700` for a
 //! body that is not JSON, `-32600` for JSON that is not a request), and reading goes on.
 //!
+//! Nothing the client sends is held beyond a bound: a header line longer than
+//! [`MAX_HEADER_LINE`] is skipped (its bytes read and dropped), a body longer than [`MAX_BODY`]
+//! is refused and skipped, and a body is buffered as it arrives, never allocated at the length
+//! it claims.
+//!
+//! Requests whose method starts with `$/` are answered here with MethodNotFound, as the
+//! protocol asks: tower-lsp-server drops its answer to them, which leaves the client waiting.
+//!
 //! ```text
 //! stdin ─frame, check─▶ server ─▶ frames ─┐
 //!            └──────── error answers ─────┴─▶ stdout (one writer, whole messages)
@@ -15,8 +23,13 @@ use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 use tower_lsp_server::jsonrpc::{Request, Response};
 use tower_lsp_server::{ClientSocket, LanguageServer, LspService, Server};
 
-/// Bodies larger than this are refused (a 10,000-line policy file is well under 1 MB).
-const MAX_BODY: usize = 256 * 1024 * 1024;
+/// Bodies larger than this are refused: a 10,000-line policy file is well under 1 MB, and the
+/// compiler reads no file over 16 MiB by default; 64 MiB leaves room for JSON escaping.
+const MAX_BODY: u64 = 64 * 1024 * 1024;
+
+/// Header lines longer than this are skipped: real ones (`Content-Length`, `Content-Type`) are
+/// a few dozen bytes.
+const MAX_HEADER_LINE: usize = 8 * 1024;
 
 /// Buffer between the transport and the server, each way.
 const PIPE: usize = 1 << 16;
@@ -57,17 +70,32 @@ async fn read_client(
     outgoing: UnboundedSender<Vec<u8>>,
 ) {
     let mut input = BufReader::new(input);
-    while let Some(frame) = read_frame(&mut input).await {
+    // A send fails only once the writer has stopped: the client is gone.
+    let answer = |message: Value| {
+        let _ = outgoing.send(framed(&message));
+    };
+    while let Some(frame) = read_frame(&mut input, MAX_BODY).await {
         let result = match frame {
-            Frame::Body(body) if is_message(&body) => write_frame(&mut server, &body).await,
-            // A send fails only once the writer has stopped: the client is gone.
-            Frame::Body(body) => {
-                let _ = outgoing.send(framed(&refusal(&body)));
+            Frame::Body(body) => match dollar_request(&body) {
+                Some(id) => {
+                    answer(error(id, -32601, "no such method"));
+                    Ok(())
+                }
+                None if is_message(&body) => write_frame(&mut server, &body).await,
+                None => {
+                    answer(refusal(&body));
+                    Ok(())
+                }
+            },
+            Frame::LongHeaderLine => {
+                answer(error(Value::Null, -32700, "a header line is too long; it was skipped"));
                 Ok(())
             }
-            Frame::TooLarge => {
-                let _ = outgoing.send(framed(&error(Value::Null, -32600, "message too large")));
-                Ok(())
+            Frame::TooLarge(length) => {
+                // Answered first: the client may be waiting, with the rest still unsent.
+                answer(error(Value::Null, -32600, "message too large"));
+                let mut skipped = (&mut input).take(length);
+                tokio::io::copy(&mut skipped, &mut tokio::io::sink()).await.map(|_| ())
             }
         };
         if result.is_err() {
@@ -78,19 +106,19 @@ async fn read_client(
 
 enum Frame {
     Body(Vec<u8>),
-    TooLarge,
+    /// A header line over [`MAX_HEADER_LINE`], skipped; the header block goes on after it.
+    LongHeaderLine,
+    /// A header that announces a body over [`MAX_BODY`], still to be skipped.
+    TooLarge(u64),
 }
 
-/// The next message body; header blocks without a usable `Content-Length` are skipped.
-/// `None` at the end of the input.
-async fn read_frame(input: &mut (impl AsyncBufReadExt + Unpin)) -> Option<Frame> {
+/// The next message body, of at most `max_body` bytes; header blocks without a usable
+/// `Content-Length` are skipped. `None` at the end of the input.
+async fn read_frame(input: &mut (impl AsyncBufReadExt + Unpin), max_body: u64) -> Option<Frame> {
     loop {
-        let mut length: Option<usize> = None;
+        let mut length: Option<u64> = None;
         loop {
-            let mut line = Vec::new();
-            if input.read_until(b'\n', &mut line).await.ok()? == 0 {
-                return None;
-            }
+            let Some(line) = read_header_line(input).await? else { return Some(Frame::LongHeaderLine) };
             let line = String::from_utf8_lossy(&line);
             let line = line.trim_end_matches(['\r', '\n']);
             if line.is_empty() {
@@ -103,15 +131,60 @@ async fn read_frame(input: &mut (impl AsyncBufReadExt + Unpin)) -> Option<Frame>
             }
         }
         let Some(length) = length else { continue };
-        if length > MAX_BODY {
-            let mut skipped = input.take(length as u64);
-            tokio::io::copy(&mut skipped, &mut tokio::io::sink()).await.ok()?;
-            return Some(Frame::TooLarge);
+        if length > max_body {
+            return Some(Frame::TooLarge(length));
         }
-        let mut body = vec![0; length];
-        input.read_exact(&mut body).await.ok()?;
+        // Buffered as it comes: a length that is claimed but never sent costs nothing.
+        let mut body = Vec::new();
+        input.take(length).read_to_end(&mut body).await.ok()?;
+        if (body.len() as u64) < length {
+            return None;
+        }
         return Some(Frame::Body(body));
     }
+}
+
+/// One header line, with its line break: `Some(None)` when it is longer than
+/// [`MAX_HEADER_LINE`] (it is then read to its end and dropped), `None` at the end of the input.
+async fn read_header_line(input: &mut (impl AsyncBufReadExt + Unpin)) -> Option<Option<Vec<u8>>> {
+    let mut line = Vec::new();
+    let mut too_long = false;
+    loop {
+        let available = input.fill_buf().await.ok()?;
+        if available.is_empty() {
+            // The input ends; a last line without a break is still a line.
+            if line.is_empty() && !too_long {
+                return None;
+            }
+            return Some((!too_long).then_some(line));
+        }
+        let (taken, ends) = match memchr::memchr(b'\n', available) {
+            Some(at) => (at + 1, true),
+            None => (available.len(), false),
+        };
+        if !too_long && line.len() + taken <= MAX_HEADER_LINE {
+            line.extend_from_slice(&available[..taken]);
+        } else {
+            too_long = true;
+            line = Vec::new();
+        }
+        input.consume(taken);
+        if ends {
+            return Some((!too_long).then_some(line));
+        }
+    }
+}
+
+/// The id of a request whose method starts with `$/`: such requests are answered here.
+fn dollar_request(body: &[u8]) -> Option<Value> {
+    #[derive(serde::Deserialize)]
+    struct Head {
+        id: Option<Value>,
+        method: Option<String>,
+    }
+    let head: Head = serde_json::from_slice(body).ok()?;
+    let id = head.id.filter(|id| id.is_string() || id.is_number())?;
+    head.method.filter(|m| m.starts_with("$/")).map(|_| id)
 }
 
 /// The body decodes as a JSON-RPC message as tower-lsp-server reads them.
@@ -148,7 +221,8 @@ async fn write_frame(output: &mut (impl AsyncWrite + Unpin), body: &[u8]) -> std
 /// Passes the server's messages on, whole, to the single writer.
 async fn forward_server(output: impl AsyncRead + Unpin, outgoing: UnboundedSender<Vec<u8>>) {
     let mut output = BufReader::new(output);
-    while let Some(Frame::Body(body)) = read_frame(&mut output).await {
+    // The server's own answers are not bounded: a large document's tokens are large.
+    while let Some(Frame::Body(body)) = read_frame(&mut output, u64::MAX).await {
         let mut message = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
         message.extend_from_slice(&body);
         if outgoing.send(message).is_err() {
@@ -180,9 +254,26 @@ mod tests {
         let input: &[u8] = b"junk\r\n\r\nxxContent-Length: 2\r\n\r\n{}Content-Length: 1\r\n\r\n5";
         let mut input = BufReader::new(input);
         let mut seen = Vec::new();
-        while let Some(Frame::Body(body)) = read_frame(&mut input).await {
+        while let Some(Frame::Body(body)) = read_frame(&mut input, MAX_BODY).await {
             seen.push(body);
         }
         assert_eq!(seen, vec![b"{}".to_vec(), b"5".to_vec()]);
+    }
+
+    #[tokio::test]
+    async fn long_header_lines_are_skipped_and_the_frame_after_them_read() {
+        let mut input = format!("X-Padding: {}\r\n", "a".repeat(3 * MAX_HEADER_LINE)).into_bytes();
+        input.extend_from_slice(b"Content-Length: 2\r\n\r\n{}");
+        let mut input = BufReader::with_capacity(64, &input[..]);
+        assert!(matches!(read_frame(&mut input, MAX_BODY).await, Some(Frame::LongHeaderLine)));
+        assert!(matches!(read_frame(&mut input, MAX_BODY).await, Some(Frame::Body(body)) if body == b"{}"));
+        assert!(read_frame(&mut input, MAX_BODY).await.is_none());
+    }
+
+    #[test]
+    fn dollar_requests_are_told_apart_from_notifications() {
+        assert_eq!(dollar_request(br#"{"jsonrpc":"2.0","id":4,"method":"$/foo"}"#), Some(json!(4)));
+        assert_eq!(dollar_request(br#"{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":1}}"#), None);
+        assert_eq!(dollar_request(br#"{"jsonrpc":"2.0","id":4,"method":"initialize"}"#), None);
     }
 }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use tower_lsp_server::ls_types::{Location, SymbolInformation, SymbolKind, Uri};
 
 use super::lines::{Encoding, LineIndex};
-use crate::project::collect_inputs;
+use crate::project::{is_gavel_file, read_source, walk_inputs};
 use crate::syntax::span::{FileId, Span};
 use crate::syntax::tree::{BodyItem, Item};
 use crate::syntax::{self};
@@ -17,17 +17,26 @@ use crate::syntax::{self};
 /// At most this many symbols per answer.
 const LIMIT: usize = 500;
 
+/// The symbols of the files under `folders` that match `query`; the search gives up, with what
+/// it found, once `cancelled` says so.
 pub fn workspace_symbols(
     folders: &[PathBuf],
     query: &str,
     read: &dyn Fn(&Path) -> Option<String>,
     encoding: Encoding,
+    cancelled: &dyn Fn() -> bool,
 ) -> Vec<SymbolInformation> {
-    let files: BTreeSet<PathBuf> =
-        folders.iter().filter_map(|f| collect_inputs(std::slice::from_ref(f)).ok()).flatten().collect();
+    let files: BTreeSet<PathBuf> = folders
+        .iter()
+        .filter_map(|f| walk_inputs(std::slice::from_ref(f), &is_gavel_file, cancelled).ok())
+        .flat_map(|found| found.files)
+        .collect();
     let mut symbols = Vec::new();
     for file in files {
-        let Some(text) = read(&file).or_else(|| std::fs::read_to_string(&file).ok()) else { continue };
+        if cancelled() || symbols.len() >= LIMIT {
+            break;
+        }
+        let Some(text) = read(&file).or_else(|| read_source(&file).ok()) else { continue };
         let Some(uri) = Uri::from_file_path(&file) else { continue };
         file_symbols(&uri, &text, encoding, &mut |symbol| {
             if matches(&symbol.name, query) && symbols.len() < LIMIT {

@@ -9,17 +9,24 @@
 //!
 //! [kinds]
 //! sqlServer = "Microsoft.Sql/servers"   # a kind of the project: `sqlServer { … }`
+//!
+//! [limits]
+//! max-file-size = "64 MiB"      # sources, JSON, test files (default 16 MiB)
+//! max-catalog-size = "1 GiB"    # alias exports (default 256 MiB)
 //! ```
 //!
 //! Problems in the file are diagnostics that point into it (GV0009 to GV0013), so a run
 //! reports them with the rest.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock, PoisonError};
+use std::time::SystemTime;
 
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::read::{Limit, RawLimits, ReadFailure, read_file};
 use crate::catalog::aliases::Catalog;
 use crate::catalog::import::{ImportError, import_bytes};
 use crate::catalog::kinds::{self, Kinds};
@@ -73,6 +80,9 @@ struct RawConfig {
     lints: BTreeMap<Spanned<String>, Spanned<String>>,
     #[serde(default)]
     kinds: BTreeMap<Spanned<String>, Spanned<String>>,
+    /// Read limits; applied where files are read ([`super::read`]), checked here.
+    #[serde(default)]
+    limits: RawLimits,
 }
 
 impl Config {
@@ -80,8 +90,18 @@ impl Config {
     pub fn load(root: &Path, sources: &mut SourceMap) -> (Config, Vec<Diagnostic>) {
         let mut config = Config { root: root.to_path_buf(), ..Config::default() };
         let path = root.join(FILE_NAME);
-        let Ok(bytes) = std::fs::read(&path) else {
-            return (config, Vec::new());
+        let bytes = match read_file(&path, Limit::File) {
+            Ok(bytes) => bytes,
+            Err(ReadFailure::Io(error)) if error.kind() == std::io::ErrorKind::NotFound => return (config, Vec::new()),
+            Err(failure) => {
+                let file = sources.add(&path, String::new());
+                config.file = Some(file);
+                let code = failure.code().unwrap_or(Code::InvalidConfig);
+                let diagnostic =
+                    Diagnostic::new(code, Span::new(file, 0, 0), format!("{FILE_NAME} was not read: {failure}"))
+                        .with_help(failure.help());
+                return (config, vec![diagnostic]);
+            }
         };
         let text = String::from_utf8_lossy(&bytes).into_owned();
         let file = sources.add(&path, text.clone());
@@ -99,7 +119,7 @@ impl Config {
                 let span = Span::new(file, range.start, range.end);
                 let message = error.message().to_string();
                 return vec![Diagnostic::new(Code::InvalidConfig, span, format!("{FILE_NAME}: {message}")).with_help(
-                    "`gavel.toml` takes `catalogs = [\"file.json\", …]`, a `[lints]` and a `[kinds]` table",
+                    "`gavel.toml` takes `catalogs = [\"file.json\", …]`, a `[lints]`, a `[kinds]` and a `[limits]` table",
                 )];
             }
         };
@@ -144,6 +164,16 @@ impl Config {
             }
         }
         self.read_kinds(file, raw.kinds, &mut diagnostics);
+        for (range, reason) in raw.limits.resolve().1 {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::InvalidConfig,
+                    Span::new(file, range.start, range.end),
+                    format!("{FILE_NAME}: {reason}"),
+                )
+                .with_help("write a size such as \"64 MiB\" (units B, KiB, MiB, GiB, kB, MB, GB)"),
+            );
+        }
         diagnostics
     }
 
@@ -206,11 +236,17 @@ impl Config {
     /// The alias exports this project names, read and imported; failures are diagnostics at
     /// their entry.
     pub fn load_catalogs(&self) -> (Vec<Catalog>, Vec<Diagnostic>) {
+        let (catalogs, diagnostics) = self.load_catalog_files();
+        (catalogs.into_iter().map(|(_, catalog)| catalog).collect(), diagnostics)
+    }
+
+    /// [`Config::load_catalogs`], each catalog with its file.
+    pub fn load_catalog_files(&self) -> (Vec<(PathBuf, Catalog)>, Vec<Diagnostic>) {
         let mut catalogs = Vec::new();
         let mut diagnostics = Vec::new();
         for (path, span) in &self.catalogs {
             match load_catalog(path) {
-                Ok(catalog) => catalogs.push(catalog),
+                Ok(catalog) => catalogs.push((path.clone(), catalog)),
                 Err(error) => diagnostics.push(Diagnostic::new(error.code, *span, error.message()).with_help(
                     error.help.unwrap_or_else(|| "check the path (relative to the project root) and that the file is an alias export; `gavel catalog import FILE` validates one".into()),
                 )),
@@ -304,15 +340,79 @@ impl std::fmt::Display for CatalogReadError {
     }
 }
 
-/// Reads and imports one alias export (UTF-8 or UTF-16).
+/// Reads and imports one alias export (UTF-8 or UTF-16), bounded by the catalog limit. An
+/// export is read once while it stays unchanged (same length and modification time): the
+/// language server loads a project's catalogs on every edit.
 pub fn load_catalog(path: &Path) -> Result<Catalog, CatalogReadError> {
-    let bytes = std::fs::read(path).map_err(|e| CatalogReadError {
-        code: Code::CatalogError,
+    let stamp = stamp_of(path);
+    let key = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    if let Some(stamp) = stamp
+        && let Some(catalog) = catalog_cache().lookup(&key, stamp)
+    {
+        return Ok(catalog);
+    }
+    let catalog = read_catalog_file(path)?;
+    if let Some(stamp) = stamp {
+        catalog_cache().keep(key, stamp, catalog.clone());
+    }
+    Ok(catalog)
+}
+
+fn read_catalog_file(path: &Path) -> Result<Catalog, CatalogReadError> {
+    let bytes = read_file(path, Limit::Catalog).map_err(|failure| CatalogReadError {
+        code: failure.code().unwrap_or(Code::CatalogError),
         path: path.to_path_buf(),
-        detail: format!("cannot be read: {e}"),
-        help: None,
+        detail: format!("cannot be read: {failure}"),
+        help: failure.code().is_some().then(|| failure.help()),
     })?;
     import_bytes(&bytes).map_err(|e| CatalogReadError::new(path, &e))
+}
+
+/// The built-in catalog with `imports` laid over it in order. The last merge is kept: the
+/// language server merges the same exports on every edit.
+pub fn merge_catalogs(imports: Vec<(PathBuf, Catalog)>) -> Catalog {
+    static LAST: Mutex<Option<(MergeKey, Catalog)>> = Mutex::new(None);
+    let key: Option<MergeKey> = imports.iter().map(|(path, _)| Some((path.clone(), stamp_of(path)?))).collect();
+    let mut last = LAST.lock().unwrap_or_else(PoisonError::into_inner);
+    if let (Some(key), Some((seen, merged))) = (&key, last.as_ref())
+        && key == seen
+    {
+        return merged.clone();
+    }
+    let merged = Catalog::with_imports(imports.into_iter().map(|(_, catalog)| catalog));
+    *last = key.map(|key| (key, merged.clone()));
+    merged
+}
+
+/// The files of a merge and their versions.
+type MergeKey = Vec<(PathBuf, Stamp)>;
+
+fn stamp_of(path: &Path) -> Option<Stamp> {
+    std::fs::metadata(path).ok().map(|m| (m.len(), m.modified().ok()))
+}
+
+/// A file's length and modification time: what says it changed.
+type Stamp = (u64, Option<SystemTime>);
+
+/// The catalogs read so far, one version per file (a newer one replaces it). Catalogs share
+/// their tables, so a copy out of here is cheap.
+#[derive(Default)]
+struct CatalogCache(Mutex<HashMap<PathBuf, (Stamp, Catalog)>>);
+
+impl CatalogCache {
+    fn lookup(&self, path: &Path, stamp: Stamp) -> Option<Catalog> {
+        let cache = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        cache.get(path).filter(|(seen, _)| *seen == stamp).map(|(_, catalog)| catalog.clone())
+    }
+
+    fn keep(&self, path: PathBuf, stamp: Stamp, catalog: Catalog) {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).insert(path, (stamp, catalog));
+    }
+}
+
+fn catalog_cache() -> &'static CatalogCache {
+    static CACHE: OnceLock<CatalogCache> = OnceLock::new();
+    CACHE.get_or_init(CatalogCache::default)
 }
 
 /// [`load_catalog`] with the error as text (code and help included).

@@ -4,11 +4,15 @@
 mod buffer;
 pub mod config;
 mod load;
+pub mod read;
 pub mod suppress;
 
 pub use buffer::{BufferCompilation, compile_buffer};
 pub use config::Config;
-pub use load::{InputError, ReadError, collect_inputs, decode_source, find_root, read_source};
+pub use load::{
+    FileIdentity, InputError, Inputs, ReadError, Skipped, collect_inputs, decode_source, find_root, is_gavel_file,
+    read_source, walk_inputs,
+};
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -111,7 +115,7 @@ pub fn compile_paths(inputs: &[PathBuf]) -> Result<Compilation, InputError> {
 /// other until imports are resolved); what they import is loaded after them, in the order the
 /// imports are written. Units keep the input order, so the result does not depend on threads.
 pub fn compile_paths_with(inputs: &[PathBuf], options: &Options) -> Result<Compilation, InputError> {
-    let files = collect_inputs(inputs)?;
+    let Inputs { files, skipped } = walk_inputs(inputs, &is_gavel_file, &|| false)?;
     let mut queue: Vec<(PathBuf, PathBuf)> = Vec::with_capacity(files.len());
     // Files of one folder share a root; finding it walks the folders above, so once is enough.
     let mut roots: HashMap<PathBuf, PathBuf> = HashMap::new();
@@ -123,6 +127,7 @@ pub fn compile_paths_with(inputs: &[PathBuf], options: &Options) -> Result<Compi
     let mut loader = Loader { compilation: Compilation::default(), loaded: HashMap::new(), file_roots: HashMap::new() };
     let input_roots: Vec<PathBuf> = queue.iter().map(|(_, root)| root.clone()).collect();
     let configs = load_configs(&input_roots, options, &mut loader.compilation)?;
+    loader.report_skipped(skipped);
     let read: Vec<Read> = queue.into_iter().filter_map(|(path, root)| loader.read(path, root, false, inputs)).collect();
     let (sources, catalog) = (&loader.compilation.sources, loader.compilation.catalog());
     let analysed: Vec<Analysed> =
@@ -190,7 +195,9 @@ impl Loader {
     /// Reads a file; `None` when it is loaded already, could not be read (reported), or is an
     /// az CLI params file (read with its rules file).
     fn read(&mut self, path: PathBuf, root: PathBuf, imported: bool, inputs: &[PathBuf]) -> Option<Read> {
-        let key = std::path::absolute(&path).unwrap_or_else(|_| path.clone());
+        // One file is one file however it is named: an input reached through a link and
+        // imported by its real path is loaded once.
+        let key = path.canonicalize().or_else(|_| std::path::absolute(&path)).unwrap_or_else(|_| path.clone());
         if self.loaded.contains_key(&key) {
             return None;
         }
@@ -218,13 +225,25 @@ impl Loader {
             Err(error) => {
                 let shown = match &error {
                     load::ReadError::Utf8 { lossy, .. } => lossy.clone(),
-                    load::ReadError::Io(_) => String::new(),
+                    load::ReadError::Io(_) | load::ReadError::Refused { .. } => String::new(),
                 };
                 let file = self.compilation.sources.add(&path, shown);
                 self.loaded.insert(key, file);
                 self.compilation.diagnostics.push(error.into_diagnostic(file));
                 None
             }
+        }
+    }
+
+    /// Warnings for the entries the search of the input folders left out, in their project
+    /// (whose `[lints]` may allow them).
+    fn report_skipped(&mut self, skipped: Vec<Skipped>) {
+        for Skipped { path, reason, help } in skipped {
+            let file = self.compilation.sources.add(&path, String::new());
+            self.file_roots.insert(file, find_root(&path));
+            let diagnostic = Diagnostic::new(Code::SkippedInput, Span::new(file, 0, 0), format!("skipped: {reason}"))
+                .with_help(help);
+            self.compilation.diagnostics.push(diagnostic);
         }
     }
 
@@ -266,7 +285,7 @@ fn load_configs(
         }
         let (config, diagnostics) = Config::load(root, &mut compilation.sources);
         compilation.diagnostics.extend(diagnostics);
-        let (catalogs, diagnostics) = config.load_catalogs();
+        let (catalogs, diagnostics) = config.load_catalog_files();
         compilation.diagnostics.extend(diagnostics);
         imports.extend(catalogs);
         configs.push(config);
@@ -274,10 +293,10 @@ fn load_configs(
     for path in &options.catalogs {
         let catalog =
             config::load_catalog(path).map_err(|e| InputError { path: path.clone(), message: e.describe() })?;
-        imports.push(catalog);
+        imports.push((path.clone(), catalog));
     }
     if !imports.is_empty() {
-        compilation.catalog = Some(Catalog::with_imports(imports));
+        compilation.catalog = Some(config::merge_catalogs(imports));
     }
     Ok(configs)
 }

@@ -288,7 +288,8 @@ pub fn engine_diagnostic(span: Span, policy: &str, message: &str) -> Diagnostic 
 
 /// Reads an alias export in any shape and encoding `gavel` imports.
 pub fn read_catalog(path: &Path) -> Result<Catalog, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    let bytes = crate::project::read::read_file(path, crate::project::read::Limit::Catalog)
+        .map_err(|e| format!("cannot read `{}`: {e}; {}", path.display(), e.help()))?;
     crate::catalog::import::import_bytes(&bytes).map_err(|e| {
         let help = e.help().map(|h| format!("; {h}")).unwrap_or_default();
         format!("`{}` is not an alias catalog: {e}{help}", path.display())

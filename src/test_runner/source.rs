@@ -36,6 +36,10 @@ pub fn read_json_file(
             return Err(Diagnostic::new(code, reference, format!("cannot read `{}`: {message}", path.display()))
                 .with_help("paths are relative to the file that names them"));
         }
+        Err(crate::project::ReadError::Refused { code, message, help }) => {
+            return Err(Diagnostic::new(code, reference, format!("`{}` was not read: {message}", path.display()))
+                .with_help(help));
+        }
         Err(error @ crate::project::ReadError::Utf8 { .. }) => {
             let file = sources.add(path, String::new());
             return Err(error.into_diagnostic(file));
