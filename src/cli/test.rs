@@ -113,7 +113,13 @@ fn discover(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<PathBuf>), String> {
     for path in paths {
         let metadata = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
         if metadata.is_dir() {
-            walk(path, &mut tests, &mut gavel)?;
+            let wanted = |p: &Path| is_test_file(p) || crate::project::is_gavel_file(p);
+            let found = crate::project::walk_inputs(std::slice::from_ref(path), &wanted, &|| false)
+                .map_err(|e| e.to_string())?;
+            let (found_tests, found_gavel): (Vec<PathBuf>, Vec<PathBuf>) =
+                found.files.into_iter().partition(|p| is_test_file(p));
+            tests.extend(found_tests);
+            gavel.extend(found_gavel);
         } else if is_test_file(path) {
             tests.push(path.clone());
             let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
@@ -136,19 +142,6 @@ fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     Ok(paths)
-}
-
-fn walk(dir: &Path, tests: &mut Vec<PathBuf>, gavel: &mut Vec<PathBuf>) -> Result<(), String> {
-    for path in sorted_entries(dir)? {
-        if path.is_dir() {
-            walk(&path, tests, gavel)?;
-        } else if is_test_file(&path) {
-            tests.push(path);
-        } else if path.extension().is_some_and(|e| e == "gavel") {
-            gavel.push(path);
-        }
-    }
-    Ok(())
 }
 
 fn gavel_files_in(dir: &Path) -> Result<Vec<PathBuf>, String> {

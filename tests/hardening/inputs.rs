@@ -4,9 +4,7 @@
 //! never into FIFOs; every read is bounded and says how to raise its bound; the language
 //! server bounds what a client sends it.
 
-#[path = "../support/lsp_client.rs"]
-mod client;
-
+use crate::lsp_client as client;
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};

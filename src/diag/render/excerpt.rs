@@ -413,7 +413,7 @@ fn split_escapes(text: &str) -> (&str, &str) {
 fn widen_footer(line: &str, width: usize, real_width: usize) -> String {
     let (escape, rest) = split_escapes(line);
     let bars = rest.chars().take_while(|&c| c == '─').count();
-    if bars != width + 2 || !rest.chars().nth(bars).is_some_and(|c| c == '╯') {
+    if bars != width + 2 || rest.chars().nth(bars).is_none_or(|c| c != '╯') {
         return line.to_string();
     }
     let tail: String = rest.chars().skip(bars).collect();
@@ -453,7 +453,7 @@ mod tests {
         let text = format!("{}needle{}\n", "x".repeat(10_000), "y".repeat(10_000));
         let source = file(&text);
         let label = 10_000..10_006;
-        let excerpt = Excerpt::new(&source, &[label.clone()], Some(label.start));
+        let excerpt = Excerpt::new(&source, std::slice::from_ref(&label), Some(label.start));
         let shown: Vec<&str> = excerpt.text.lines().collect();
         assert_eq!(shown.len(), 1);
         assert_eq!(shown[0].chars().count(), WINDOW + 2);
@@ -479,8 +479,9 @@ mod tests {
     fn control_characters_in_the_window_keep_labels_in_place() {
         let source = file("x = \"\x1b[2J\" y");
         let y = source.text.find('y').unwrap_or_default();
-        let excerpt = Excerpt::new(&source, &[y..y + 1], None);
+        let label = y..y + 1;
+        let excerpt = Excerpt::new(&source, std::slice::from_ref(&label), None);
         assert_eq!(excerpt.text, "x = \"␛[2J\" y");
-        assert_eq!(excerpt.range(&source, &(y..y + 1)), 11..12);
+        assert_eq!(excerpt.range(&source, &label), 11..12);
     }
 }
