@@ -36,7 +36,9 @@ pub fn run(args: BuildArgs) -> Outcome {
         }
     };
     // Projects may share names; one output folder cannot hold both.
-    let collisions = compilation.output_collisions();
+    let out_dir = args.out_dir.clone();
+    let file_of = |definition: &crate::ast::Definition| out_dir.join(args.target.file_of(definition)).display().to_string();
+    let collisions = compilation.output_collisions(&file_of);
     if !collisions.is_empty() {
         compilation.diagnostics.extend(collisions);
         compilation.diagnostics.sort();
@@ -47,19 +49,31 @@ pub fn run(args: BuildArgs) -> Outcome {
     }
     let options = EmitOptions { definition_scope: args.definition_scope };
     let definitions = compilation.emitted_definitions();
-    let written = match output::write_outputs(&args.out_dir, &definitions, args.target, &options) {
-        Ok(written) => written,
+    let summary = match output::write_output_set(&args.out_dir, &definitions, args.target, &options) {
+        Ok(summary) => summary,
         Err(error) => {
-            eprintln!("error: cannot write to {}: {error}", args.out_dir.display());
+            error.report(&args.diagnostics);
             return Outcome::UsageOrIo;
         }
     };
     if args.diagnostics.format == crate::diag::render::Format::Human {
-        eprintln!("wrote {written} file(s) to {}", args.out_dir.display());
+        eprintln!("{}", describe(&summary, &args.out_dir));
     }
     // The process ends here: the operating system takes the memory back at once, while freeing
     // every node of every AST one by one would take a large share of the run.
     drop(definitions);
     std::mem::forget(compilation);
     Outcome::Success
+}
+
+/// `wrote 3 file(s) to out`, with what was left as it was and what was removed.
+fn describe(summary: &output::SetSummary, out_dir: &std::path::Path) -> String {
+    let mut line = format!("wrote {} file(s) to {}", summary.written, out_dir.display());
+    if summary.unchanged > 0 {
+        line.push_str(&format!(", {} unchanged", summary.unchanged));
+    }
+    if summary.removed > 0 {
+        line.push_str(&format!(", removed {} no longer built", summary.removed));
+    }
+    line
 }

@@ -57,6 +57,13 @@ pub fn run(args: CatalogCommandArgs) -> Outcome {
                 eprintln!("error: {message}");
                 Outcome::UsageOrIo
             }
+            Err(Failure::Write(error)) => {
+                let mut sources = SourceMap::new();
+                let diagnostic = error.into_diagnostic(&mut sources);
+                let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+                eprint!("{}", render_human(std::slice::from_ref(&diagnostic), &sources, color));
+                Outcome::UsageOrIo
+            }
         },
     }
 }
@@ -67,6 +74,8 @@ pub fn run(args: CatalogCommandArgs) -> Outcome {
 pub enum Failure {
     Input(Diagnostic),
     Io(String),
+    /// The copy or `gavel.toml` could not be written; nothing was changed.
+    Write(super::output::WriteError),
 }
 
 /// A diagnostic about the export as a whole.
@@ -183,16 +192,9 @@ fn resolve(base: &Path, path: &Path) -> PathBuf {
     if path.is_absolute() { path.to_path_buf() } else { base.join(path) }
 }
 
-/// Writes to a temporary file next to `target`, then renames it into place.
+/// Writes `bytes` to `target` through a temporary file beside it (see [`super::output`]).
 fn write_atomically(target: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    let io = |e: std::io::Error| Failure::Io(format!("cannot write {}: {e}", target.display()));
-    let dir = target.parent().unwrap_or(Path::new("."));
-    let temp = dir.join(format!(".gavel-import-{}.tmp", std::process::id()));
-    std::fs::write(&temp, bytes).map_err(io)?;
-    std::fs::rename(&temp, target).map_err(|e| {
-        let _ = std::fs::remove_file(&temp);
-        io(e)
-    })
+    super::output::write_file(target, bytes).map(drop).map_err(Failure::Write)
 }
 
 #[cfg(test)]

@@ -57,8 +57,11 @@ pub fn run(args: DecompileArgs) -> Outcome {
         }
         return if failed { Outcome::InputErrors } else { Outcome::Success };
     }
-    if let Err(message) = write(&outputs, args.force) {
-        eprintln!("error: {message}");
+    if let Err(error) = write(&outputs, args.force) {
+        match error {
+            Refusal::Clash(message) => eprintln!("error: {message}"),
+            Refusal::Write(error) => error.report(&args.diagnostics),
+        }
         return Outcome::UsageOrIo;
     }
     if args.diagnostics.format == crate::diag::render::Format::Human {
@@ -73,19 +76,28 @@ fn target(input: &Path, stem: &str, out_dir: Option<&Path>) -> PathBuf {
     dir.join(format!("{stem}.gavel"))
 }
 
+/// Why `decompile` wrote nothing (or stopped at a file it could not write).
+enum Refusal {
+    /// An existing file without `--force`, or two inputs with one output.
+    Clash(String),
+    Write(output::WriteError),
+}
+
 /// Writes every output, or none when one would replace an existing file (without `--force`)
 /// or two inputs would write the same file.
-fn write(outputs: &[(PathBuf, String)], force: bool) -> Result<(), String> {
-    for (i, (path, _)) in outputs.iter().enumerate() {
-        if outputs.iter().take(i).any(|(other, _)| other == path) {
-            return Err(format!("two inputs would both be written to {}; decompile them separately", path.display()));
+fn write(outputs: &[(PathBuf, String)], force: bool) -> Result<(), Refusal> {
+    let mut targets = std::collections::HashSet::new();
+    for (path, _) in outputs {
+        if !targets.insert(path) {
+            let message = format!("two inputs would both be written to {}; decompile them separately", path.display());
+            return Err(Refusal::Clash(message));
         }
-        if !force && path.exists() {
-            return Err(format!("{} exists already; pass --force to replace it", path.display()));
+        if !force && (path.exists() || path.is_symlink()) {
+            return Err(Refusal::Clash(format!("{} exists already; pass --force to replace it", path.display())));
         }
     }
     for (path, source) in outputs {
-        output::write_text(path, source).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        output::write_file(path, source.as_bytes()).map_err(Refusal::Write)?;
     }
     Ok(())
 }

@@ -56,8 +56,8 @@ pub fn run(args: FmtArgs) -> Outcome {
                 let _ = formatted;
             }
             Ok(formatted) => {
-                if let Err(error) = output::write_text(&path, &formatted) {
-                    eprintln!("error: cannot write {}: {error}", path.display());
+                if let Err(error) = output::write_file(&path, formatted.as_bytes()) {
+                    error.report(&args.diagnostics);
                     return Outcome::UsageOrIo;
                 }
             }

@@ -366,8 +366,14 @@ registry! {
         "an alias catalog named by a test that cannot be read",
         "`catalogs:` in a test file (and `--catalog` on the command line) name alias exports in the `az provider show --expand \"resourceTypes/aliases\"` or `Get-AzPolicyAlias` shape, relative to the test file. The engine is given these aliases in addition to the bundled catalog of every provider, merged into it namespace by namespace.";
     EmitFailed = "GV0900", "output-error", Error,
-        "an output file could not be written",
-        "gavel writes each output to a temporary file and renames it into place, so a failed build leaves earlier outputs intact. Check that the output directory is writable.";
+        "an output could not be written",
+        "Nothing is changed when a write fails. `gavel build` stages its whole output set in a folder beside the output folder and swaps the two in one rename, so the output folder holds the complete old set or the complete new one, whenever the build stops; `fmt`, `decompile` and `catalog import` write each file to a temporary file beside it and rename it into place. The message names the file or folder and what the system said; check that its folder exists and is writable, and that the disk has room.";
+    ReadOnlyOutput = "GV0901", "read-only-output", Error,
+        "a file or folder that would be replaced is read-only",
+        "gavel does not replace what is marked read-only: a source (`gavel fmt`, `gavel decompile --force`), a build output or the output folder itself, `gavel.toml` or a catalog copy. The read-only mode is the owner's way of saying \"do not change this\", and gavel honours it even where it could write anyway (as root). Make the file writable (`chmod u+w FILE`) if it should be replaced. Writes otherwise keep what a file was: its mode, its owner and group where permitted, the symbolic links that lead to it (the file they name is replaced) and its other hard links (such a file is rewritten in place).";
+    OutputFolderRefused = "GV0902", "output-folder-refused", Error,
+        "the output folder cannot be replaced as a whole",
+        "`gavel build` replaces its output folder as a whole, so that it always holds one complete set. Files gavel did not write there (a README, a `.git` folder) are carried into the new set untouched, and outputs an earlier build wrote that this one no longer makes are removed; gavel records which are its own in `.gavel-outputs`. It refuses an output folder that is the working folder or holds it (`--out-dir .`), and a folder that stands where an output file goes. Build into a folder of its own, such as `--out-dir out`.";
 }
 
 #[cfg(test)]

@@ -18,6 +18,20 @@ pub enum Target {
     Az,
 }
 
+impl Target {
+    /// The file, relative to the output folder, that holds `definition` (for az, its rules or
+    /// member list; for ARM, the one template).
+    pub fn file_of(self, definition: &Definition) -> String {
+        let name = &definition.name().value;
+        match (self, definition) {
+            (Target::Definition, _) => format!("{name}.json"),
+            (Target::Az, Definition::Policy(_)) => format!("{name}.rules.json"),
+            (Target::Az, Definition::Initiative(_)) => format!("{name}.definitions.json"),
+            (Target::Arm, _) => "azuredeploy.json".into(),
+        }
+    }
+}
+
 /// A file to write: a path relative to the output directory and its JSON text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutputFile {

@@ -440,7 +440,7 @@ fn check_unique_names(compilation: &mut Compilation) {
 impl Compilation {
     /// Definitions of different projects that would be written to the same file of one output
     /// folder (within a project, the checks report them already): errors for `gavel build`.
-    pub fn output_collisions(&self) -> Vec<Diagnostic> {
+    pub fn output_collisions(&self, file_of: &dyn Fn(&Definition) -> String) -> Vec<Diagnostic> {
         let mut seen: HashMap<String, (Option<&Path>, Span)> = HashMap::new();
         let mut found = Vec::new();
         for unit in self.units.iter().filter(|u| !u.imported) {
@@ -452,10 +452,14 @@ impl Compilation {
                         Diagnostic::new(
                             Code::DuplicateDefinition,
                             name.span,
-                            format!("`{}` is also defined in another project built into the same folder", name.value),
+                            format!(
+                                "`{}` is also defined in another project, and both would be written to {}",
+                                name.value,
+                                file_of(definition)
+                            ),
                         )
                         .with_label(first, "defined here too")
-                        .with_help("both would be written to one output file; build the projects into separate folders (`--out-dir`)"),
+                        .with_help("build the projects into separate folders (`--out-dir`), or rename one of them"),
                     ),
                     Some(_) => {}
                     None => {
