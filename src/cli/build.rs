@@ -37,7 +37,8 @@ pub fn run(args: BuildArgs) -> Outcome {
     };
     // Projects may share names; one output folder cannot hold both.
     let out_dir = args.out_dir.clone();
-    let file_of = |definition: &crate::ast::Definition| out_dir.join(args.target.file_of(definition)).display().to_string();
+    let file_of =
+        |definition: &crate::ast::Definition| out_dir.join(args.target.file_of(definition)).display().to_string();
     let collisions = compilation.output_collisions(&file_of);
     if !collisions.is_empty() {
         compilation.diagnostics.extend(collisions);

@@ -22,7 +22,9 @@ use std::io::ErrorKind;
 use std::path::{Component, Path, PathBuf};
 
 use super::WriteError;
-use super::meta::{copy_folder_metadata, copy_metadata, follow_links, is_read_only, new_folder_permissions, temp_builder};
+use super::meta::{
+    copy_folder_metadata, copy_metadata, follow_links, is_read_only, new_folder_permissions, temp_builder,
+};
 use crate::ast::Definition;
 use crate::emit::EmitOptions;
 use crate::emit::target::{OutputFile, Target, map_outputs};
@@ -30,7 +32,8 @@ use crate::emit::target::{OutputFile, Target, map_outputs};
 /// The record, in the output folder, of the files gavel wrote there.
 pub const MANIFEST: &str = ".gavel-outputs";
 
-const MANIFEST_HEADER: &str = "# The files `gavel build` wrote to this folder; it replaces them, and only them, on the next build.\n";
+const MANIFEST_HEADER: &str =
+    "# The files `gavel build` wrote to this folder; it replaces them, and only them, on the next build.\n";
 
 /// What a build did to its output folder.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -222,7 +225,8 @@ impl OutputFolder {
                     std::fs::create_dir(&target).map_err(|e| WriteError::io(&target, "create", e))?;
                 }
                 if let Ok(metadata) = entry.metadata() {
-                    copy_folder_metadata(&target, &metadata).map_err(|e| WriteError::io(&target, "set the mode of", e))?;
+                    copy_folder_metadata(&target, &metadata)
+                        .map_err(|e| WriteError::io(&target, "set the mode of", e))?;
                 }
                 self.carry_others(&entry.path(), &target, &path, produced, manifest)?;
             } else if !manifest.is_some_and(|listed| listed.contains(&path)) {
@@ -289,7 +293,8 @@ fn locate(out_dir: &Path) -> Result<(PathBuf, std::ffi::OsString), WriteError> {
 fn refuse_working_folder(path: &Path) -> Result<(), WriteError> {
     let Ok(cwd) = std::env::current_dir().and_then(|cwd| cwd.canonicalize()) else { return Ok(()) };
     if cwd.starts_with(path) {
-        let message = format!("{} holds the working folder; gavel replaces its output folder as a whole", path.display());
+        let message =
+            format!("{} holds the working folder; gavel replaces its output folder as a whole", path.display());
         return Err(WriteError::not_own_folder(path, message, "build into a folder of its own, e.g. `--out-dir out`"));
     }
     Ok(())
