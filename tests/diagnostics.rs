@@ -61,6 +61,8 @@ const NOT_FROM_SOURCES: &[(Code, &str)] = &[
     (Code::FileTooLarge, "a file past the read limit, not its text (tests/hardening/inputs.rs)"),
     (Code::NotARegularFile, "a FIFO or device named as an input, not a source's text (tests/hardening/inputs.rs)"),
     (Code::SkippedInput, "a folder entry skipped by the search: a link loop or FIFO (tests/hardening/inputs.rs)"),
+    (Code::ReadOnlyOutput, "a read-only file or output folder on disk, not a source's text"),
+    (Code::OutputFolderRefused, "an output folder that holds the working folder, not a source's text"),
     (Code::InvalidTestFile, "test files: tests/fixtures/test_runner/errors/yaml_syntax, unknown_key, not_a_mapping"),
     (Code::UnknownTestPolicy, "test files: tests/fixtures/test_runner/errors/policies.test.yaml"),
     (Code::InvalidTestResource, "test files: tests/fixtures/test_runner/errors/resources.test.yaml"),

@@ -74,6 +74,8 @@ fn built(out: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(out)
         .map(|entries| entries.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
         .unwrap_or_default();
+    // The build's record of its own outputs is not an output.
+    names.retain(|name| name != ".gavel-outputs");
     names.sort();
     names
 }
