@@ -198,16 +198,21 @@ fn is_expression(s: &str) -> bool {
 }
 
 /// Drops whitespace outside string literals and folds the case of everything outside them
-/// (function names are case-insensitive).
+/// (function names are case-insensitive) and of the alias named by `field('…')` or
+/// `current('…')` (alias names are case-insensitive).
 pub fn normalize_expression(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut in_string = false;
+    let mut in_alias = false;
     for c in s.chars() {
         if c == '\'' {
+            if !in_string {
+                in_alias = out.ends_with("field(") || out.ends_with("current(");
+            }
             in_string = !in_string;
             out.push(c);
         } else if in_string {
-            out.push(c);
+            out.push(if in_alias { c.to_ascii_lowercase() } else { c });
         } else if !c.is_whitespace() {
             out.push(c.to_ascii_lowercase());
         }
@@ -230,6 +235,16 @@ mod tests {
         let a = json!({"properties": {"mode": "All", "policyRule": {"if": {"field": "Microsoft.X/y/Z", "notin": "[parameters( 'a' )]"}, "then": {"effect": "Audit"}}}, "id": "x"});
         let b = json!({"name": "n", "properties": {"policyRule": {"then": {"effect": "audit"}, "if": {"notIn": "[parameters('a')]", "field": "microsoft.x/y/z"}}, "mode": "all"}});
         assert_eq!(compare_definitions(&a, &b), Ok(()));
+    }
+
+    #[test]
+    fn alias_names_inside_expressions_are_case_insensitive_other_strings_are_not() {
+        let field = |alias: &str| json!({"policyRule": {"then": {"details": {"value": format!("[field('{alias}')]")}}}});
+        let lower = field("microsoft.machinelearningservices/workspaces/managedNetwork.isolationMode");
+        let canonical = field("Microsoft.MachineLearningServices/workspaces/managedNetwork.isolationMode");
+        assert_eq!(compare_definitions(&lower, &canonical), Ok(()));
+        let text = |t: &str| json!({"policyRule": {"then": {"details": {"value": format!("[concat('{t}')]")}}}});
+        assert!(compare_definitions(&text("Abc"), &text("abc")).is_err());
     }
 
     #[test]
