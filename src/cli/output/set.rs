@@ -177,6 +177,7 @@ impl OutputFolder {
             && written == 0
             && summary.removed == 0
             && existing.manifest.as_ref().is_some_and(|listed| listed.len() == produced.len())
+            && !holds_leftovers(&self.path)
         {
             // Nothing changes: not even the folder is touched.
             return Ok(summary);
@@ -377,6 +378,15 @@ fn symlink(target: &Path, link: &Path) -> std::io::Result<()> {
 /// and the temporary files of versions that staged outputs inside the folder.
 fn is_own_leftover(relative: &str, name: &str) -> bool {
     (relative.is_empty() && name == MANIFEST) || (name.starts_with(".gavel-") && name.ends_with(".tmp"))
+}
+
+/// Whether the folder holds temporaries that earlier versions of gavel staged inside it (and a
+/// killed build of theirs left): a build that would otherwise change nothing removes them.
+fn holds_leftovers(folder: &Path) -> bool {
+    std::fs::read_dir(folder).into_iter().flatten().flatten().any(|entry| {
+        let name = entry.file_name();
+        name != MANIFEST && is_own_leftover("", &name.to_string_lossy())
+    })
 }
 
 fn write_manifest(folder: &Path, staged: &[Staged]) -> Result<(), WriteError> {
