@@ -104,9 +104,18 @@ pub fn json_definitions(folders: &SeedFolders) -> Vec<Seed> {
     read(files)
 }
 
-/// The library's test files.
+/// The library's test files. The harness runs every input under one name, so a file that
+/// tests its sibling policy (`x.test.yaml` next to `x.gavel`, naming none) names it.
 pub fn test_files(folders: &SeedFolders) -> Vec<Seed> {
-    read(files_under(&folders.repo.join("stdlib"), &ends_with(".test.yaml")))
+    let mut seeds = read(files_under(&folders.repo.join("stdlib"), &ends_with(".test.yaml")));
+    for seed in &mut seeds {
+        let names_one = seed.bytes.split(|&b| b == b'\n').any(|line| line.starts_with(b"policy:"));
+        let stem = Path::new(&seed.origin).file_name().and_then(|n| n.to_str()?.strip_suffix(".test.yaml"));
+        if let (false, Some(stem)) = (names_one, stem) {
+            seed.bytes.splice(0..0, format!("policy: {stem}\n").into_bytes());
+        }
+    }
+    seeds
 }
 
 /// Alias exports, each also in the UTF-16 forms PowerShell writes (with a byte-order mark in
