@@ -76,7 +76,7 @@ impl Mutator<'_> {
             0 => self.flip_bit(data),
             1 => self.set_byte(data),
             2 => self.delete_range(data),
-            3 | 4 | 5 => self.insert_token(data),
+            3..=5 => self.insert_token(data),
             6 => self.splice(data, other),
             7 => self.truncate(data),
             8 => self.repeat_range(data),
@@ -108,7 +108,7 @@ impl Mutator<'_> {
 
     fn set_byte(&mut self, data: &mut Vec<u8>) {
         let at = self.position(data);
-        let byte = self.rng.next() as u8;
+        let byte = self.rng.next_u64() as u8;
         if at < data.len() && self.rng.one_in(2) {
             data[at] = byte;
         } else {

@@ -19,6 +19,9 @@ use gavel::diag::{Code, Diagnostic};
 use crate::mutate::Mutator;
 use crate::seeds::{Seed, SeedFolders};
 
+/// A mutation of an input, given a second input to splice from.
+pub type Mutation = fn(&mut Mutator, &[u8], &[u8]) -> Vec<u8>;
+
 pub struct Harness {
     pub name: &'static str,
     pub summary: &'static str,
@@ -29,7 +32,7 @@ pub struct Harness {
     /// The seed corpus, from the repository and the shared data.
     pub seeds: fn(&SeedFolders) -> Vec<Seed>,
     /// A mutation that keeps the input's structure (the LSP framing); `None` mutates bytes.
-    pub mutate: Option<fn(&mut Mutator, &[u8], &[u8]) -> Vec<u8>>,
+    pub mutate: Option<Mutation>,
 }
 
 pub const ALL: &[Harness] =

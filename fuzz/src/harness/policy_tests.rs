@@ -56,7 +56,7 @@ impl Library {
     }
 
     fn session(&mut self) -> &mut Session {
-        if self.runs % RUNS_PER_SESSION == 0 {
+        if self.runs.is_multiple_of(RUNS_PER_SESSION) {
             self.session = None;
         }
         self.runs += 1;
