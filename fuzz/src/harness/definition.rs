@@ -7,7 +7,6 @@
 //! the formatter's printer), and the source harness's properties hold of it.
 
 use std::path::PathBuf;
-use std::sync::OnceLock;
 
 use gavel::decompile::{JsonInput, decompile};
 use gavel::project::{compile_paths, compile_source, decode_source};
@@ -50,12 +49,13 @@ pub fn run(data: &[u8]) -> u64 {
     signature(checked.diagnostics.iter().chain(&decompiled.diagnostics).chain(compilation.diagnostics.iter()), 2)
 }
 
-/// The input as a file, where `gavel check` reads it: one folder for the process, one file
-/// rewritten for each input.
+/// The input as a file, where `gavel check` reads it: one folder for the thread (removed when
+/// it ends), one file rewritten for each input.
 fn write_input(data: &[u8]) -> PathBuf {
-    static FOLDER: OnceLock<tempfile::TempDir> = OnceLock::new();
-    let folder = FOLDER.get_or_init(|| tempfile::tempdir().expect("a temporary folder"));
-    let path = folder.path().join("fuzz.json");
+    thread_local! {
+        static FOLDER: tempfile::TempDir = tempfile::tempdir().expect("a temporary folder");
+    }
+    let path = FOLDER.with(|folder| folder.path().join("fuzz.json"));
     std::fs::write(&path, data).expect("the input is written");
     path
 }
