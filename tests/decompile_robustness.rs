@@ -1,6 +1,10 @@
 //! No input makes the JSON reader, the decompiler or the formatter panic: arbitrary bytes,
 //! JSON soup, deep nesting, huge files all get a result or a diagnostic.
 
+#[path = "support/fragments.rs"]
+mod fragments;
+use fragments::JSON as FRAGMENTS;
+
 use gavel::decompile::{JsonInput, decompile, read_json_definitions};
 use gavel::diag::Code;
 use gavel::fmt::format_source;
@@ -11,79 +15,6 @@ use proptest::prelude::*;
 fn decompile_text(text: &str) -> gavel::decompile::Decompiled {
     decompile(&JsonInput::new(FileId(0), text), Some("fuzz"))
 }
-
-/// Pieces of Azure Policy JSON, so that random inputs get deep into the reader.
-const FRAGMENTS: &[&str] = &[
-    "{",
-    "}",
-    "[",
-    "]",
-    ",",
-    ":",
-    "\"properties\"",
-    "\"policyRule\"",
-    "\"if\"",
-    "\"then\"",
-    "\"effect\"",
-    "\"details\"",
-    "\"allOf\"",
-    "\"anyOf\"",
-    "\"not\"",
-    "\"field\"",
-    "\"value\"",
-    "\"count\"",
-    "\"where\"",
-    "\"name\"",
-    "\"equals\"",
-    "\"notin\"",
-    "\"exists\"",
-    "\"like\"",
-    "\"type\"",
-    "\"parameters\"",
-    "\"defaultValue\"",
-    "\"allowedValues\"",
-    "\"metadata\"",
-    "\"mode\"",
-    "\"displayName\"",
-    "\"operations\"",
-    "\"operation\"",
-    "\"addOrReplace\"",
-    "\"roleDefinitionIds\"",
-    "\"existenceCondition\"",
-    "\"deployment\"",
-    "\"policyDefinitions\"",
-    "\"policyDefinitionId\"",
-    "\"resources\"",
-    "\"apiVersion\"",
-    "\"Microsoft.Authorization/policyDefinitions\"",
-    "\"Microsoft.MachineLearningServices/workspaces/computes\"",
-    "\"[parameters('effect')]\"",
-    "\"[[parameters('x')]\"",
-    "\"[concat('a', field('b'))]\"",
-    "\"[current()]\"",
-    "\"[if(\"",
-    "\"[]\"",
-    "\"$x\"",
-    "\"audit\"",
-    "\"modify\"",
-    "\"append\"",
-    "\"deployIfNotExists\"",
-    "\"String\"",
-    "\"Array\"",
-    "true",
-    "false",
-    "null",
-    "0",
-    "-1.5e3",
-    "1e999",
-    "\"\\u00e9\"",
-    "\"\\ud800\"",
-    "// c\n",
-    "/* c */",
-    "\u{feff}",
-    "\"x[*]\"",
-    "\"tags['a']\"",
-];
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]

@@ -4,6 +4,10 @@
 //! server must answer every request, keep its copy of the text identical to the client's, and
 //! exit cleanly.
 
+#[path = "support/fragments.rs"]
+mod fragments;
+use fragments::EDITS as FRAGMENTS;
+
 #[path = "support/lsp_client.rs"]
 mod client;
 
@@ -35,60 +39,6 @@ impl Rng {
         items[self.below(items.len())]
     }
 }
-
-const FRAGMENTS: &[&str] = &[
-    "policy ",
-    "when ",
-    "then ",
-    "compute ",
-    "{",
-    "}",
-    "(",
-    ")",
-    "[",
-    "]",
-    "[*]",
-    ".",
-    ",",
-    ":",
-    "=",
-    "==",
-    " != ",
-    "$effect",
-    "$",
-    "\"",
-    "\"text\"",
-    "deny",
-    "modify { roles [contributor] set x = 1 }",
-    "computeType",
-    "any {",
-    "count(x in logs[*] where x.enabled == true) > 0",
-    "param p: string",
-    "json { \"a\": [1, 2] }",
-    "/*",
-    "*/",
-    "//",
-    "///",
-    "\n",
-    "\r\n",
-    "\r",
-    "\t",
-    "    ",
-    "é",
-    "🚀",
-    "日本語",
-    "\u{200d}",
-    "\u{feff}",
-    "\\",
-    "#",
-    "@",
-    "\u{0}",
-    "${",
-    "not not not ",
-    "mode ",
-    "initiative i { policy p }",
-    "import \"x.gavel\"",
-];
 
 /// The LSP position (line, UTF-16 column) of a byte offset, lines ending at `\n`, `\r\n`, `\r`.
 fn position(text: &str, offset: usize) -> (u32, u32) {

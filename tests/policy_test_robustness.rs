@@ -2,6 +2,10 @@
 //! YAML soup, alias bombs, deep nesting, arbitrary resources against every library policy. Every
 //! input gets a diagnostic or an outcome.
 
+#[path = "support/fragments.rs"]
+mod fragments;
+use fragments::YAML as FRAGMENTS;
+
 use std::sync::{Arc, OnceLock};
 
 use gavel::diag::Diagnostics;
@@ -25,44 +29,6 @@ fn read_bytes(text: &[u8]) -> (bool, usize) {
     let file = read_test_file(&path, &mut sources, &mut diagnostics);
     (file.is_some(), diagnostics.len())
 }
-
-const FRAGMENTS: &[&str] = &[
-    "cases:\n",
-    "  - ",
-    "name: a\n",
-    "    resource: ",
-    "{type: x}\n",
-    "r.json\n",
-    "    expect: ",
-    "audit\n",
-    "{effect: modify, operations: [{}]}\n",
-    "not applicable\n",
-    "    parameters: ",
-    "{effect: Deny}\n",
-    "    related: ",
-    "[{type: y}, z.json]\n",
-    "policy: ",
-    "p\n",
-    "x.json\n",
-    "catalogs: [c.json]\n",
-    "&a ",
-    "*a ",
-    "[",
-    "]",
-    "{",
-    "}",
-    ": ",
-    "- ",
-    "\"",
-    "'",
-    "#",
-    "\t",
-    "\n",
-    "!!binary ",
-    "? ",
-    "| \n",
-    "---\n",
-];
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]

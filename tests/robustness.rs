@@ -1,6 +1,10 @@
 //! No input makes the lexer, parser, lowering, checker or emitter panic: every input gets a
 //! diagnostic or a result. Arbitrary bytes, token soup, deep nesting, huge files.
 
+#[path = "support/fragments.rs"]
+mod fragments;
+use fragments::GAVEL as FRAGMENTS;
+
 use gavel::diag::Code;
 use gavel::emit::EmitOptions;
 use gavel::emit::target::definition_json;
@@ -20,100 +24,6 @@ fn compile_and_emit(text: &str) -> Compilation {
 fn has_code(compilation: &Compilation, code: Code) -> bool {
     compilation.diagnostics.iter().any(|d| d.code == code)
 }
-
-/// Pieces of gavel, so that random inputs get deep into the parser and lowering.
-const FRAGMENTS: &[&str] = &[
-    "policy ",
-    "initiative ",
-    "p ",
-    "\"Display\" ",
-    "{ ",
-    "} ",
-    "( ",
-    ") ",
-    "[ ",
-    "] ",
-    ", ",
-    ": ",
-    "; ",
-    "= ",
-    ". ",
-    "* ",
-    "[*] ",
-    "mode all ",
-    "mode Microsoft.MachineLearningServices.v2.Data ",
-    "param ",
-    "x ",
-    ": effect ",
-    ": array ",
-    "= Audit ",
-    "in ",
-    "[Audit, Disabled] ",
-    "when ",
-    "then ",
-    "compute ",
-    "workspace ",
-    "job ",
-    "computeType ",
-    "== ",
-    "!= ",
-    ">= ",
-    "\"AKS\" ",
-    "true ",
-    "false ",
-    "null ",
-    "12 ",
-    "-1.5e3 ",
-    "$x ",
-    "$effect ",
-    "all ",
-    "any ",
-    "not ",
-    "and ",
-    "or ",
-    "count(",
-    "c in ",
-    "privateEndpointConnections[*] ",
-    "where ",
-    "c.status ",
-    "exists ",
-    "notExists ",
-    "like ",
-    "notIn ",
-    "contains ",
-    "tags[\"env\"] ",
-    "tags[$x] ",
-    "length(",
-    "concat(",
-    "current(",
-    "field(",
-    "value(",
-    "\"a$x b\" ",
-    "\"${toLower(name)}\" ",
-    "\"\\u00e9\" ",
-    "\"\\q\" ",
-    "\"unterminated ",
-    "json { \"a\": [1] } ",
-    "modify { ",
-    "roles [contributor] ",
-    "set disableLocalAuth = true ",
-    "deployIfNotExists ",
-    "existenceCondition ",
-    "type \"Microsoft.Insights/diagnosticSettings\" ",
-    "deployment { \"properties\": {} } ",
-    "Microsoft.MachineLearningServices/workspaces/computes/vmSize ",
-    "import \"../x.gavel\" ",
-    "/// doc\n",
-    "// c\n",
-    "/* block */ ",
-    "/* open ",
-    "group g ",
-    "policy \"/providers/x\" ",
-    "\u{1F680} ",
-    "\u{0} ",
-    "\\ ",
-    "#",
-];
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]

@@ -27,7 +27,7 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
-use super::aliases::{AliasInfo, AliasOrigin, Catalog, Str, ValueType};
+use super::aliases::{AliasInfo, AliasOrigin, Catalog, Str, ValueType, namespace_of};
 use crate::diag::Code;
 
 /// Why an export could not be read.
@@ -331,6 +331,14 @@ impl Reader {
     fn alias(&mut self, resource_type: &str, value: &Value, path: &str) -> Result<(), ImportError> {
         let map = object(value, path, "an alias")?;
         let name = required_str(map, "name", path)?;
+        // Lookups go by the namespace of the alias's name: an alias listed under a type of
+        // another namespace could never be found.
+        if !namespace_of(name).eq_ignore_ascii_case(namespace_of(resource_type)) {
+            return Err(ImportError::at(
+                path,
+                format!("the alias `{name}` is not of the namespace of `{resource_type}`, which lists it"),
+            ));
+        }
         let default_path = optional_str(map, "defaultPath", path)?.unwrap_or_default();
 
         let mut value_type = ValueType::Unknown;

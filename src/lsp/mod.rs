@@ -52,12 +52,20 @@ pub const STACK_SIZE: usize = 256 * 1024 * 1024;
 /// Serves LSP on stdin/stdout until the client sends `exit` or closes stdin. Returns whether
 /// the client asked for `shutdown` first (the exit code depends on it).
 pub fn serve_stdio() -> std::io::Result<bool> {
+    serve(tokio::io::stdin(), tokio::io::stdout())
+}
+
+/// [`serve_stdio`] on any pair of streams: the server in-process, as the fuzzer drives it.
+pub fn serve(
+    input: impl tokio::io::AsyncRead + Unpin + Send + 'static,
+    output: impl tokio::io::AsyncWrite + Unpin,
+) -> std::io::Result<bool> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_time().thread_stack_size(STACK_SIZE).build()?;
     let shut_down = Arc::new(AtomicBool::new(false));
     let flag = shut_down.clone();
     runtime.block_on(async move {
         let (service, socket) = LspService::new(move |client| server::Server::new(client, flag));
-        transport::serve(tokio::io::stdin(), tokio::io::stdout(), service, socket).await;
+        transport::serve(input, output, service, socket).await;
     });
     // Analyses still running are of no use any more; do not wait for them.
     runtime.shutdown_timeout(Duration::from_millis(100));
