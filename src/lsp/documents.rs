@@ -11,6 +11,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -28,12 +29,19 @@ const ANALYSIS_TIMEOUT: Duration = Duration::from_secs(20);
 #[derive(Default)]
 pub struct Documents {
     entries: Mutex<HashMap<Uri, Entry>>,
+    /// The last generation given to a text: generations grow across all documents, so an
+    /// analysis of a document closed since is never taken for one of the document reopened.
+    last_generation: AtomicU64,
 }
 
 struct Entry {
     document: Document,
     path: PathBuf,
+    /// The generation of the current text.
     generation: u64,
+    /// The generation of the text it was opened with: analyses older than that are of a
+    /// document closed since.
+    opened: u64,
     analysed: watch::Sender<Option<Arc<Analysis>>>,
     /// An analysis is running.
     running: bool,
@@ -59,23 +67,29 @@ impl Documents {
     /// Opens (or reopens) a document; true when an analysis must be started.
     pub fn open(&self, uri: &Uri, text: String, version: i32) -> bool {
         let mut entries = self.entries();
-        let generation = entries.get(uri).map_or(0, |e| e.generation) + 1;
-        let previous = entries.remove(uri);
-        let (analysed, running) = match previous {
-            Some(entry) => (entry.analysed, entry.running),
-            None => (watch::channel(None).0, false),
+        let generation = self.next_generation();
+        // Opened again without a close: the analysis running (if any) goes on, for the new text.
+        let (analysed, opened, running) = match entries.remove(uri) {
+            Some(entry) => (entry.analysed, entry.opened, entry.running),
+            None => (watch::channel(None).0, generation, false),
         };
-        let entry = Entry {
+        let mut entry = Entry {
             document: Document::new(text, version),
             path: file_path(uri),
             generation,
+            opened,
             analysed,
             running,
-            pending: running,
+            pending: false,
             imports: Vec::new(),
         };
+        let start = Self::request(&mut entry);
         entries.insert(uri.clone(), entry);
-        !running
+        start
+    }
+
+    fn next_generation(&self) -> u64 {
+        self.last_generation.fetch_add(1, Ordering::Relaxed) + 1
     }
 
     /// Applies a change; true when an analysis must be started. Unknown documents are ignored.
@@ -89,7 +103,7 @@ impl Documents {
         let mut entries = self.entries();
         let Some(entry) = entries.get_mut(uri) else { return false };
         entry.document.apply(changes, version, encoding);
-        entry.generation += 1;
+        entry.generation = self.next_generation();
         Self::request(entry)
     }
 
@@ -149,8 +163,20 @@ impl Documents {
     fn finish(&self, analysis: &Arc<Analysis>) -> Next {
         let mut entries = self.entries();
         let Some(entry) = entries.get_mut(&analysis.uri) else { return Next::Stop };
+        if analysis.generation < entry.opened {
+            // The document was closed and opened again: its new analysis is the new one's.
+            return Next::Stop;
+        }
         entry.imports = imported_paths(analysis);
-        entry.analysed.send_replace(Some(analysis.clone()));
+        // The watched value only moves forward: a waiter that wakes late sees only the last
+        // value sent, and must not miss the analysis it waits for behind an older one.
+        entry.analysed.send_if_modified(|current| {
+            let newer = current.as_ref().is_none_or(|c| c.generation <= analysis.generation);
+            if newer {
+                *current = Some(analysis.clone());
+            }
+            newer
+        });
         if entry.pending {
             entry.pending = false;
             Next::Analyse(entry.document.snapshot(&analysis.uri, entry.generation, analysis.encoding))
@@ -226,4 +252,64 @@ async fn analyse(documents: Arc<Documents>, snapshot: Snapshot) -> Analysis {
 
 async fn publish(client: &Client, analysis: &Analysis) {
     client.publish_diagnostics(analysis.uri.clone(), analysis.diagnostics.clone(), Some(analysis.version)).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn uri() -> Uri {
+        "untitled:a.gavel".parse().expect("a URI")
+    }
+
+    /// Runs the analysis the documents would start, without the compiler: a stand-in of the
+    /// snapshot's generation is enough for the scheduling.
+    fn analysed(documents: &Documents) -> Arc<Analysis> {
+        let snapshot = documents.snapshot(&uri(), Encoding::Utf16).expect("the document is open");
+        Arc::new(Analysis::failed(snapshot))
+    }
+
+    fn generation_seen(documents: &Documents) -> Option<u64> {
+        let entries = documents.entries();
+        let value = entries.get(&uri())?.analysed.borrow().as_ref().map(|a| a.generation);
+        value
+    }
+
+    #[test]
+    fn opening_a_document_again_while_it_is_analysed_queues_one_analysis() {
+        let documents = Documents::default();
+        assert!(documents.open(&uri(), "a".into(), 1), "the first open starts an analysis");
+        let first = analysed(&documents);
+        // Reopened twice while the first analysis runs: no second analysis alongside it.
+        assert!(!documents.open(&uri(), "b".into(), 1));
+        assert!(!documents.open(&uri(), "c".into(), 1));
+        let Next::Analyse(next) = documents.finish(&first) else { panic!("the new text is analysed next") };
+        assert_eq!(next.text.to_string(), "c");
+        let last = Arc::new(Analysis::failed(next));
+        assert!(matches!(documents.finish(&last), Next::Publish));
+        assert_eq!(generation_seen(&documents), Some(last.generation));
+    }
+
+    #[test]
+    fn an_older_analysis_never_replaces_a_newer_one() {
+        let documents = Documents::default();
+        documents.open(&uri(), "a".into(), 1);
+        let older = analysed(&documents);
+        documents.change(&uri(), Vec::new(), 2, Encoding::Utf16);
+        let newer = analysed(&documents);
+        documents.finish(&newer);
+        documents.finish(&older);
+        assert_eq!(generation_seen(&documents), Some(newer.generation));
+    }
+
+    #[test]
+    fn an_analysis_of_a_document_closed_since_is_dropped() {
+        let documents = Documents::default();
+        documents.open(&uri(), "old".into(), 1);
+        let of_closed = analysed(&documents);
+        documents.close(&uri());
+        assert!(documents.open(&uri(), "new".into(), 1), "the reopened document is analysed");
+        assert!(matches!(documents.finish(&of_closed), Next::Stop));
+        assert_eq!(generation_seen(&documents), None);
+    }
 }
