@@ -27,7 +27,8 @@ pub struct DecompileArgs {
 }
 
 pub fn run(args: DecompileArgs) -> Outcome {
-    let inputs: Vec<&PathBuf> = args.files.iter().filter(|p| !files::is_companion(p, &args.files)).collect();
+    let companions = files::Companions::of(&args.files);
+    let inputs: Vec<&PathBuf> = args.files.iter().filter(|p| !companions.contains(p)).collect();
     let to_stdout = args.out_dir.is_none() && inputs.len() == 1;
     let mut sources = SourceMap::new();
     let mut diagnostics: Vec<Diagnostic> = Vec::new();

@@ -2,6 +2,7 @@
 //! (`x.rules.json` + `x.params.json`; `x.definitions.json` + `x.params.json` + `x.groups.json`),
 //! and definitions without a name of their own are named after their file.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use super::read::{JsonInput, JsonSource};
@@ -55,28 +56,42 @@ pub fn is_json(path: &Path) -> bool {
     path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"))
 }
 
-/// Whether `path` is read as part of another input (`x.params.json` beside `x.rules.json`).
-pub fn is_companion(path: &Path, inputs: &[PathBuf]) -> bool {
-    // Only params and groups files go with another input; asking first keeps runs over
-    // thousands of inputs linear.
-    let lower = |p: &Path| p.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
-    let name = lower(path);
-    if !name.ends_with(".params.json") && !name.ends_with(".groups.json") {
-        return false;
+/// The inputs that are read as part of another input (`x.params.json` beside `x.rules.json`
+/// when both are given), found once for a run so that checking each input is a lookup.
+#[derive(Debug, Default)]
+pub struct Companions(HashSet<PathBuf>);
+
+impl Companions {
+    pub fn of(inputs: &[PathBuf]) -> Companions {
+        let mut found = HashSet::new();
+        for input in inputs.iter().filter(|p| has_companions(p)) {
+            let file = JsonFile::new(input);
+            found.extend([file.params, file.groups].into_iter().flatten().map(|p| identity(&p)));
+        }
+        Companions(found)
     }
-    let has_companions = |p: &Path| {
-        let name = lower(p);
-        name.ends_with(".rules.json") || name.ends_with(".definitions.json")
-    };
-    inputs.iter().filter(|p| p.as_path() != path && has_companions(p)).any(|input| {
-        let file = JsonFile::new(input);
-        file.params.as_deref().is_some_and(|p| same_file(p, path))
-            || file.groups.as_deref().is_some_and(|p| same_file(p, path))
-    })
+
+    /// Whether `path` is read with another input.
+    pub fn contains(&self, path: &Path) -> bool {
+        // Only params and groups files go with another input; asking first spares the others
+        // a lookup of their identity.
+        let name = lower_name(path);
+        (name.ends_with(".params.json") || name.ends_with(".groups.json")) && self.0.contains(&identity(path))
+    }
 }
 
-fn same_file(a: &Path, b: &Path) -> bool {
-    a == b || a.canonicalize().ok().zip(b.canonicalize().ok()).is_some_and(|(a, b)| a == b)
+fn lower_name(path: &Path) -> String {
+    path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default()
+}
+
+fn has_companions(path: &Path) -> bool {
+    let name = lower_name(path);
+    name.ends_with(".rules.json") || name.ends_with(".definitions.json")
+}
+
+/// One file however it is named.
+fn identity(path: &Path) -> PathBuf {
+    path.canonicalize().or_else(|_| std::path::absolute(path)).unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// The file's name without `.json` and the suffixes that say what it holds.

@@ -271,8 +271,8 @@ mod tests {
 
     fn generation_seen(documents: &Documents) -> Option<u64> {
         let entries = documents.entries();
-        let value = entries.get(&uri())?.analysed.borrow().as_ref().map(|a| a.generation);
-        value
+        let entry = entries.get(&uri())?;
+        entry.analysed.borrow().as_ref().map(|a| a.generation)
     }
 
     #[test]

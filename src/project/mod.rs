@@ -23,6 +23,7 @@ use crate::ast::{self, Definition, MemberTarget, Module};
 use crate::catalog::aliases::Catalog;
 use crate::catalog::kinds::Kinds;
 use crate::check;
+use crate::decompile::files::Companions;
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::syntax::span::{FileId, SourceMap, Span};
 use crate::syntax::{self, lexer::Comment};
@@ -128,7 +129,9 @@ pub fn compile_paths_with(inputs: &[PathBuf], options: &Options) -> Result<Compi
     let input_roots: Vec<PathBuf> = queue.iter().map(|(_, root)| root.clone()).collect();
     let configs = load_configs(&input_roots, options, &mut loader.compilation)?;
     loader.report_skipped(skipped);
-    let read: Vec<Read> = queue.into_iter().filter_map(|(path, root)| loader.read(path, root, false, inputs)).collect();
+    let companions = Companions::of(inputs);
+    let read: Vec<Read> =
+        queue.into_iter().filter_map(|(path, root)| loader.read(path, root, false, &companions)).collect();
     let (sources, catalog) = (&loader.compilation.sources, loader.compilation.catalog());
     let analysed: Vec<Analysed> =
         read.into_par_iter().map(|read| read.analyse(sources, false, &configs, catalog)).collect();
@@ -138,7 +141,7 @@ pub fn compile_paths_with(inputs: &[PathBuf], options: &Options) -> Result<Compi
         loader.add(analysed, &mut imports);
     }
     while let Some((path, root)) = imports.pop() {
-        if let Some(read) = loader.read(path, root, true, inputs) {
+        if let Some(read) = loader.read(path, root, true, &companions) {
             let analysed = read.analyse(&loader.compilation.sources, true, &configs, loader.compilation.catalog());
             loader.add(analysed, &mut imports);
         }
@@ -194,7 +197,7 @@ struct Loader {
 impl Loader {
     /// Reads a file; `None` when it is loaded already, could not be read (reported), or is an
     /// az CLI params file (read with its rules file).
-    fn read(&mut self, path: PathBuf, root: PathBuf, imported: bool, inputs: &[PathBuf]) -> Option<Read> {
+    fn read(&mut self, path: PathBuf, root: PathBuf, imported: bool, companions: &Companions) -> Option<Read> {
         // One file is one file however it is named: an input reached through a link and
         // imported by its real path is loaded once.
         let key = path.canonicalize().or_else(|_| std::path::absolute(&path)).unwrap_or_else(|_| path.clone());
@@ -203,7 +206,7 @@ impl Loader {
         }
         if crate::decompile::files::is_json(&path) {
             // JSON definitions (`gavel check x.json`); an az CLI params file is read with its rules.
-            if crate::decompile::files::is_companion(&path, inputs) {
+            if companions.contains(&path) {
                 return None;
             }
             let sources = &mut self.compilation.sources;
