@@ -96,8 +96,8 @@ registry! {
         "the file is not valid UTF-8",
         "gavel sources and JSON inputs must be UTF-8. The diagnostic points at the first byte that is not part of a valid UTF-8 sequence. Re-save the file as UTF-8 (without changing its content otherwise); a byte-order mark at the start is accepted.";
     InvalidCharacter = "GV0002", "invalid-character", Error,
-        "a character that cannot start any token",
-        "The lexer found a character that is not part of the gavel language, such as `#`, `@` or a stray backslash. Strings are written in double quotes, comments start with `//`, and parameters are referenced as `$name`.";
+        "not part of gavel's syntax",
+        "The lexer found characters that are not part of the gavel language, such as `#`, `@` or a stray backslash; a run of them on one line is one diagnostic. The operators and quotes of other languages get a fix: `&&`, `||` and `!` are written `and`, `or` and `not`, and strings are written in double quotes (`'text'` becomes `\"text\"`). Comments start with `//`, and parameters are referenced as `$name`.";
     UnterminatedString = "GV0003", "unterminated-string", Error,
         "a string literal has no closing quote",
         "Every string starts and ends with a double quote on the same line; write `\\n` for a line break inside a string. Block comments `/* … */` must also be closed.";

@@ -3,6 +3,8 @@
 //! refuses nesting deeper than [`MAX_NESTING`] so that no input can exhaust the stack of a
 //! later phase.
 
+use std::ops::Range;
+
 use logos::Logos;
 
 use super::span::{FileId, Span};
@@ -88,7 +90,83 @@ impl<'src> Lexer<'src> {
     }
 }
 
+/// How many characters of a run of invalid ones the message quotes.
+const QUOTED_RUN: usize = 24;
+
 impl<'src> Lexer<'src> {
+    /// Operators and quotes of other languages (`&&`, `||`, `!`, `'…'`): one diagnostic that
+    /// names gavel's spelling with a fix, and the token they stand for, so that parsing goes
+    /// on as if the author had written it.
+    fn foreign_syntax(&mut self, range: Range<usize>) -> Option<(usize, Token<'src>, usize)> {
+        let slice = self.inner.slice();
+        let remainder = self.inner.remainder();
+        let (token, extra, spelling) = match slice {
+            "&" if remainder.starts_with('&') => (Token::And, 1, "and"),
+            "|" if remainder.starts_with('|') => (Token::Or, 1, "or"),
+            "!" => (Token::Not, 0, "not"),
+            "'" => return self.single_quoted_string(range),
+            _ => return None,
+        };
+        self.inner.bump(extra);
+        let range = range.start..range.end + extra;
+        let written = &self.inner.source()[range.clone()];
+        let span = self.span(range.clone());
+        self.diagnostics.push(
+            Diagnostic::new(Code::InvalidCharacter, span, format!("`{written}` is written `{spelling}` in gavel"))
+                .with_help(format!("conditions are combined with `and`, `or` and `not`; write `{spelling}`"))
+                .with_fix(format!("replace with `{spelling}`"), span, spelling),
+        );
+        self.remember(&token);
+        Some((range.start, token, range.end))
+    }
+
+    /// A string in single quotes, closed on the same line: reported once, with the same text in
+    /// double quotes as the fix; the parser is handed an empty string so that it can go on.
+    fn single_quoted_string(&mut self, range: Range<usize>) -> Option<(usize, Token<'src>, usize)> {
+        let remainder = self.inner.remainder();
+        let line = &remainder[..remainder.find('\n').unwrap_or(remainder.len())];
+        let content_len = line.find('\'')?;
+        let content = &line[..content_len];
+        let quoted = format!("\"{}\"", content.replace('\\', "\\\\").replace('"', "\\\""));
+        self.inner.bump(content_len + 1);
+        let range = range.start..range.end + content_len + 1;
+        let span = self.span(range.clone());
+        self.diagnostics.push(
+            Diagnostic::new(Code::InvalidCharacter, span, "strings are written in double quotes")
+                .with_help(format!("write {quoted}"))
+                .with_fix("use double quotes", span, quoted),
+        );
+        let token = Token::Str("\"\"");
+        self.remember(&token);
+        Some((range.start, token, range.end))
+    }
+
+    /// One diagnostic per run of invalid characters on a line (blanks between them belong to
+    /// the run): a line of a thousand stray characters is one error, not a thousand.
+    fn report_invalid_character(&mut self, range: Range<usize>) {
+        let source = self.inner.source();
+        if let Some(last) = self.diagnostics.last_mut()
+            && last.code == Code::InvalidCharacter
+            && last.message.starts_with("unexpected character")
+            && last.span.end as usize <= range.start
+            && source[last.span.end as usize..range.start].bytes().all(|b| b == b' ' || b == b'\t')
+        {
+            last.span = Span::new(self.file, last.span.start as usize, range.end);
+            let run = &source[last.span.start as usize..range.end];
+            let quoted: String = run.chars().take(QUOTED_RUN).collect();
+            let ellipsis = if run.chars().nth(QUOTED_RUN).is_some() { "…" } else { "" };
+            last.message = format!("unexpected characters `{}{ellipsis}`", quoted.escape_debug());
+            return;
+        }
+        let message = format!("unexpected character `{}`", self.inner.slice().escape_debug());
+        self.report(
+            Code::InvalidCharacter,
+            range,
+            &message,
+            "remove it; strings are written in double quotes and comments start with `//`",
+        );
+    }
+
     /// After `json`, or a `deployment` details key, a JSON value is taken in one piece when it
     /// is strict JSON: serde_json reads it far faster than the parser would, token by token.
     /// Anything else (bare keys, comments, expressions) goes through the parser as usual.
@@ -142,14 +220,10 @@ impl<'src> Iterator for Lexer<'src> {
             let token = match result {
                 Ok(token) => token,
                 Err(()) => {
-                    let slice = self.inner.slice();
-                    let message = format!("unexpected character `{}`", slice.escape_debug());
-                    self.report(
-                        Code::InvalidCharacter,
-                        range,
-                        &message,
-                        "remove it; strings are written in double quotes and comments start with `//`",
-                    );
+                    if let Some(token) = self.foreign_syntax(range.clone()) {
+                        return Some(Ok(token));
+                    }
+                    self.report_invalid_character(range);
                     continue;
                 }
             };

@@ -31,6 +31,26 @@ mod diagnostics_and_documents {
         stderr[start..].lines().take_while(|line| !line.starts_with('─')).collect()
     }
 
+    /// Found by the source fuzz harness: lines of a thousand stray `-` gave one diagnostic per
+    /// character (80,896 errors, 44 MB on stderr for a 260 KB file). A run is one diagnostic.
+    #[test]
+    fn a_run_of_stray_characters_is_one_diagnostic() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let stray_line = "- ".repeat(50_000);
+        let text = format!(
+            "policy p \"p\" {{\n{stray_line}\n{stray_line}\n when compute {{ computeType == \"AKS\" }} then deny }}\n"
+        );
+        std::fs::write(dir.path().join("stray.gavel"), &text).expect("written");
+        let output = gavel(dir.path(), &["check", "--format", "json", "stray.gavel"]);
+        let report: Value = serde_json::from_slice(&output.stdout).expect("a JSON report");
+        let diagnostics = report["diagnostics"].as_array().expect("diagnostics");
+        let invalid: Vec<&Value> = diagnostics.iter().filter(|d| d["code"] == "GV0002").collect();
+        assert_eq!(invalid.len(), 2, "one per line: {diagnostics:?}");
+        assert_eq!(diagnostics.len(), 2, "nothing else: {diagnostics:?}");
+        let human = gavel(dir.path(), &["check", "stray.gavel"]);
+        assert!(human.stderr.len() < 4_096, "{} bytes of stderr", human.stderr.len());
+    }
+
     #[test]
     fn diagnostics_on_a_long_line_print_a_bounded_window() {
         let dir = tempfile::tempdir().expect("a temp dir");
