@@ -239,7 +239,8 @@ mod tests {
 
     #[test]
     fn alias_names_inside_expressions_are_case_insensitive_other_strings_are_not() {
-        let field = |alias: &str| json!({"policyRule": {"then": {"details": {"value": format!("[field('{alias}')]")}}}});
+        let field =
+            |alias: &str| json!({"policyRule": {"then": {"details": {"value": format!("[field('{alias}')]")}}}});
         let lower = field("microsoft.machinelearningservices/workspaces/managedNetwork.isolationMode");
         let canonical = field("Microsoft.MachineLearningServices/workspaces/managedNetwork.isolationMode");
         assert_eq!(compare_definitions(&lower, &canonical), Ok(()));
