@@ -153,8 +153,7 @@ impl Engine {
 
     /// Parses and compiles a definition (`{"name", "properties": {…}}` or bare properties).
     pub fn compile(&self, definition: &Value) -> Result<CompiledPolicy, EngineError> {
-        // The engine's reader limits line width; pretty printing keeps lines short.
-        let text = serde_json::to_string_pretty(definition).map_err(|e| engine_error(Stage::Parse, e))?;
+        let text = engine_text(definition).map_err(|e| engine_error(Stage::Parse, e))?;
         let source = regorus::Source::from_contents("definition.json".into(), text)
             .map_err(|e| engine_error(Stage::Parse, e))?;
         let parsed = parser::parse_policy_definition(&source).map_err(|e| engine_error(Stage::Parse, e))?;
@@ -214,6 +213,19 @@ fn distinct(related: &[Value]) -> impl Iterator<Item = &Value> {
         }
         !repeat
     })
+}
+
+/// The definition as the engine reads it. Its reader limits line width, so each member goes
+/// on its own line; and the size of the text, so lines are not indented: indentation would
+/// grow with the nesting of the conditions, and take a deep rule past the limit.
+fn engine_text(definition: &Value) -> Result<String, String> {
+    use serde::Serialize;
+    let mut text = Vec::new();
+    let formatter = serde_json::ser::PrettyFormatter::with_indent(b"");
+    definition
+        .serialize(&mut serde_json::Serializer::with_formatter(&mut text, formatter))
+        .map_err(|e| e.to_string())?;
+    String::from_utf8(text).map_err(|e| e.to_string())
 }
 
 /// What one evaluation needs besides the policy.
