@@ -110,9 +110,8 @@ fn evaluate(args: &EvalArgs, compilation: &mut Compilation) -> Result<String, St
         Stop::Input(vec![crate::test_runner::run::engine_diagnostic(Span::default(), &policy.label, message)])
     };
     let compiled = CompiledUnderTest::new(&engine, Arc::clone(&policy)).map_err(|e| refused(&e.to_string()))?;
-    let prepared = engine.prepare(&request);
-    let outcome = compiled.evaluate(&prepared).map_err(|e| refused(&e.to_string()))?;
-    let explanation = explain(&engine, &policy, &request, &prepared, &outcome);
+    let outcome = compiled.evaluate(&engine.prepare(&request)).map_err(|e| refused(&e.to_string()))?;
+    let explanation = explain(&engine, &policy, &request, &outcome);
     let notes = engine_notes(&engine, &policy, &outcome);
     let sources = &compilation.sources;
     Ok(match args.format {

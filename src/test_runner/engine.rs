@@ -260,14 +260,14 @@ struct Related {
 }
 
 impl Prepared {
-    /// What an existence condition reads: `found` (a related resource of this request, as a
-    /// [`Lookup`] gave it back) in place of the resource, with the same parameters and its own
+    /// What an existence condition reads: the related resource a [`Lookup`] of this request
+    /// found in place of the resource, with the same parameters and its own
     /// `resourceGroup()`/`subscription()`. Its normalised form is shared, not made again.
-    pub fn for_related(&self, found: &Arc<Value>, request: &Request) -> Option<Prepared> {
-        let related = self.related.iter().find(|r| Arc::ptr_eq(&r.resource, found))?;
+    pub fn for_related(&self, lookup: &Lookup, request: &Request) -> Option<Prepared> {
+        let related = self.related.get(lookup.position?)?;
         let mut input = self.input.clone();
         input.as_object_mut().ok()?.insert(regorus::Value::from("resource"), related.normalized.clone());
-        Some(Prepared { input, context: context_of(found, request), related: Vec::new() })
+        Some(Prepared { input, context: context_of(&related.resource, request), related: Vec::new() })
     }
 }
 
@@ -289,6 +289,8 @@ pub struct Lookup {
     pub request: Value,
     /// The related resource handed back, or `None` when none matched.
     pub found: Option<Arc<Value>>,
+    /// Where `found` is among the prepared related resources.
+    position: Option<usize>,
 }
 
 /// A definition compiled by the engine, ready to evaluate any number of resources.
@@ -357,7 +359,11 @@ impl CompiledPolicy {
             };
             next = matches.get(1).map(|(at, _)| *at);
             let response = matches.first().map_or(regorus::Value::Null, |(_, r)| r.normalized.clone());
-            lookup = Some(Lookup { request: argument, found: matches.first().map(|(_, r)| Arc::clone(&r.resource)) });
+            lookup = Some(Lookup {
+                request: argument,
+                found: matches.first().map(|(_, r)| Arc::clone(&r.resource)),
+                position: matches.first().map(|(at, _)| *at),
+            });
             result = vm.resume(Some(response)).map_err(evaluate)?;
         }
         match vm.execution_state() {

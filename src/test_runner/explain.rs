@@ -60,8 +60,14 @@ pub struct ExistenceCheck {
     pub found: Option<(String, Option<Evaluated>)>,
 }
 
-/// Explains `outcome` of `policy` on `request`, which `prepared` holds as the engine reads it.
-pub fn explain(
+/// Explains `outcome` of `policy` on `request`.
+pub fn explain(engine: &Engine, policy: &PolicyUnderTest, request: &Request, outcome: &Outcome) -> Explanation {
+    explain_prepared(engine, policy, request, &engine.prepare(request), outcome)
+}
+
+/// [`explain`] with the request already prepared (as the evaluation that gave `outcome` had
+/// it): its resources are not converted again.
+pub fn explain_prepared(
     engine: &Engine,
     policy: &PolicyUnderTest,
     request: &Request,
@@ -76,7 +82,7 @@ pub fn explain(
         .map(|lookup| {
             let found = lookup.found.as_ref().map(|related| {
                 let condition = policy.existence.as_ref().map(|condition| {
-                    let target = prepared.for_related(related, request).unwrap_or_else(|| {
+                    let target = prepared.for_related(lookup, request).unwrap_or_else(|| {
                         let alone = Request { resource: Value::clone(related), related: Vec::new(), ..request.clone() };
                         engine.prepare(&alone)
                     });

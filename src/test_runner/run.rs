@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 
 use super::engine::{Engine, Request};
 use super::evaluate::{CompiledUnderTest, Outcome, engine_notes};
-use super::explain::{Explanation, explain};
+use super::explain::{Explanation, explain_prepared};
 use super::policy::{ParameterInfo, PolicyUnderTest, parameters};
 use super::source::Located;
 use super::spec::{Case, Expectation, Expected, PolicyRef, TestFile};
@@ -211,7 +211,7 @@ impl Session {
         report.mismatch = compare(&case.expect.value, &outcome);
         report.status = if report.mismatch.is_some() { Status::Failed } else { Status::Passed };
         if report.status == Status::Failed {
-            report.explanation = Some(explain(&engine, &compiled.policy, &request, &prepared, &outcome));
+            report.explanation = Some(explain_prepared(&engine, &compiled.policy, &request, &prepared, &outcome));
         }
         report.outcome = Some(outcome);
         report

@@ -222,7 +222,7 @@ mod explanations {
     use gavel::project::Compilation;
     use gavel::test_runner::engine::{Engine, Request};
     use gavel::test_runner::evaluate::CompiledUnderTest;
-    use gavel::test_runner::explain::{Evaluated, explain};
+    use gavel::test_runner::explain::{Evaluated, explain_prepared};
     use gavel::test_runner::policy::from_json;
     use gavel::test_runner::run::{Session, Status};
     use serde_json::{Value, json};
@@ -262,7 +262,7 @@ mod explanations {
         let outcome = compiled.evaluate(&prepared).expect("evaluates");
         assert_eq!((outcome.effect.as_deref(), outcome.applicable), (None, false));
 
-        let explanation = explain(&engine, &policy, &request, &prepared, &outcome);
+        let explanation = explain_prepared(&engine, &policy, &request, &prepared, &outcome);
         assert_eq!(explanation.rule.result, Ok(false));
         // Each false block is decided by the block inside it alone, down to the `not`.
         let mut node: &Evaluated = &explanation.rule;
