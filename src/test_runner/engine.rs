@@ -153,8 +153,7 @@ impl Engine {
 
     /// Parses and compiles a definition (`{"name", "properties": {…}}` or bare properties).
     pub fn compile(&self, definition: &Value) -> Result<CompiledPolicy, EngineError> {
-        // The engine's reader limits line width; pretty printing keeps lines short.
-        let text = serde_json::to_string_pretty(definition).map_err(|e| engine_error(Stage::Parse, e))?;
+        let text = engine_text(definition).map_err(|e| engine_error(Stage::Parse, e))?;
         let source = regorus::Source::from_contents("definition.json".into(), text)
             .map_err(|e| engine_error(Stage::Parse, e))?;
         let parsed = parser::parse_policy_definition(&source).map_err(|e| engine_error(Stage::Parse, e))?;
@@ -185,11 +184,48 @@ impl Engine {
         if let Ok(map) = input.as_object_mut() {
             map.insert(regorus::Value::from("resource"), self.normalize(&request.resource));
         }
-        let mut context = resource::derived_context(&request.resource);
-        context.extend(request.context.clone());
-        let related = request.related.iter().map(|r| (r.clone(), self.normalize(r))).collect();
-        Prepared { input, context: to_engine(&Value::Object(context)), related }
+        let related = distinct(&request.related)
+            .map(|r| Related { resource: Arc::new(r.clone()), normalized: self.normalize(r) })
+            .collect();
+        Prepared { input, context: context_of(&request.resource, request), related }
     }
+}
+
+/// `resourceGroup()` and `subscription()` as `resource`'s id tells them, then the request's
+/// own context over them.
+fn context_of(resource: &Value, request: &Request) -> regorus::Value {
+    let mut context = resource::derived_context(resource);
+    context.extend(request.context.clone());
+    to_engine(&Value::Object(context))
+}
+
+/// The related resources without repeats: a resource given twice (the same file under
+/// `related:` twice) answers an existence check as once, and would cost its preparation again.
+/// Only resources of the same type and name are compared in full.
+fn distinct(related: &[Value]) -> impl Iterator<Item = &Value> {
+    let mut seen: HashMap<(Option<&str>, Option<&str>), Vec<&Value>> = HashMap::new();
+    related.iter().filter(move |candidate| {
+        let text = |key| resource::member(candidate, key).and_then(Value::as_str);
+        let same_kind = seen.entry((text("type"), text("name"))).or_default();
+        let repeat = same_kind.iter().any(|earlier| earlier == candidate);
+        if !repeat {
+            same_kind.push(candidate);
+        }
+        !repeat
+    })
+}
+
+/// The definition as the engine reads it. Its reader limits line width, so each member goes
+/// on its own line; and the size of the text, so lines are not indented: indentation would
+/// grow with the nesting of the conditions, and take a deep rule past the limit.
+fn engine_text(definition: &Value) -> Result<String, String> {
+    use serde::Serialize;
+    let mut text = Vec::new();
+    let formatter = serde_json::ser::PrettyFormatter::with_indent(b"");
+    definition
+        .serialize(&mut serde_json::Serializer::with_formatter(&mut text, formatter))
+        .map_err(|e| e.to_string())?;
+    String::from_utf8(text).map_err(|e| e.to_string())
 }
 
 /// What one evaluation needs besides the policy.
@@ -211,8 +247,28 @@ pub struct Request {
 pub struct Prepared {
     input: regorus::Value,
     context: regorus::Value,
-    /// Each related resource as given (for matching) and normalised (for the engine).
-    related: Vec<(Value, regorus::Value)>,
+    /// The distinct related resources.
+    related: Vec<Related>,
+}
+
+/// A related resource as given (for matching, and for reports of what an existence check
+/// found) and normalised (what the engine reads).
+#[derive(Debug, Clone)]
+struct Related {
+    resource: Arc<Value>,
+    normalized: regorus::Value,
+}
+
+impl Prepared {
+    /// What an existence condition reads: the related resource a [`Lookup`] of this request
+    /// found in place of the resource, with the same parameters and its own
+    /// `resourceGroup()`/`subscription()`. Its normalised form is shared, not made again.
+    pub fn for_related(&self, lookup: &Lookup, request: &Request) -> Option<Prepared> {
+        let related = self.related.get(lookup.position?)?;
+        let mut input = self.input.clone();
+        input.as_object_mut().ok()?.insert(regorus::Value::from("resource"), related.normalized.clone());
+        Some(Prepared { input, context: context_of(&related.resource, request), related: Vec::new() })
+    }
 }
 
 /// What the engine decided.
@@ -232,7 +288,9 @@ pub struct Verdict {
 pub struct Lookup {
     pub request: Value,
     /// The related resource handed back, or `None` when none matched.
-    pub found: Option<Value>,
+    pub found: Option<Arc<Value>>,
+    /// Where `found` is among the prepared related resources.
+    position: Option<usize>,
 }
 
 /// A definition compiled by the engine, ready to evaluate any number of resources.
@@ -246,16 +304,16 @@ impl CompiledPolicy {
     /// matches its type and name in turn (Azure is satisfied by any of them), or with nothing.
     pub fn evaluate(&self, prepared: &Prepared) -> Result<Verdict, EngineError> {
         let mut lookups = Vec::new();
-        let mut candidate = 0usize;
+        let mut from = 0usize;
         loop {
-            let (result, lookup, more) = self.run(prepared, candidate)?;
+            let (result, lookup, next) = self.run(prepared, from)?;
             lookups.extend(lookup);
             let effect = effect_of(&result);
             // Compliant with this related resource, or nothing left to try: that is the answer.
-            if effect.is_none() || !more {
-                return Ok(Verdict { effect, details: details_of(&result), lookups });
+            match next {
+                Some(next) if effect.is_some() => from = next,
+                _ => return Ok(Verdict { effect, details: details_of(&result), lookups }),
             }
-            candidate += 1;
         }
     }
 
@@ -272,13 +330,15 @@ impl CompiledPolicy {
         })
     }
 
-    /// One run of the program; the existence check, if any, gets the `candidate`-th match.
-    /// Also says whether another match is left.
+    /// One run of the program; the existence check, if any, gets the first match among the
+    /// related resources from position `from` on. Also gives where the next match is, if one
+    /// is left: each run starts where the last one stopped, so trying every related resource
+    /// reads the list once.
     fn run(
         &self,
         prepared: &Prepared,
-        candidate: usize,
-    ) -> Result<(regorus::Value, Option<Lookup>, bool), EngineError> {
+        from: usize,
+    ) -> Result<(regorus::Value, Option<Lookup>, Option<usize>), EngineError> {
         let mut vm = RegoVM::new();
         vm.load_program(Arc::clone(&self.program));
         vm.set_input(prepared.input.clone());
@@ -287,19 +347,23 @@ impl CompiledPolicy {
         let evaluate = |e| engine_error(Stage::Evaluate, e);
         let mut result = vm.execute_entry_point_by_name("main").map_err(evaluate)?;
         let mut lookup = None;
-        let mut more = false;
+        let mut next = None;
         while let ExecutionState::Suspended { reason: SuspendReason::HostAwait { argument, identifier, .. }, .. } =
             vm.execution_state()
         {
             let argument = from_engine(argument);
-            let matches: Vec<&(Value, regorus::Value)> = if identifier == &regorus::Value::from(EXISTENCE_CHECK) {
-                matching_related(&prepared.related, &argument).into_iter().skip(candidate).take(2).collect()
+            let matches: Vec<(usize, &Related)> = if identifier == &regorus::Value::from(EXISTENCE_CHECK) {
+                matching_related(&prepared.related, from, &argument).take(2).collect()
             } else {
                 Vec::new()
             };
-            more = matches.len() > 1;
-            let response = matches.first().map_or(regorus::Value::Null, |(_, normalized)| normalized.clone());
-            lookup = Some(Lookup { request: argument, found: matches.first().map(|(raw, _)| raw.clone()) });
+            next = matches.get(1).map(|(at, _)| *at);
+            let response = matches.first().map_or(regorus::Value::Null, |(_, r)| r.normalized.clone());
+            lookup = Some(Lookup {
+                request: argument,
+                found: matches.first().map(|(_, r)| Arc::clone(&r.resource)),
+                position: matches.first().map(|(at, _)| *at),
+            });
             result = vm.resume(Some(response)).map_err(evaluate)?;
         }
         match vm.execution_state() {
@@ -309,15 +373,20 @@ impl CompiledPolicy {
             ExecutionState::Suspended { reason, .. } => {
                 Err(engine_error(Stage::Evaluate, format!("the program stopped unexpectedly ({reason:?})")))
             }
-            _ => Ok((result, lookup, more)),
+            _ => Ok((result, lookup, next)),
         }
     }
 }
 
-/// Related resources of the requested type (and name, when the policy names one).
-fn matching_related<'a>(related: &'a [(Value, regorus::Value)], request: &Value) -> Vec<&'a (Value, regorus::Value)> {
-    let wanted = |key: &str| request.get(key).and_then(Value::as_str);
-    let has = |resource: &Value, key: &str, compare: fn(&str, &str) -> bool| {
+/// Related resources of the requested type (and name, when the policy names one), from
+/// position `from` on, with their positions.
+fn matching_related<'a, 'r>(
+    related: &'a [Related],
+    from: usize,
+    request: &'r Value,
+) -> impl Iterator<Item = (usize, &'a Related)> + use<'a, 'r> {
+    let wanted = move |key: &str| request.get(key).and_then(Value::as_str);
+    let has = move |resource: &Value, key: &str, compare: fn(&str, &str) -> bool| {
         wanted(key).is_none_or(|want| {
             resource::member(resource, key).and_then(Value::as_str).is_some_and(|v| compare(v, want))
         })
@@ -326,8 +395,9 @@ fn matching_related<'a>(related: &'a [(Value, regorus::Value)], request: &Value)
     let same_name = |a: &str, b: &str| leaf(a).eq_ignore_ascii_case(leaf(b));
     related
         .iter()
-        .filter(|(resource, _)| has(resource, "type", same_type) && has(resource, "name", same_name))
-        .collect()
+        .enumerate()
+        .skip(from)
+        .filter(move |(_, r)| has(&r.resource, "type", same_type) && has(&r.resource, "name", same_name))
 }
 
 /// The last segment of a name (`ws/default` → `default`); child names come either way.
@@ -478,6 +548,9 @@ mod tests {
         };
         assert_eq!(run(vec![]).effect.as_deref(), Some("auditIfNotExists"));
         assert_eq!(run(vec![]).lookups[0].found, None);
+        // The same resource given twice is tried once.
+        let twice = run(vec![setting("audit", "no"), setting("audit", "no")]);
+        assert_eq!(twice.lookups.len(), 1);
         // Wrong name, then a non-compliant match, then a compliant one.
         let verdict = run(vec![setting("other", "ok"), setting("audit", "no"), setting("audit", "ok")]);
         assert_eq!(verdict.effect, None);

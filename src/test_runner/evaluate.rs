@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::engine::{CompiledPolicy, Engine, EngineError, Lookup, Prepared};
 use super::policy::PolicyUnderTest;
@@ -70,6 +70,24 @@ pub fn with_rule(definition: &Value, condition: &Value, effect: &str) -> Value {
         properties.insert("policyRule".into(), rule);
     }
     definition
+}
+
+/// The definition without its `policyRule`, for [`with_rule`] to add one to: the rest is
+/// copied, not the rule, which may be most of the definition.
+pub fn without_rule(definition: &Value) -> Value {
+    let copy_without = |map: &Map<String, Value>, skipped: &str| -> Map<String, Value> {
+        map.iter().filter(|(key, _)| key.as_str() != skipped).map(|(k, v)| (k.clone(), v.clone())).collect()
+    };
+    match definition.as_object() {
+        Some(envelope) => {
+            let mut frame = copy_without(envelope, "properties");
+            if let Some(properties) = envelope.get("properties").and_then(Value::as_object) {
+                frame.insert("properties".into(), Value::Object(copy_without(properties, "policyRule")));
+            }
+            Value::Object(frame)
+        }
+        None => definition.clone(),
+    }
 }
 
 /// What the engine does not model about this policy and outcome, said plainly so that nobody

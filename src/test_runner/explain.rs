@@ -1,12 +1,22 @@
-//! Why the engine decided as it did: every condition of the rule is evaluated on its own by the
-//! engine (a copy of the definition whose `if` is that condition), and the conditions that
-//! decided the outcome are reported with where they were written and the values the engine
-//! saw. gavel computes no condition itself.
+//! Why the engine decided as it did: the conditions that decided the outcome, with where they
+//! were written and the values the engine saw.
+//!
+//! Each field, value and count condition is evaluated on its own by the engine (a copy of the
+//! definition whose `if` is that condition), and so is the whole `if`. A block in between
+//! (`allOf`, `anyOf`, `not`) takes its members' verdicts combined as Azure combines them; only
+//! when they do not settle it (a member the engine could not evaluate alone) is the block
+//! handed to the engine. So every condition is evaluated once, however deep it sits: asking the
+//! engine about each block would evaluate a condition once per block around it. Each distinct
+//! condition is compiled once per explanation, whatever the resources it is evaluated on.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::engine::{Engine, Request};
-use super::evaluate::{Outcome, with_rule};
+use super::engine::{CompiledPolicy, Engine, Prepared, Request};
+use super::evaluate::{Outcome, with_rule, without_rule};
 use super::policy::{ConditionKind, ConditionNode, Origin, PolicyUnderTest};
 
 /// The reasons behind an outcome.
@@ -19,6 +29,10 @@ pub struct Explanation {
     pub rule: Evaluated,
     /// For auditIfNotExists/deployIfNotExists: what each existence check found.
     pub existence: Vec<ExistenceCheck>,
+    /// How many conditions the engine compiled to explain the outcome, counting every
+    /// condition of every definition it was handed: about three per condition of the policy
+    /// (its verdict, whether its field exists, the value there), whatever the nesting.
+    pub conditions_compiled: usize,
 }
 
 /// A condition with the engine's verdict on it.
@@ -48,23 +62,39 @@ pub struct ExistenceCheck {
 
 /// Explains `outcome` of `policy` on `request`.
 pub fn explain(engine: &Engine, policy: &PolicyUnderTest, request: &Request, outcome: &Outcome) -> Explanation {
-    let prepared = engine.prepare(request);
-    let probe = Probe { engine, definition: &policy.definition, prepared: &prepared };
-    let rule = probe.evaluate(&policy.rule);
+    explain_prepared(engine, policy, request, &engine.prepare(request), outcome)
+}
+
+/// [`explain`] with the request already prepared (as the evaluation that gave `outcome` had
+/// it): its resources are not converted again.
+pub fn explain_prepared(
+    engine: &Engine,
+    policy: &PolicyUnderTest,
+    request: &Request,
+    prepared: &Prepared,
+    outcome: &Outcome,
+) -> Explanation {
+    let probes = Probes::new(engine, &policy.definition);
+    let rule = probes.on(prepared).explain(&policy.rule);
     let existence = outcome
         .lookups
         .iter()
         .map(|lookup| {
             let found = lookup.found.as_ref().map(|related| {
-                let related_request = Request { resource: related.clone(), ..request.clone() };
-                let prepared = engine.prepare(&related_request);
-                let probe = Probe { engine, definition: &policy.definition, prepared: &prepared };
-                (resource_label(related), policy.existence.as_ref().map(|c| probe.evaluate(c)))
+                let condition = policy.existence.as_ref().map(|condition| {
+                    let target = prepared.for_related(lookup, request).unwrap_or_else(|| {
+                        let alone = Request { resource: Value::clone(related), related: Vec::new(), ..request.clone() };
+                        engine.prepare(&alone)
+                    });
+                    probes.on(&target).explain(condition)
+                });
+                (resource_label(related), condition)
             });
             ExistenceCheck { wanted: wanted_label(&lookup.request), found }
         })
         .collect();
-    Explanation { effect_source: effect_source(policy, request), rule, existence }
+    let conditions_compiled = probes.conditions_compiled.get();
+    Explanation { effect_source: effect_source(policy, request), rule, existence, conditions_compiled }
 }
 
 /// The parameter that chooses the effect, and its value in this evaluation.
@@ -80,16 +110,84 @@ fn effect_source(policy: &PolicyUnderTest, request: &Request) -> Option<String> 
     Some(format!("the effect is parameter `{name}`, {default} by default"))
 }
 
-struct Probe<'a> {
+/// The definitions an explanation hands the engine, each compiled once.
+struct Probes<'a> {
     engine: &'a Engine,
-    definition: &'a Value,
-    prepared: &'a super::engine::Prepared,
+    /// The definition without its rule: parameters and mode, to which each probe adds its own
+    /// rule (copying the whole rule for every probe would make explaining quadratic).
+    frame: Value,
+    /// Compiled probes by their rule's JSON; `Err` holds the engine's refusal.
+    compiled: RefCell<HashMap<String, Result<Arc<CompiledPolicy>, String>>>,
+    conditions_compiled: Cell<usize>,
+}
+
+impl<'a> Probes<'a> {
+    fn new(engine: &'a Engine, definition: &Value) -> Probes<'a> {
+        Probes {
+            engine,
+            frame: without_rule(definition),
+            compiled: RefCell::default(),
+            conditions_compiled: Cell::new(0),
+        }
+    }
+
+    /// The probes evaluated on one resource.
+    fn on<'p>(&'p self, prepared: &'p Prepared) -> Probe<'p> {
+        Probe { probes: self, prepared }
+    }
+
+    /// The frame with `condition` as its `if` and `effect` as its effect, compiled.
+    fn compile(&self, condition: &Value, effect: &str) -> Result<Arc<CompiledPolicy>, String> {
+        let key = serde_json::json!([condition, effect]).to_string();
+        if let Some(compiled) = self.compiled.borrow().get(&key) {
+            return compiled.clone();
+        }
+        self.conditions_compiled.set(self.conditions_compiled.get() + conditions_in(condition));
+        let definition = with_rule(&self.frame, condition, effect);
+        let compiled = self.engine.compile(&definition).map(Arc::new).map_err(|e| e.message);
+        self.compiled.borrow_mut().insert(key, compiled.clone());
+        compiled
+    }
+}
+
+/// How many conditions a condition holds, itself included: the JSON objects in it (a leaf is
+/// one, a `count` adds its `where`).
+fn conditions_in(condition: &Value) -> usize {
+    let mut count = 0;
+    let mut stack = vec![condition];
+    while let Some(value) = stack.pop() {
+        match value {
+            Value::Object(map) => {
+                count += 1;
+                stack.extend(map.values());
+            }
+            Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    count
+}
+
+/// The probes on one prepared resource.
+struct Probe<'a> {
+    probes: &'a Probes<'a>,
+    prepared: &'a Prepared,
 }
 
 impl Probe<'_> {
-    fn evaluate(&self, node: &ConditionNode) -> Evaluated {
-        let result = self.holds(&node.json);
-        let children: Vec<Evaluated> = node.children.iter().map(|c| self.evaluate(c)).collect();
+    /// The condition tree with the verdicts; the top condition's is always the engine's.
+    fn explain(&self, node: &ConditionNode) -> Evaluated {
+        self.evaluate(node, Some(self.holds(&node.json)))
+    }
+
+    /// The condition with its verdict (`given`, else its members', else the engine's).
+    fn evaluate(&self, node: &ConditionNode, given: Option<Result<bool, String>>) -> Evaluated {
+        let children: Vec<Evaluated> = node.children.iter().map(|c| self.evaluate(c, None)).collect();
+        let result = match (given, combined(node.kind, &children)) {
+            (Some(result), _) => result,
+            (None, Some(result)) => Ok(result),
+            (None, None) => self.holds(&node.json),
+        };
         let deciding = match (&result, node.kind) {
             // A false allOf is decided by its false members, a true anyOf by its true ones;
             // otherwise every member counts.
@@ -112,11 +210,9 @@ impl Probe<'_> {
 
     /// Whether the condition holds: the engine evaluates a definition with this `if`.
     fn holds(&self, condition: &Value) -> Result<bool, String> {
-        let definition = with_rule(self.definition, condition, "audit");
-        let compiled = self.engine.compile(&definition).map_err(|e| e.message)?;
+        let compiled = self.probes.compile(condition, "audit")?;
         Ok(compiled.evaluate(self.prepared).map_err(|e| e.message)?.effect.is_some())
     }
-
     /// The value a field or value condition reads, as the engine sees it: a definition whose
     /// effect is that expression returns it.
     fn observe(&self, node: &ConditionNode) -> Option<(String, Option<Value>)> {
@@ -175,13 +271,35 @@ impl Probe<'_> {
     /// The value of an expression (`[…]`) as the engine computes it on the resource.
     fn value_of(&self, expression: &str) -> Option<Value> {
         let always = serde_json::json!({"value": true, "equals": true});
-        let compiled = self.engine.compile(&with_rule(self.definition, &always, expression)).ok()?;
+        let compiled = self.probes.compile(&always, expression).ok()?;
         compiled.effect_value(self.prepared).ok()?
     }
 }
 
 /// The largest array whose matching members a failure report counts.
 const MAX_COUNTED: usize = 32;
+
+/// A block's verdict from its members' verdicts, as Azure combines them: an `allOf` is false
+/// as soon as one member is, an `anyOf` true as soon as one member is, a `not` the opposite of
+/// its member. `None` for a field, value or count condition, and for a block its members do
+/// not settle (one the engine could not evaluate alone, or no member at all).
+fn combined(kind: ConditionKind, children: &[Evaluated]) -> Option<bool> {
+    let settled = |decisive: bool| {
+        if children.is_empty() {
+            None
+        } else if children.iter().any(|c| c.result == Ok(decisive)) {
+            Some(decisive)
+        } else {
+            children.iter().all(|c| c.result == Ok(!decisive)).then_some(!decisive)
+        }
+    };
+    match (kind, children) {
+        (ConditionKind::AllOf, _) => settled(false),
+        (ConditionKind::AnyOf, _) => settled(true),
+        (ConditionKind::Not, [member]) => member.result.clone().ok().map(|holds| !holds),
+        _ => None,
+    }
+}
 
 fn keep(children: Vec<Evaluated>, wanted: bool) -> Vec<Evaluated> {
     children.into_iter().filter(|c| c.result.as_ref().is_ok_and(|r| *r == wanted)).collect()

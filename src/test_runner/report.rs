@@ -290,7 +290,7 @@ pub fn outcome_json(outcome: &Outcome) -> Value {
         "effect": outcome.effect,
         "applicable": outcome.applicable,
         "details": outcome.details,
-        "lookups": outcome.lookups.iter().map(|l| json!({"request": l.request, "found": l.found})).collect::<Vec<_>>(),
+        "lookups": outcome.lookups.iter().map(|l| json!({"request": l.request, "found": l.found.as_deref()})).collect::<Vec<_>>(),
     })
 }
 

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 
 use super::engine::{Engine, Request};
 use super::evaluate::{CompiledUnderTest, Outcome, engine_notes};
-use super::explain::{Explanation, explain};
+use super::explain::{Explanation, explain_prepared};
 use super::policy::{ParameterInfo, PolicyUnderTest, parameters};
 use super::source::Located;
 use super::spec::{Case, Expectation, Expected, PolicyRef, TestFile};
@@ -126,14 +126,17 @@ impl Session {
         let key = self.engine_key(&file);
         let filter = self.filter.clone();
         let selected = |name: &str| filter.as_ref().is_none_or(|f| name.contains(f.as_str()));
+        let TestFile { path, cases, broken, .. } = file;
+        // Each case is handed over: its resources move into the evaluation rather than being
+        // copied, and are freed when it ends.
         let mut cases: Vec<CaseReport> =
-            file.cases.iter().filter(|case| selected(&case.name)).map(|case| self.run_case(&key, case)).collect();
+            cases.into_iter().filter(|case| selected(&case.name)).map(|case| self.run_case(&key, case)).collect();
         // Cases that could not be read are reported where they are written, as errors.
-        for (name, span) in file.broken.iter().filter(|(name, _)| selected(name)) {
+        for (name, span) in broken.iter().filter(|(name, _)| selected(name)) {
             let at = cases.iter().position(|c| c.span > *span).unwrap_or(cases.len());
             cases.insert(at, CaseReport::new(name.clone(), *span, String::new(), None));
         }
-        FileReport { path: file.path.clone(), cases, unreadable: false }
+        FileReport { path, cases, unreadable: false }
     }
 
     /// The catalogs of a file, loaded once per distinct set.
@@ -173,7 +176,7 @@ impl Session {
         }
     }
 
-    fn run_case(&mut self, key: &[PathBuf], case: &Case) -> CaseReport {
+    fn run_case(&mut self, key: &[PathBuf], mut case: Case) -> CaseReport {
         let mut report = CaseReport::new(
             case.name.clone(),
             case.span,
@@ -192,11 +195,12 @@ impl Session {
             return report;
         };
         report.policy = compiled.policy.label.clone();
-        let request = match self.request(case, &compiled.policy) {
+        let request = match self.request(&mut case, &compiled.policy) {
             Some(request) => request,
             None => return report,
         };
-        let outcome = match compiled.evaluate(&engine.prepare(&request)) {
+        let prepared = engine.prepare(&request);
+        let outcome = match compiled.evaluate(&prepared) {
             Ok(outcome) => outcome,
             Err(error) => {
                 self.diagnostics.push(engine_diagnostic(case.span, &compiled.policy.label, &error.to_string()));
@@ -207,7 +211,7 @@ impl Session {
         report.mismatch = compare(&case.expect.value, &outcome);
         report.status = if report.mismatch.is_some() { Status::Failed } else { Status::Passed };
         if report.status == Status::Failed {
-            report.explanation = Some(explain(&engine, &compiled.policy, &request, &outcome));
+            report.explanation = Some(explain_prepared(&engine, &compiled.policy, &request, &prepared, &outcome));
         }
         report.outcome = Some(outcome);
         report
@@ -250,8 +254,9 @@ impl Session {
         }
     }
 
-    /// The request the case describes, if its parameters make a valid assignment.
-    fn request(&mut self, case: &Case, policy: &PolicyUnderTest) -> Option<Request> {
+    /// The request the case describes, if its parameters make a valid assignment. The case's
+    /// resources move into it.
+    fn request(&mut self, case: &mut Case, policy: &PolicyUnderTest) -> Option<Request> {
         let parameters = match assignment(&case.parameters, case.parameters_span, policy) {
             Ok(parameters) => parameters,
             Err(diagnostics) => {
@@ -260,10 +265,10 @@ impl Session {
             }
         };
         Some(Request {
-            resource: case.resource.value.clone(),
+            resource: std::mem::take(&mut case.resource.value),
             parameters,
-            context: case.context.clone(),
-            related: case.related.iter().map(|r| r.value.clone()).collect(),
+            context: std::mem::take(&mut case.context),
+            related: case.related.drain(..).map(|r| r.value).collect(),
         })
     }
 }

@@ -230,3 +230,184 @@ mod diagnostics_and_documents {
         client.shutdown();
     }
 }
+
+/// Explanations of `gavel eval` and failing `gavel test` cases, and related resources: what
+/// explaining an outcome costs grows with the policy once, and a related resource costs its
+/// size once however often it is referenced.
+mod explanations {
+    use std::path::Path;
+    use std::process::Command;
+    use std::sync::Arc;
+
+    use gavel::project::Compilation;
+    use gavel::test_runner::engine::{Engine, Request};
+    use gavel::test_runner::evaluate::CompiledUnderTest;
+    use gavel::test_runner::explain::{Evaluated, explain_prepared};
+    use gavel::test_runner::policy::from_json;
+    use gavel::test_runner::run::{Session, Status};
+    use serde_json::{Value, json};
+
+    const LEVELS: usize = 40;
+    const PER_LEVEL: usize = 100;
+
+    /// `allOf` blocks nested `LEVELS` deep, each with `PER_LEVEL - 1` conditions that hold and
+    /// the next block; the deepest ends with the one that fails: `not location == northeurope`.
+    fn nested_condition(level: usize) -> Value {
+        let mut members: Vec<Value> =
+            (1..PER_LEVEL).map(|i| json!({"field": "name", "notEquals": format!("x{level}-{i}")})).collect();
+        members.push(if level + 1 == LEVELS {
+            json!({"not": {"field": "location", "equals": "northeurope"}})
+        } else {
+            nested_condition(level + 1)
+        });
+        json!({ "allOf": members })
+    }
+
+    fn node_count(node: &gavel::test_runner::policy::ConditionNode) -> usize {
+        1 + node.children.iter().map(node_count).sum::<usize>()
+    }
+
+    #[test]
+    fn four_thousand_nested_conditions_are_explained_with_each_condition_evaluated_once() {
+        let definition = json!({"properties": {"mode": "All", "parameters": {},
+            "policyRule": {"if": nested_condition(0), "then": {"effect": "deny"}}}});
+        let policy = from_json("nested.json".into(), definition).expect("a definition");
+        let nodes = node_count(&policy.rule);
+        assert!(nodes > 4_000, "{nodes} conditions");
+        let engine = Engine::builtin().expect("the engine");
+        let compiled = CompiledUnderTest::new(&engine, Arc::new(policy.clone())).expect("compiles");
+        let resource = json!({"type": "Microsoft.Storage/storageAccounts", "name": "sa", "location": "northeurope"});
+        let request = Request { resource, ..Request::default() };
+        let prepared = engine.prepare(&request);
+        let outcome = compiled.evaluate(&prepared).expect("evaluates");
+        assert_eq!((outcome.effect.as_deref(), outcome.applicable), (None, false));
+
+        let explanation = explain_prepared(&engine, &policy, &request, &prepared, &outcome);
+        assert_eq!(explanation.rule.result, Ok(false));
+        // Each false block is decided by the block inside it alone, down to the `not`.
+        let mut node: &Evaluated = &explanation.rule;
+        for level in 0..LEVELS {
+            assert_eq!(node.children.len(), 1, "level {level}: {:?}", node.children);
+            node = &node.children[0];
+            assert_eq!(node.result, Ok(false), "level {level}");
+        }
+        assert_eq!(node.text, "not");
+        let deciding = &node.children[0];
+        assert_eq!(deciding.result, Ok(true));
+        assert_eq!(deciding.observed, Some(("location".to_string(), Some(json!("northeurope")))));
+        assert!(
+            matches!(&deciding.origin, gavel::test_runner::policy::Origin::Pointer(p) if p.ends_with("/allOf/99/not")),
+            "{:?}",
+            deciding.origin
+        );
+        // The whole `if` once, then each condition with its field's existence and value: asking
+        // the engine about every block would hand it each condition once per block around it
+        // (about 80,000 here).
+        println!("{nodes} conditions, {} compiled to explain them", explanation.conditions_compiled);
+        assert!(explanation.conditions_compiled <= 4 * nodes, "{} for {nodes}", explanation.conditions_compiled);
+    }
+
+    /// The peak resident memory of this process so far.
+    fn peak_rss_bytes() -> u64 {
+        let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+        let line = status.lines().find(|line| line.starts_with("VmHWM:")).expect("VmHWM");
+        let kilobytes: u64 = line.trim_start_matches("VmHWM:").trim_end_matches("kB").trim().parse().expect("a number");
+        kilobytes * 1024
+    }
+
+    /// A diagnostic setting of about 2.4 MB (its `logs`), which satisfies the policy's
+    /// existence condition.
+    fn big_setting() -> String {
+        let logs: Vec<Value> = (0..24_000)
+            .map(|i| json!({"category": format!("category-{i}"), "enabled": true, "note": "x".repeat(40)}))
+            .collect();
+        let setting = json!({"type": "Microsoft.Insights/diagnosticSettings", "name": "ws/audit",
+            "properties": {"workspaceId": "ok", "logs": logs}});
+        serde_json::to_string(&setting).expect("JSON")
+    }
+
+    /// A test file whose one case references the big setting `references` times and expects
+    /// the wrong outcome, so that it fails and is explained.
+    fn write_case(dir: &Path, references: usize) -> u64 {
+        let catalog = r#"{"namespace": "Microsoft.Insights", "resourceTypes": [{"resourceType": "diagnosticSettings",
+            "aliases": [{"name": "Microsoft.Insights/diagnosticSettings/workspaceId", "defaultPath": "properties.workspaceId"}]}]}"#;
+        let definition = json!({"properties": {"mode": "All", "parameters": {}, "policyRule": {
+            "if": {"field": "type", "equals": "Microsoft.MachineLearningServices/workspaces"},
+            "then": {"effect": "auditIfNotExists", "details": {
+                "type": "Microsoft.Insights/diagnosticSettings", "name": "audit",
+                "existenceCondition": {"field": "Microsoft.Insights/diagnosticSettings/workspaceId", "equals": "ok"}}}}}});
+        let setting = big_setting();
+        std::fs::write(dir.join("catalog.json"), catalog).expect("written");
+        std::fs::write(dir.join("policy.json"), definition.to_string()).expect("written");
+        std::fs::write(dir.join("setting.json"), &setting).expect("written");
+        std::fs::write(
+            dir.join("workspace.json"),
+            r#"{"type": "Microsoft.MachineLearningServices/workspaces", "name": "ws"}"#,
+        )
+        .expect("written");
+        let related = vec!["setting.json"; references].join(", ");
+        let test = format!(
+            "catalogs: [catalog.json]\npolicy: policy.json\ncases:\n  - name: referenced\n    resource: workspace.json\n    \
+             related: [{related}]\n    expect: auditIfNotExists\n"
+        );
+        std::fs::write(dir.join("policy.test.yaml"), test).expect("written");
+        setting.len() as u64
+    }
+
+    /// Runs the case in this process and prints `size growth` in bytes: the resource's size
+    /// and how much the peak resident memory grew. Run alone, in a process of its own, by
+    /// the test below.
+    #[test]
+    #[ignore = "run in a process of its own by `related_resources_cost_their_size_once_per_run`"]
+    fn peak_memory_of_related_references() {
+        let references: usize = std::env::var("GAVEL_RELATED_REFERENCES").map_or(10, |n| n.parse().expect("a count"));
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let size = write_case(dir.path(), references);
+        let before = peak_rss_bytes();
+        let mut session = Session::new(Compilation::default(), Vec::new(), None);
+        let report = session.run_file(&dir.path().join("policy.test.yaml"));
+        let growth = peak_rss_bytes().saturating_sub(before);
+        assert!(session.diagnostics.is_empty(), "{:?}", session.diagnostics);
+        let case = &report.cases[0];
+        assert_eq!(case.status, Status::Failed, "the case is explained");
+        let explanation = case.explanation.as_ref().expect("an explanation");
+        let (_, condition) = explanation.existence[0].found.as_ref().expect("the setting is found");
+        assert_eq!(condition.as_ref().map(|c| c.result.clone()), Some(Ok(true)));
+        println!("measured {size} {growth}");
+    }
+
+    fn measure(references: usize) -> (u64, u64) {
+        let output = Command::new(std::env::current_exe().expect("the test binary"))
+            .args(["--exact", "scale::explanations::peak_memory_of_related_references", "--ignored", "--nocapture"])
+            .env("GAVEL_RELATED_REFERENCES", references.to_string())
+            .output()
+            .expect("the test binary runs");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+        let line = stdout.lines().find_map(|l| l.strip_prefix("measured ")).expect("the figures");
+        let (size, growth) = line.split_once(' ').expect("two figures");
+        (size.parse().expect("a size"), growth.parse().expect("a growth"))
+    }
+
+    #[test]
+    #[cfg_attr(not(target_os = "linux"), ignore = "reads /proc")]
+    fn related_resources_cost_their_size_once_per_run() {
+        let (size, once) = measure(1);
+        let (_, ten_times) = measure(10);
+        let per_reference = ten_times.saturating_sub(once) / 9;
+        println!(
+            "a related resource of {:.1} MB: peak grows {:.0} MB referenced once, {:.0} MB ten times \
+             ({:.0} MB, {:.1}x its size, per further reference)",
+            size as f64 / 1e6,
+            once as f64 / 1e6,
+            ten_times as f64 / 1e6,
+            per_reference as f64 / 1e6,
+            per_reference as f64 / size as f64
+        );
+        // Each reference is read and parsed (its text and JSON tree); what the engine reads is
+        // made once per distinct resource. Preparing it again per reference and per existence
+        // check cost about 30 times its size per reference.
+        assert!(once < 60 * size, "{once} bytes for one reference of {size}");
+        assert!(per_reference < 12 * size, "{per_reference} bytes per reference of {size}");
+    }
+}
