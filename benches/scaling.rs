@@ -348,7 +348,7 @@ fn big_related(dir: &Path, entries: usize) -> Duration {
     std::fs::write(dir.join("aine.json"), existence_policy().to_string()).expect("written");
     std::fs::write(dir.join("workspace.json"), workspace().to_string()).expect("written");
     std::fs::write(dir.join("setting.json"), setting("ok", entries).to_string()).expect("written");
-    let related = vec!["setting.json"; 10].join(", ");
+    let related = ["setting.json"; 10].join(", ");
     let test = format!(
         "catalogs: [catalog.json]\npolicy: aine.json\ncases:\n  - name: referenced\n    resource: workspace.json\n    \
          related: [{related}]\n    expect: auditIfNotExists\n"
