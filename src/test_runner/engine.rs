@@ -154,8 +154,13 @@ impl Engine {
     /// Parses and compiles a definition (`{"name", "properties": {…}}` or bare properties).
     pub fn compile(&self, definition: &Value) -> Result<CompiledPolicy, EngineError> {
         let text = engine_text(definition).map_err(|e| engine_error(Stage::Parse, e))?;
-        let source = regorus::Source::from_contents("definition.json".into(), text)
-            .map_err(|e| engine_error(Stage::Parse, e))?;
+        let source = regorus::Source::from_contents_with_limits(
+            "definition.json".into(),
+            text,
+            ENGINE_TEXT_LIMIT,
+            ENGINE_TEXT_LIMIT,
+        )
+        .map_err(|e| engine_error(Stage::Parse, e))?;
         let parsed = parser::parse_policy_definition(&source).map_err(|e| engine_error(Stage::Parse, e))?;
         let registry = self.registry_for(json_strings(definition))?;
         let program = compiler::compile_policy_definition_with_aliases(&parsed, registry)
@@ -201,19 +206,49 @@ fn context_of(resource: &Value, request: &Request) -> regorus::Value {
 
 /// The related resources without repeats: a resource given twice (the same file under
 /// `related:` twice) answers an existence check as once, and would cost its preparation again.
-/// Only resources of the same type and name are compared in full.
+/// Resources are told apart by a hash of their JSON text, and compared in full only when two
+/// hashes agree: many settings of one type and name (one per workspace) stay linear.
 fn distinct(related: &[Value]) -> impl Iterator<Item = &Value> {
-    let mut seen: HashMap<(Option<&str>, Option<&str>), Vec<&Value>> = HashMap::new();
+    let mut seen: HashMap<u64, Vec<&Value>> = HashMap::new();
     related.iter().filter(move |candidate| {
-        let text = |key| resource::member(candidate, key).and_then(Value::as_str);
-        let same_kind = seen.entry((text("type"), text("name"))).or_default();
-        let repeat = same_kind.iter().any(|earlier| earlier == candidate);
+        let same_hash = seen.entry(content_hash(candidate)).or_default();
+        let repeat = same_hash.iter().any(|earlier| earlier == candidate);
         if !repeat {
-            same_kind.push(candidate);
+            same_hash.push(candidate);
         }
         !repeat
     })
 }
+
+/// A hash of `value`'s JSON text, written into the hasher rather than into a string.
+fn content_hash(value: &Value) -> u64 {
+    use std::hash::Hasher;
+    struct HashWriter(std::hash::DefaultHasher);
+    impl std::io::Write for HashWriter {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.write(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut writer = HashWriter(Default::default());
+    // Writing into a hasher cannot fail; a value that did would only be compared in full.
+    let _ = serde_json::to_writer(&mut writer, value);
+    writer.0.finish()
+}
+
+/// The most instructions one evaluation may run. The engine's default (25,000) stops a rule at
+/// Azure's own limit of 4,096 conditions, each a handful of instructions; this bound still
+/// ends a runaway evaluation (a count over a huge array) within about a second.
+const MAX_INSTRUCTIONS: usize = 10_000_000;
+
+/// The largest definition text handed to the engine, in bytes and in lines. The engine's
+/// defaults (1 MiB, 20,000 lines) are for policies from anywhere; gavel's inputs are already
+/// bounded by its read limits, and a policy at Azure's own limits (4,096 conditions) written one
+/// member a line passes 20,000 lines.
+const ENGINE_TEXT_LIMIT: std::num::NonZeroUsize = std::num::NonZeroUsize::new(64 << 20).unwrap();
 
 /// The definition as the engine reads it. Its reader limits line width, so each member goes
 /// on its own line; and the size of the text, so lines are not indented: indentation would
@@ -344,6 +379,7 @@ impl CompiledPolicy {
         vm.set_input(prepared.input.clone());
         vm.set_context(prepared.context.clone());
         vm.set_execution_mode(ExecutionMode::Suspendable);
+        vm.set_max_instructions(MAX_INSTRUCTIONS);
         let evaluate = |e| engine_error(Stage::Evaluate, e);
         let mut result = vm.execute_entry_point_by_name("main").map_err(evaluate)?;
         let mut lookup = None;

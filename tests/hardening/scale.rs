@@ -307,6 +307,35 @@ mod explanations {
         assert!(explanation.conditions_compiled <= 4 * nodes, "{} for {nodes}", explanation.conditions_compiled);
     }
 
+    /// A count over an array of 20,000 members runs to its outcome: the engine's default budget
+    /// of 25,000 instructions (about one and a quarter per member here) stopped it part-way with
+    /// an engine error, where Azure evaluates the resource.
+    #[test]
+    fn a_count_over_a_large_array_is_evaluated() {
+        let definition = json!({"properties": {"mode": "All", "parameters": {},
+            "policyRule": {"if": {"allOf": [
+                {"field": "type", "equals": "Microsoft.Network/networkSecurityGroups"},
+                {"count": {"field": "Microsoft.Network/networkSecurityGroups/securityRules[*]",
+                    "where": {"allOf": [
+                        {"field": "Microsoft.Network/networkSecurityGroups/securityRules[*].access", "equals": "Allow"},
+                        {"field": "Microsoft.Network/networkSecurityGroups/securityRules[*].direction", "equals": "Inbound"},
+                        {"field": "Microsoft.Network/networkSecurityGroups/securityRules[*].sourceAddressPrefix", "in": ["*", "Internet"]}]}},
+                 "greater": 0}]},
+            "then": {"effect": "deny"}}}});
+        let policy = from_json("rules.json".into(), definition).expect("a definition");
+        let engine = Engine::builtin().expect("the engine");
+        let compiled = CompiledUnderTest::new(&engine, Arc::new(policy)).expect("compiles");
+        let mut rules: Vec<Value> = (0..20_000)
+            .map(|i| json!({"name": format!("r{i}"), "properties": {"access": "Deny", "direction": "Inbound", "sourceAddressPrefix": "10.0.0.0/8"}}))
+            .collect();
+        rules.push(json!({"name": "open", "properties": {"access": "Allow", "direction": "Inbound", "sourceAddressPrefix": "*"}}));
+        let resource = json!({"type": "Microsoft.Network/networkSecurityGroups", "name": "nsg",
+            "properties": {"securityRules": rules}});
+        let prepared = engine.prepare(&Request { resource, ..Request::default() });
+        let outcome = compiled.evaluate(&prepared).expect("evaluates");
+        assert_eq!((outcome.effect.as_deref(), outcome.applicable), (Some("deny"), true));
+    }
+
     /// The peak resident memory of this process so far.
     fn peak_rss_bytes() -> u64 {
         let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
