@@ -75,7 +75,9 @@ pub fn explain_prepared(
     outcome: &Outcome,
 ) -> Explanation {
     let probes = Probes::new(engine, &policy.definition);
-    let rule = probes.on(prepared).explain(&policy.rule);
+    // Whether the `if` matches is known from the evaluation: compiling the whole rule again
+    // would cost the engine time that grows faster than the rule (its literal table).
+    let rule = probes.on(prepared).explain_decided(&policy.rule, outcome.applicable);
     let existence = outcome
         .lookups
         .iter()
@@ -178,6 +180,11 @@ impl Probe<'_> {
     /// The condition tree with the verdicts; the top condition's is always the engine's.
     fn explain(&self, node: &ConditionNode) -> Evaluated {
         self.evaluate(node, Some(self.holds(&node.json)))
+    }
+
+    /// [`Probe::explain`] for a condition whose verdict the engine has already given.
+    fn explain_decided(&self, node: &ConditionNode, holds: bool) -> Evaluated {
+        self.evaluate(node, Some(Ok(holds)))
     }
 
     /// The condition with its verdict (`given`, else its members', else the engine's).
