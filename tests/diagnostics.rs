@@ -26,7 +26,7 @@ fn dir() -> PathBuf {
 fn sources() -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> =
         std::fs::read_dir(dir()).map(|entries| entries.flatten().map(|e| e.path()).collect()).unwrap_or_default();
-    files.retain(|p| p.extension().is_some_and(|e| e == "gavel"));
+    files.retain(|p| p.extension().is_some_and(|e| e == "gavel" || e == "json"));
     files.sort();
     files
 }

@@ -657,6 +657,18 @@ pub struct Member {
     pub span: Span,
 }
 
+impl Member {
+    /// The member's `policyDefinitionReferenceId`: as given, else the policy's gavel name, else
+    /// the last segment of the definition id.
+    pub fn reference(&self) -> &str {
+        match (&self.reference_id, &self.target) {
+            (Some(reference), _) => &reference.value,
+            (None, MemberTarget::Policy(name)) => &name.value,
+            (None, MemberTarget::Id(id)) => id.value.rsplit('/').next().unwrap_or_default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum MemberTarget {
     /// A policy defined in gavel, by its gavel name.

@@ -17,6 +17,7 @@ mod arrays;
 mod effects;
 mod fields;
 pub mod functions;
+pub mod initiative;
 mod limits;
 mod operators;
 mod parameters;

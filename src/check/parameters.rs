@@ -138,29 +138,11 @@ impl<'a> Checker<'a> {
 
     fn parameter_value(&mut self, param: &Parameter, value: &Val<'_>, span: Span, what: &str) {
         let ty = param.ty.value;
-        let fits = match (ty, value) {
-            (_, Val::Null | Val::Computed | Val::Param(_)) => true,
-            (ParamType::String | ParamType::DateTime, Val::Str(_)) => true,
-            (ParamType::Effect, Val::Str(name)) => {
-                self.effect_name(name, span);
-                true
-            }
-            (ParamType::Integer, Val::Num(n)) => n.is_i64() || n.is_u64(),
-            (ParamType::Float, Val::Num(_)) => true,
-            (ParamType::Boolean, Val::Bool(_)) => true,
-            (ParamType::Array, Val::Array(_)) => true,
-            (ParamType::Object, Val::Object) => true,
-            _ => false,
-        };
-        if !fits {
-            let expected = match ty {
-                ParamType::Integer => "a whole number",
-                ParamType::Float => "a number",
-                ParamType::Boolean => "`true` or `false`",
-                ParamType::Array => "a list",
-                ParamType::Object => "an object",
-                ParamType::String | ParamType::Effect | ParamType::DateTime => "a string",
-            };
+        if let (ParamType::Effect, Val::Str(name)) = (ty, value) {
+            self.effect_name(name, span);
+        }
+        if !value_fits(ty, value) {
+            let expected = expected_value(ty);
             self.report(
                 Diagnostic::new(
                     Code::ParameterValueType,
@@ -241,8 +223,35 @@ impl<'a> Checker<'a> {
     }
 }
 
+/// Whether a value can be given to a parameter of type `ty`; values known only when the policy
+/// is evaluated (parameters, calls) always can.
+pub(crate) fn value_fits(ty: ParamType, value: &Val<'_>) -> bool {
+    match (ty, value) {
+        (_, Val::Null | Val::Computed | Val::Param(_)) => true,
+        (ParamType::String | ParamType::DateTime | ParamType::Effect, Val::Str(_)) => true,
+        (ParamType::Integer, Val::Num(n)) => n.is_i64() || n.is_u64(),
+        (ParamType::Float, Val::Num(_)) => true,
+        (ParamType::Boolean, Val::Bool(_)) => true,
+        (ParamType::Array, Val::Array(_)) => true,
+        (ParamType::Object, Val::Object) => true,
+        _ => false,
+    }
+}
+
+/// What a value of type `ty` is written as, for help lines.
+pub(crate) fn expected_value(ty: ParamType) -> &'static str {
+    match ty {
+        ParamType::Integer => "a whole number",
+        ParamType::Float => "a number",
+        ParamType::Boolean => "`true` or `false`",
+        ParamType::Array => "a list",
+        ParamType::Object => "an object",
+        ParamType::String | ParamType::Effect | ParamType::DateTime => "a string",
+    }
+}
+
 /// A literal expression as JSON, if it is one (borrowed when it already is JSON).
-fn json_of(expr: &crate::ast::Expr) -> Option<Cow<'_, Json>> {
+pub(crate) fn json_of(expr: &crate::ast::Expr) -> Option<Cow<'_, Json>> {
     use crate::ast::Expr;
     let owned = match expr {
         Expr::Raw(json, _) => return Some(Cow::Borrowed(json)),

@@ -212,6 +212,33 @@ registry! {
     AmbiguousDetails = "GV0121", "ambiguous-effect-details", Error,
         "details given for a parameter effect whose kind cannot be determined",
         "When the effect comes from a parameter, gavel takes the shape of the details from the parameter's allowed values. Name the shape when they do not settle it: `then $effect modify { … }`.";
+    UnknownMemberParameter = "GV0122", "unknown-member-parameter", Error,
+        "a member parameter that the referenced policy does not declare",
+        "Each key under a member's `parameters` must be a parameter of the policy it references; Azure rejects an initiative that passes one the definition does not declare (`UndefinedPolicyParameter`). The help line suggests the closest declared name, and lists them otherwise.";
+    MissingMemberParameter = "GV0123", "missing-member-parameter", Error,
+        "a parameter without a default that an initiative member does not give",
+        "A policy parameter without a `defaultValue` must be given a value by every initiative that includes the policy (`MissingPolicyParameter`). Give it under the member's `parameters`, a literal or an initiative parameter passed through (`name: $name`), or give the policy's parameter a default.";
+    MemberParameterType = "GV0124", "member-parameter-type", Error,
+        "a member parameter value of another type than the policy's parameter",
+        "The value an initiative passes to a member parameter must have that parameter's type: a string for `string`, a list for `array`, a whole number for `integer`. An initiative parameter passed through must be declared with a compatible type (`effect` and `dateTime` are strings; an `integer` may reach a `float`). A value of another type fails when the initiative is created or assigned.";
+    MemberValueNotAllowed = "GV0125", "member-value-not-allowed", Error,
+        "a literal member parameter value outside the policy parameter's allowed values",
+        "When a policy parameter lists `allowedValues`, every value passed to it must be one of them, compared exactly as Azure compares assignment values; a list is checked member by member. The help line suggests the allowed value it is closest to.";
+    PassedDefaultNotAllowed = "GV0126", "passed-default-not-allowed", Error,
+        "an initiative parameter passed to a member whose allowed values exclude its default",
+        "An initiative parameter passed through to a member parameter (`effect: $effect`) gives the member its value at assignment. When the initiative parameter's default is not among the member parameter's allowed values, every assignment that keeps the default fails. Change the default, pass a literal the member allows, or pass another parameter.";
+    PassedValuesNotAllowed = "GV0127", "passed-values-not-allowed", Lint Warning,
+        "an initiative parameter allows values that a member it is passed to does not",
+        "The initiative parameter's allowed values are what an assignment may choose; those the member parameter does not allow fail when chosen. Declare a separate parameter for the member with its own allowed values, or narrow the initiative parameter's.";
+    DuplicateReferenceId = "GV0128", "duplicate-reference-id", Error,
+        "two initiative members with the same reference id",
+        "Each member of an initiative is known by its `policyDefinitionReferenceId` (by default the policy's gavel name, or the last segment of its id); Azure rejects two members with the same one, compared ignoring case. Give one of them `reference \"…\"` (`policyDefinitionReferenceId` in JSON).";
+    UnknownGroup = "GV0129", "unknown-group", Error,
+        "a member that names a group the initiative does not define",
+        "A member's `groups` (`groupNames`) must name groups defined in the same initiative (`group name { … }`, `policyDefinitionGroups`); Azure rejects the initiative otherwise. The help line suggests the closest defined group.";
+    UnusedGroup = "GV0130", "unused-group", Lint Hint,
+        "a group that no member of the initiative names",
+        "A group shows a set of members together in compliance views; a group no member names stays empty. Regulatory initiatives define groups for every control, automated or not, so this is a hint only.";
     InvalidResourceType = "GV0116", "invalid-resource-type", Error,
         "a generic kind block whose string is not shaped like a resource type",
         "`resource \"…\" { … }` guards on any resource type and makes the names in its block short names of that type. The string must be a type as Azure spells it: a provider namespace with at least two dot-separated parts, then one or more type segments (`Microsoft.Storage/storageAccounts`, `Microsoft.Network/virtualNetworks/subnets`). Whether the type exists is checked against the catalog where it covers the namespace (GV0308).";

@@ -161,18 +161,14 @@ fn group_object(group: &Group) -> Object<'_> {
 
 fn member_object<'a>(member: &'a Member, options: &EmitOptions) -> Object<'a> {
     let mut entry = Object::new();
-    let (id, default_reference) = match &member.target {
-        MemberTarget::Policy(name) => (
-            Node::String(format!(
-                "{}/providers/Microsoft.Authorization/policyDefinitions/{}",
-                options.definition_scope, name.value
-            )),
-            name.value.as_str(),
-        ),
-        MemberTarget::Id(id) => (Node::Str(&id.value), id.value.rsplit('/').next().unwrap_or_default()),
+    let id = match &member.target {
+        MemberTarget::Policy(name) => Node::String(format!(
+            "{}/providers/Microsoft.Authorization/policyDefinitions/{}",
+            options.definition_scope, name.value
+        )),
+        MemberTarget::Id(id) => Node::Str(&id.value),
     };
-    let reference = member.reference_id.as_ref().map_or(default_reference, |r| &r.value);
-    entry.push_str("policyDefinitionReferenceId", reference);
+    entry.push_str("policyDefinitionReferenceId", member.reference());
     entry.push("policyDefinitionId", id);
     if let Some(version) = &member.definition_version {
         entry.push_str("definitionVersion", &version.value);

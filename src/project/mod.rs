@@ -476,16 +476,21 @@ impl Compilation {
 }
 
 fn check_members(compilation: &mut Compilation) {
-    let policies: Vec<&str> = compilation
+    let path_of = |unit: &Unit| compilation.sources.get(unit.file).map_or(Path::new(""), |f| f.path.as_path());
+    let policies: Vec<(&Path, &crate::ast::Header)> = compilation
         .units
         .iter()
-        .flat_map(|u| u.module.definitions.iter())
-        .filter_map(|d| match d {
-            Definition::Policy(p) => Some(p.header.name.value.as_str()),
+        .flat_map(|u| u.module.definitions.iter().map(move |d| (u, d)))
+        .filter_map(|(u, d)| match d {
+            Definition::Policy(p) => Some((path_of(u), &p.header)),
             Definition::Initiative(_) => None,
         })
         .collect();
-    let mut missing = Vec::new();
+    let names: HashSet<&str> = policies.iter().map(|(_, h)| h.name.value.as_str()).collect();
+    let index = check::initiative::PolicyIndex::new(policies.iter().copied());
+    let catalog = compilation.catalog.as_ref().unwrap_or(Catalog::builtin());
+    let cx = check::Context::new(catalog).with_sources(&compilation.sources);
+    let mut found = Vec::new();
     for unit in &compilation.units {
         for definition in &unit.module.definitions {
             let Definition::Initiative(initiative) = definition else {
@@ -493,18 +498,18 @@ fn check_members(compilation: &mut Compilation) {
             };
             for member in &initiative.members {
                 if let MemberTarget::Policy(name) = &member.target
-                    && !policies.contains(&name.value.as_str())
+                    && !names.contains(name.value.as_str())
                 {
-                    let suggestion = crate::diag::did_you_mean(&name.value, policies.iter().copied());
-                    let mut diagnostic =
+                    let suggestion = crate::diag::did_you_mean(&name.value, names.iter().copied());
+                    let diagnostic =
                         Diagnostic::new(Code::MemberNotFound, name.span, format!("no policy named `{}`", name.value));
-                    diagnostic = diagnostic.with_suggestion(name.span, suggestion, "define the policy, `import` the file that defines it, or reference a definition by its id string");
-                    missing.push(diagnostic);
+                    found.push(diagnostic.with_suggestion(name.span, suggestion, "define the policy, `import` the file that defines it, or reference a definition by its id string"));
                 }
             }
+            found.extend(check::initiative::check_initiative(initiative, path_of(unit), &index, &cx));
         }
     }
-    compilation.diagnostics.extend(missing);
+    compilation.diagnostics.extend(found);
 }
 
 /// The path shown for a file: relative to the working directory when it is below it.
