@@ -323,7 +323,17 @@ impl<'a> InitiativeCheck<'a> {
     }
 
     fn groups(&mut self) {
-        let defined: Vec<&str> = self.initiative.groups.iter().map(|g| g.name.value.as_str()).collect();
+        // Groups gavel keeps verbatim (`json { policyDefinitionGroups: … }`) count as defined;
+        // when their names cannot be read, member groups are not checked.
+        let verbatim = self.initiative.header.extra.iter().find(|(key, _)| key.value == "policyDefinitionGroups");
+        let mut defined: Vec<&str> = self.initiative.groups.iter().map(|g| g.name.value.as_str()).collect();
+        match verbatim.map(|(_, value)| value) {
+            Some(Expr::Raw(Json::Array(groups), _)) => {
+                defined.extend(groups.iter().filter_map(|g| g.get("name").and_then(Json::as_str)));
+            }
+            Some(_) => return,
+            None => {}
+        }
         let mut used: HashSet<String> = HashSet::new();
         for member in &self.initiative.members {
             for group in &member.groups {
