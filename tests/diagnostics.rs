@@ -46,6 +46,7 @@ const NOT_FROM_SOURCES: &[(Code, &str)] = &[
         "gavel writes `x exists` / `x notExists`; only JSON inputs can give `exists` another value (src/check/tests.rs)",
     ),
     (Code::EmitFailed, "an output file that cannot be written; nothing in a source causes it"),
+    (Code::MemberWithoutScope, "reported by `gavel build` without a definition scope (tests/initiative_ids.rs)"),
     (Code::InvalidJson, "read from JSON inputs: tests/decompile_errors/invalid_json.json, empty.json"),
     (
         Code::NotADefinition,

@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 
 use super::{CatalogArgs, DiagnosticArgs, Outcome, input_paths, output, report};
-use crate::emit::EmitOptions;
 use crate::emit::target::Target;
+use crate::emit::{DefinitionScope, EmitOptions};
 use crate::project;
 
 #[derive(Debug, clap::Args)]
@@ -17,10 +17,11 @@ pub struct BuildArgs {
     /// What to write: definition files, one ARM template, or az CLI rules/params files.
     #[arg(long, value_enum, default_value_t = Target::Definition)]
     pub target: Target,
-    /// Scope of the policies that initiatives reference by gavel name, e.g.
-    /// `/providers/Microsoft.Management/managementGroups/contoso`.
-    #[arg(long, default_value = "")]
-    pub definition_scope: String,
+    /// Where the policies are created, for the ids by which initiatives reference them:
+    /// `/providers/Microsoft.Management/managementGroups/NAME` or `/subscriptions/GUID`
+    /// (default: `definition-scope` of gavel.toml).
+    #[arg(long, value_parser = DefinitionScope::parse)]
+    pub definition_scope: Option<DefinitionScope>,
     #[command(flatten)]
     pub diagnostics: DiagnosticArgs,
     #[command(flatten)]
@@ -39,6 +40,11 @@ pub fn run(args: BuildArgs) -> Outcome {
     let out_dir = args.out_dir.clone();
     let file_of =
         |definition: &crate::ast::Definition| out_dir.join(args.target.file_of(definition)).display().to_string();
+    let scope = args.definition_scope.clone().or_else(|| compilation.definition_scope.clone()).unwrap_or_default();
+    if !scope.is_set() && args.target != Target::Arm {
+        let unscoped = members_without_scope(&compilation);
+        compilation.diagnostics.extend(unscoped);
+    }
     let collisions = compilation.output_collisions(&file_of);
     if !collisions.is_empty() {
         compilation.diagnostics.extend(collisions);
@@ -48,8 +54,8 @@ pub fn run(args: BuildArgs) -> Outcome {
         // Nothing is written: the previous output stays as it was.
         return Outcome::InputErrors;
     }
-    let options = EmitOptions { definition_scope: args.definition_scope };
     let definitions = compilation.emitted_definitions();
+    let options = EmitOptions::new(scope, &definitions);
     let summary = match output::write_output_set(&args.out_dir, &definitions, args.target, &options) {
         Ok(summary) => summary,
         Err(error) => {
@@ -77,4 +83,33 @@ fn describe(summary: &output::SetSummary, out_dir: &std::path::Path) -> String {
         line.push_str(&format!(", removed {} no longer built", summary.removed));
     }
     line
+}
+
+/// One warning per initiative whose members name policies by gavel name while no definition
+/// scope is known: their ids would be those of built-ins.
+fn members_without_scope(compilation: &project::Compilation) -> Vec<crate::diag::Diagnostic> {
+    use crate::ast::{Definition, MemberTarget};
+    use crate::diag::{Code, Diagnostic};
+    let mut found = Vec::new();
+    for definition in compilation.emitted_definitions() {
+        let Definition::Initiative(initiative) = definition else { continue };
+        let first = initiative.members.iter().find_map(|m| match &m.target {
+            MemberTarget::Policy(name) => Some(name),
+            MemberTarget::Id(_) => None,
+        });
+        if let Some(name) = first {
+            found.push(
+                Diagnostic::new(
+                    Code::MemberWithoutScope,
+                    name.span,
+                    format!(
+                        "`{}` references `{}` by name, but no definition scope is given: its id would be a built-in's",
+                        initiative.header.name.value, name.value
+                    ),
+                )
+                .with_help("pass `--definition-scope /providers/Microsoft.Management/managementGroups/NAME` (or `/subscriptions/GUID`), or set `definition-scope` in gavel.toml"),
+            );
+        }
+    }
+    found
 }

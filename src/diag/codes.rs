@@ -239,6 +239,9 @@ registry! {
     UnusedGroup = "GV0130", "unused-group", Lint Hint,
         "a group that no member of the initiative names",
         "A group shows a set of members together in compliance views; a group no member names stays empty. Regulatory initiatives define groups for every control, automated or not, so this is a hint only.";
+    MemberWithoutScope = "GV0131", "member-without-scope", Lint Warning,
+        "an initiative built without a definition scope references policies built with it",
+        "A member named by gavel name is referenced by `<scope>/providers/Microsoft.Authorization/policyDefinitions/<name>`. Without a scope the id is that of a built-in, which Azure does not find. Give the management group or subscription the policies are created at: `gavel build --definition-scope /providers/Microsoft.Management/managementGroups/NAME` (or `/subscriptions/GUID`), or `definition-scope = \"…\"` in gavel.toml. The ARM target needs none: its template computes the ids where it is deployed.";
     InvalidResourceType = "GV0116", "invalid-resource-type", Error,
         "a generic kind block whose string is not shaped like a resource type",
         "`resource \"…\" { … }` guards on any resource type and makes the names in its block short names of that type. The string must be a type as Azure spells it: a provider namespace with at least two dot-separated parts, then one or more type segments (`Microsoft.Storage/storageAccounts`, `Microsoft.Network/virtualNetworks/subnets`). Whether the type exists is checked against the catalog where it covers the namespace (GV0308).";

@@ -8,10 +8,13 @@
 
 pub mod expr;
 mod object;
+pub mod scope;
 pub mod semantic;
 pub mod target;
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
+use std::collections::HashMap;
+
 use serde_json::Value;
 
 use crate::ast::{
@@ -19,13 +22,32 @@ use crate::ast::{
     MemberTarget, Operation, Parameter, Policy,
 };
 use object::{Node, Object};
+pub use scope::DefinitionScope;
 
-/// Where member policies named by gavel name live, for their `policyDefinitionId`.
+/// How initiatives reference the policies built with them: their `policyDefinitionId`.
 #[derive(Debug, Clone, Default)]
 pub struct EmitOptions {
-    /// A scope such as `/providers/Microsoft.Management/managementGroups/contoso`; empty means
-    /// the id is relative to the scope the initiative is deployed at.
-    pub definition_scope: String,
+    /// Where the policies are created.
+    pub definition_scope: DefinitionScope,
+    /// The definition name each policy is built with, by gavel name (they differ where a
+    /// policy says `name "…"`).
+    pub definition_names: HashMap<String, String>,
+}
+
+impl EmitOptions {
+    /// Options for building `definitions` together at `scope`.
+    pub fn new(definition_scope: DefinitionScope, definitions: &[&crate::ast::Definition]) -> EmitOptions {
+        let definition_names =
+            definitions.iter().map(|d| (d.name().value.clone(), d.header().definition_name().to_string())).collect();
+        EmitOptions { definition_scope, definition_names }
+    }
+
+    /// The `policyDefinitionId` of the policy a member names by its gavel name: the one rule
+    /// every target follows.
+    pub fn member_id(&self, gavel_name: &str) -> String {
+        let name = self.definition_names.get(gavel_name).map_or(gavel_name, String::as_str);
+        self.definition_scope.definition_id(name)
+    }
 }
 
 /// Pretty JSON text the one way gavel writes it: two-space indent and a trailing newline.
@@ -162,10 +184,7 @@ fn group_object(group: &Group) -> Object<'_> {
 fn member_object<'a>(member: &'a Member, options: &EmitOptions) -> Object<'a> {
     let mut entry = Object::new();
     let id = match &member.target {
-        MemberTarget::Policy(name) => Node::String(format!(
-            "{}/providers/Microsoft.Authorization/policyDefinitions/{}",
-            options.definition_scope, name.value
-        )),
+        MemberTarget::Policy(name) => Node::String(options.member_id(&name.value)),
         MemberTarget::Id(id) => Node::Str(&id.value),
     };
     entry.push_str("policyDefinitionReferenceId", member.reference());

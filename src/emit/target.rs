@@ -4,7 +4,7 @@
 use rayon::prelude::*;
 use serde_json::{Map, Value};
 
-use super::EmitOptions;
+use super::{DefinitionScope, EmitOptions};
 use crate::ast::{Definition, MemberTarget};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -12,7 +12,8 @@ pub enum Target {
     /// One `{"name", "properties"}` JSON file per policy or initiative.
     #[default]
     Definition,
-    /// One ARM template (`azuredeploy.json`) that deploys every definition at management-group scope.
+    /// One ARM template (`azuredeploy.json`) that deploys every definition: at subscription
+    /// scope when `--definition-scope` is a subscription, at management-group scope otherwise.
     Arm,
     /// `<name>.rules.json` and `<name>.params.json` for `az policy definition create`.
     Az,
@@ -47,6 +48,8 @@ impl OutputFile {
 
 pub const ARM_SCHEMA: &str =
     "https://schema.management.azure.com/schemas/2019-08-01/managementGroupDeploymentTemplate.json#";
+pub const ARM_SUBSCRIPTION_SCHEMA: &str =
+    "https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#";
 pub const POLICY_API_VERSION: &str = "2023-04-01";
 
 /// The files a set of definitions produces for `target`.
@@ -68,7 +71,12 @@ pub fn map_outputs<R: Send>(
             .map(|d| use_file(OutputFile::new(format!("{}.json", d.name().value), &DefinitionJson(d, options))))
             .collect(),
         Target::Az => definitions.par_iter().flat_map_iter(|d| az_files(d, options)).map(use_file).collect(),
-        Target::Arm => vec![use_file(OutputFile::new("azuredeploy.json".into(), &arm_template(definitions)))],
+        Target::Arm => {
+            vec![use_file(OutputFile::new(
+                "azuredeploy.json".into(),
+                &arm_template(definitions, &options.definition_scope),
+            ))]
+        }
     }
 }
 
@@ -122,10 +130,12 @@ fn az_files(definition: &Definition, options: &EmitOptions) -> Vec<OutputFile> {
     }
 }
 
-/// A management-group deployment template with every definition; member policies of
-/// initiatives that are deployed by the same template are referenced by id and depended on.
-fn arm_template(definitions: &[&Definition]) -> Value {
+/// A deployment template with every definition, for a subscription when the definition scope
+/// is one and for a management group otherwise; member policies of initiatives that the same
+/// template deploys are referenced by an id computed at deployment and depended on.
+fn arm_template(definitions: &[&Definition], scope: &DefinitionScope) -> Value {
     let options = EmitOptions::default();
+    let at_subscription = matches!(scope, DefinitionScope::Subscription(_));
     let resources: Vec<Value> = definitions
         .iter()
         .map(|definition| {
@@ -145,7 +155,7 @@ fn arm_template(definitions: &[&Definition]) -> Value {
                 let members = properties.get_mut("policyDefinitions").and_then(Value::as_array_mut);
                 for (member, json) in initiative.members.iter().zip(members.into_iter().flatten()) {
                     if let MemberTarget::Policy(policy) = &member.target {
-                        let id = definition_id_expression(&policy.value, definitions);
+                        let id = definition_id_expression(&policy.value, definitions, at_subscription);
                         json["policyDefinitionId"] = Value::String(id.clone());
                         if !depends_on.contains(&Value::String(id.clone())) {
                             depends_on.push(Value::String(id));
@@ -161,20 +171,24 @@ fn arm_template(definitions: &[&Definition]) -> Value {
         })
         .collect();
     let mut template = Map::new();
-    template.insert("$schema".into(), Value::String(ARM_SCHEMA.into()));
+    let schema = if at_subscription { ARM_SUBSCRIPTION_SCHEMA } else { ARM_SCHEMA };
+    template.insert("$schema".into(), Value::String(schema.into()));
     template.insert("contentVersion".into(), Value::String("1.0.0.0".into()));
     template.insert("resources".into(), Value::Array(resources));
     Value::Object(template)
 }
 
-/// The id of a definition deployed at the management group the template is deployed to.
-fn definition_id_expression(gavel_name: &str, definitions: &[&Definition]) -> String {
+/// The id of a definition deployed at the management group or subscription the template is
+/// deployed to.
+fn definition_id_expression(gavel_name: &str, definitions: &[&Definition], at_subscription: bool) -> String {
     let name =
         definitions.iter().find(|d| d.name().value == gavel_name).map_or(gavel_name, |d| d.header().definition_name());
-    format!(
-        "[extensionResourceId(managementGroup().id, 'Microsoft.Authorization/policyDefinitions', '{}')]",
-        name.replace('\'', "''")
-    )
+    let name = name.replace('\'', "''");
+    if at_subscription {
+        format!("[subscriptionResourceId('Microsoft.Authorization/policyDefinitions', '{name}')]")
+    } else {
+        format!("[extensionResourceId(managementGroup().id, 'Microsoft.Authorization/policyDefinitions', '{name}')]")
+    }
 }
 
 /// Inside an ARM template a string that starts with `[` and ends with `]` is a template

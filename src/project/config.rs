@@ -2,6 +2,7 @@
 //!
 //! ```toml
 //! catalogs = ["catalogs/Microsoft.Network.json"]   # alias exports, relative to the root
+//! definition-scope = "/providers/Microsoft.Management/managementGroups/contoso"   # or /subscriptions/GUID
 //!
 //! [lints]
 //! GV0401 = "allow"             # by code…
@@ -31,6 +32,7 @@ use crate::catalog::aliases::Catalog;
 use crate::catalog::import::{ImportError, import_bytes};
 use crate::catalog::kinds::{self, Kinds};
 use crate::diag::{Code, Diagnostic, Severity, did_you_mean};
+use crate::emit::DefinitionScope;
 use crate::syntax::span::{FileId, SourceMap, Span};
 
 /// The project file's name.
@@ -69,6 +71,9 @@ pub struct Config {
     pub lints: Vec<(Code, LintLevel)>,
     /// The built-in kinds and the ones `[kinds]` declares.
     pub kinds: Kinds,
+    /// `definition-scope`: where `gavel build` creates the policies, for the ids by which
+    /// initiatives reference them.
+    pub definition_scope: Option<DefinitionScope>,
 }
 
 #[derive(Deserialize)]
@@ -83,6 +88,8 @@ struct RawConfig {
     /// Read limits; applied where files are read ([`super::read`]), checked here.
     #[serde(default)]
     limits: RawLimits,
+    #[serde(default, rename = "definition-scope")]
+    definition_scope: Option<Spanned<String>>,
 }
 
 impl Config {
@@ -119,7 +126,7 @@ impl Config {
                 let span = Span::new(file, range.start, range.end);
                 let message = error.message().to_string();
                 return vec![Diagnostic::new(Code::InvalidConfig, span, format!("{FILE_NAME}: {message}")).with_help(
-                    "`gavel.toml` takes `catalogs = [\"file.json\", …]`, a `[lints]`, a `[kinds]` and a `[limits]` table",
+                    "`gavel.toml` takes `catalogs = [\"file.json\", …]`, `definition-scope = \"…\"`, a `[lints]`, a `[kinds]` and a `[limits]` table",
                 )];
             }
         };
@@ -164,6 +171,16 @@ impl Config {
             }
         }
         self.read_kinds(file, raw.kinds, &mut diagnostics);
+        if let Some(scope) = raw.definition_scope {
+            let span = Span::new(file, scope.span().start, scope.span().end);
+            match DefinitionScope::parse(scope.get_ref()) {
+                Ok(parsed) => self.definition_scope = Some(parsed),
+                Err(reason) => diagnostics.push(
+                    Diagnostic::new(Code::InvalidConfig, span, format!("{FILE_NAME}: {reason}"))
+                        .with_help("Azure creates custom definitions at a management group or a subscription"),
+                ),
+            }
+        }
         for (range, reason) in raw.limits.resolve().1 {
             diagnostics.push(
                 Diagnostic::new(

@@ -55,6 +55,8 @@ pub struct Compilation {
     /// The project root of each file read from disk (files without one, such as text compiled
     /// by [`compile_source`], belong to one unnamed project).
     pub projects: HashMap<FileId, PathBuf>,
+    /// The `definition-scope` of the projects' `gavel.toml`, when one sets it.
+    pub definition_scope: Option<crate::emit::DefinitionScope>,
 }
 
 /// Settings of one run beyond its inputs.
@@ -288,6 +290,9 @@ fn load_configs(
         }
         let (config, diagnostics) = Config::load(root, &mut compilation.sources);
         compilation.diagnostics.extend(diagnostics);
+        if compilation.definition_scope.is_none() {
+            compilation.definition_scope.clone_from(&config.definition_scope);
+        }
         let (catalogs, diagnostics) = config.load_catalog_files();
         compilation.diagnostics.extend(diagnostics);
         imports.extend(catalogs);
