@@ -10,6 +10,7 @@ pub mod check;
 pub mod cli;
 pub mod decompile;
 pub mod diag;
+pub mod diff;
 pub mod emit;
 pub mod fmt;
 pub mod lsp;

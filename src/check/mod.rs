@@ -20,7 +20,7 @@ pub mod functions;
 pub mod initiative;
 mod limits;
 mod operators;
-mod parameters;
+pub(crate) mod parameters;
 mod types;
 mod values;
 

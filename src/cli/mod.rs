@@ -7,6 +7,7 @@ mod build;
 mod catalog;
 mod check;
 mod decompile;
+mod diff;
 mod eval;
 mod explain;
 mod fmt;
@@ -64,6 +65,8 @@ pub enum Command {
     Test(test::TestArgs),
     /// Evaluate one policy against one resource and say why.
     Eval(eval::EvalArgs),
+    /// Changes between two versions of a library that existing assignments would feel.
+    Diff(diff::DiffArgs),
 }
 
 /// Outcome of a subcommand, mapped to the process exit code.
@@ -116,6 +119,7 @@ pub fn run(cli: Cli) -> Outcome {
     match cli.command {
         Command::Build(args) => build::run(args),
         Command::Check(args) => check::run(args),
+        Command::Diff(args) => diff::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Decompile(args) => decompile::run(args),
         Command::Fmt(args) => fmt::run(args),
