@@ -256,3 +256,37 @@ fn eval_json_refusals_are_json() {
         assert_eq!(document["diagnostics"], serde_json::json!([]));
     }
 }
+
+const INITIATIVE: &str = "tests/fixtures/test_runner/initiative";
+
+#[test]
+fn initiative_cases_evaluate_each_member_with_what_the_initiative_gives_it() {
+    let output = gavel(&["test", &format!("{INITIATIVE}/passing.test.yaml")]);
+    assert_eq!(output.status.code(), Some(0), "{}{}", stdout(&output), stderr(&output));
+    assert!(stdout(&output).contains("2 passed"), "{}", stdout(&output));
+}
+
+#[test]
+fn an_initiative_failure_names_the_member_and_where_its_parameter_came_from() {
+    let output = gavel(&["test", &format!("{INITIATIVE}/failing.test.yaml")]);
+    assert_eq!(output.status.code(), Some(1));
+    let report = untimed(&stdout(&output));
+    assert!(
+        report.contains("member `Deny-Compute-PublicIp` (policy `no_public_ip_compute`): expected deny, got Audit; `effect` is \"Audit\" (from the initiative's `computeEffect`, its default)"),
+        "{report}"
+    );
+    insta::assert_snapshot!("initiative_failing_human", report);
+    let output = gavel(&["test", &format!("{INITIATIVE}/failing.test.yaml"), "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("a JSON report");
+    let members = &report["files"][0]["cases"][0]["members"];
+    assert_eq!(members[0]["reference"], "Deny-Compute-PublicIp", "{report:#}");
+    assert_eq!(members[0]["status"], "failed");
+    assert_eq!(members[0]["actual"]["effect"], "Audit");
+}
+
+#[test]
+fn initiative_cases_that_cannot_run_get_located_diagnostics() {
+    let output = gavel(&["test", &format!("{INITIATIVE}/errors.test.yaml")]);
+    assert_eq!(output.status.code(), Some(1));
+    insta::assert_snapshot!("initiative_errors", stderr(&output));
+}

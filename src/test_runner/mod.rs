@@ -10,12 +10,14 @@
 //!   the `resourceGroup()`/`subscription()` context);
 //! - [`evaluate`]: one outcome, and what the engine does not model about it;
 //! - [`explain`]: the conditions that decided an outcome, each evaluated by the engine;
-//! - [`run`]: a test run across files; [`report`]: its human and JSON output;
+//! - [`run`]: a test run across files, and [`initiative`] its initiative cases (each member
+//!   evaluated with what the initiative gives it); [`report`]: its human and JSON output;
 //! - [`source`]: located values and JSON files read into the source map.
 
 pub mod engine;
 pub mod evaluate;
 pub mod explain;
+pub mod initiative;
 pub mod policy;
 pub mod report;
 pub mod resource;

@@ -272,6 +272,23 @@ fn case_json(case: &CaseReport, sources: &SourceMap) -> Value {
             map.insert("skipReason".into(), json!(reason));
         }
         map.insert("notes".into(), json!(case.notes));
+        if !case.members.is_empty() {
+            let members: Vec<Value> = case
+                .members
+                .iter()
+                .map(|m| {
+                    json!({
+                        "reference": m.reference,
+                        "policy": m.policy,
+                        "status": m.status.as_str(),
+                        "expected": expectation_json(&m.expected),
+                        "actual": m.outcome.as_ref().map(outcome_json),
+                        "message": (!m.message.is_empty()).then_some(&m.message),
+                    })
+                })
+                .collect();
+            map.insert("members".into(), Value::Array(members));
+        }
     }
     out
 }

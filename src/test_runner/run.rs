@@ -58,6 +58,22 @@ pub struct CaseReport {
     pub notes: Vec<String>,
     /// Why it was skipped.
     pub skip_reason: Option<String>,
+    /// For an initiative: each member the case expects something of, in the order written.
+    pub members: Vec<MemberReport>,
+}
+
+/// One member of an initiative case.
+#[derive(Debug, Clone)]
+pub struct MemberReport {
+    pub reference: String,
+    /// The member's policy (its label).
+    pub policy: String,
+    pub status: Status,
+    pub expected: Expectation,
+    pub outcome: Option<Outcome>,
+    /// Why it failed, with where its parameters came from; empty when it passed.
+    pub message: String,
+    pub diff: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -80,6 +96,7 @@ impl CaseReport {
             explanation: None,
             notes: Vec::new(),
             skip_reason: None,
+            members: Vec::new(),
         }
     }
 }
@@ -191,6 +208,22 @@ impl Session {
         let Some(engine) = self.engines.get(key).cloned().flatten() else {
             return report;
         };
+        if let PolicyRef::Gavel(name) = &case.policy.value
+            && let Some(initiative) = self.initiative(name)
+        {
+            return self.run_initiative_case(key, &engine, case, &initiative, report);
+        }
+        if case.expect.value.members.is_some() {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::InvalidExpectation,
+                    case.expect.span,
+                    format!("`members` is for initiatives; `{}` is a policy", report.policy),
+                )
+                .with_help("expect the policy's own outcome: an effect, `compliant` or `not applicable`"),
+            );
+            return report;
+        }
         let Some(compiled) = self.compiled_policy(key, &engine, &case.policy) else {
             return report;
         };
@@ -218,7 +251,7 @@ impl Session {
     }
 
     /// The case's policy compiled by `engine`; each policy is compiled once per catalog set.
-    fn compiled_policy(
+    pub(super) fn compiled_policy(
         &mut self,
         key: &[PathBuf],
         engine: &Engine,
@@ -309,30 +342,47 @@ pub fn assignment(
     missing_at: Span,
     policy: &PolicyUnderTest,
 ) -> Result<Map<String, Value>, Vec<Diagnostic>> {
-    let declared = parameters(&policy.definition);
+    let declared =
+        Declared { label: &policy.label, parameters: parameters(&policy.definition), spans: &policy.parameter_spans };
+    assignment_of(given, missing_at, &declared)
+}
+
+/// The parameters a policy or initiative declares, as an assignment sees them.
+pub(super) struct Declared<'a> {
+    pub label: &'a str,
+    pub parameters: Vec<ParameterInfo>,
+    /// Where each is declared, when known.
+    pub spans: &'a [(String, Span)],
+}
+
+pub(super) fn assignment_of(
+    given: &BTreeMap<String, Located<Value>>,
+    missing_at: Span,
+    declared: &Declared<'_>,
+) -> Result<Map<String, Value>, Vec<Diagnostic>> {
     let mut values = Map::new();
     let mut errors = Vec::new();
     for (name, value) in given {
-        match declared.iter().find(|p| p.name.eq_ignore_ascii_case(name)) {
+        match declared.parameters.iter().find(|p| p.name.eq_ignore_ascii_case(name)) {
             Some(param) => {
                 errors.extend(disallowed(param, value));
                 values.insert(param.name.clone(), value.value.clone());
             }
-            None => errors.push(unknown_parameter(name, value.span, policy, &declared)),
+            None => errors.push(unknown_parameter(name, value.span, declared)),
         }
     }
-    for param in declared.iter().filter(|p| p.default.is_none() && !values.contains_key(&p.name)) {
-        errors.push(missing_parameter(&param.name, missing_at, policy));
+    for param in declared.parameters.iter().filter(|p| p.default.is_none() && !values.contains_key(&p.name)) {
+        errors.push(missing_parameter(&param.name, missing_at, declared));
     }
     if errors.is_empty() { Ok(values) } else { Err(errors) }
 }
 
-fn unknown_parameter(name: &str, at: Span, policy: &PolicyUnderTest, declared: &[ParameterInfo]) -> Diagnostic {
-    let help = match crate::diag::did_you_mean(name, declared.iter().map(|p| p.name.as_str())) {
+fn unknown_parameter(name: &str, at: Span, declared: &Declared<'_>) -> Diagnostic {
+    let help = match crate::diag::did_you_mean(name, declared.parameters.iter().map(|p| p.name.as_str())) {
         Some(s) => format!("did you mean `{s}`?"),
-        None => format!("its parameters are: {}", names(declared)),
+        None => format!("its parameters are: {}", names(&declared.parameters)),
     };
-    Diagnostic::new(Code::InvalidTestParameters, at, format!("`{}` has no parameter `{name}`", policy.label))
+    Diagnostic::new(Code::InvalidTestParameters, at, format!("`{}` has no parameter `{name}`", declared.label))
         .with_help(help)
 }
 
@@ -349,8 +399,8 @@ fn disallowed(param: &ParameterInfo, value: &Located<Value>) -> Option<Diagnosti
 
 /// A parameter without a default and without a value, reported at `missing_at` (or, when
 /// that is nowhere, at the parameter's declaration).
-fn missing_parameter(name: &str, missing_at: Span, policy: &PolicyUnderTest) -> Diagnostic {
-    let declared_at = policy.parameter_spans.iter().find(|(n, _)| n == name).map(|(_, s)| *s);
+fn missing_parameter(name: &str, missing_at: Span, declared: &Declared<'_>) -> Diagnostic {
+    let declared_at = declared.spans.iter().find(|(n, _)| n == name).map(|(_, s)| *s);
     let at = if missing_at == Span::default() { declared_at.unwrap_or(missing_at) } else { missing_at };
     let mut diagnostic =
         Diagnostic::new(Code::InvalidTestParameters, at, format!("parameter `{name}` has no default and no value"))
@@ -478,7 +528,7 @@ mod tests {
     }
 
     fn expect(outcome: Expected) -> Expectation {
-        Expectation { outcome, operations: None, details: None }
+        Expectation::of(outcome)
     }
 
     #[test]

@@ -94,6 +94,15 @@ pub struct Expectation {
     pub operations: Option<Vec<Value>>,
     /// Members the effect's details must have.
     pub details: Option<Map<String, Value>>,
+    /// For an initiative: what each member (by reference id) is expected to give, in the
+    /// order written; the outcome above is then unused.
+    pub members: Option<Vec<(String, Expectation)>>,
+}
+
+impl Expectation {
+    pub fn of(outcome: Expected) -> Expectation {
+        Expectation { outcome, operations: None, details: None, members: None }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -399,16 +408,38 @@ fn kind_of(value: &Value) -> &'static str {
     }
 }
 
-const EXPECT_HELP: &str = "expect an effect name (`audit`, `deny`, `modify`…), `compliant`, `not applicable`, or a mapping with `effect:`, `operations:` and `details:`";
+const EXPECT_HELP: &str = "expect an effect name (`audit`, `deny`, `modify`…), `compliant`, `not applicable`, or a mapping with `effect:`, `operations:` and `details:` (for an initiative, `members:` with one of those per member reference id)";
 
 fn parse_expectation(value: &Value) -> Result<Expectation, (String, String)> {
     match value {
-        Value::String(text) => Ok(Expectation { outcome: parse_outcome(text)?, operations: None, details: None }),
+        Value::String(text) => Ok(Expectation::of(parse_outcome(text)?)),
         Value::Object(map) => {
-            let mut expectation = Expectation { outcome: Expected::Compliant, operations: None, details: None };
+            let mut expectation = Expectation::of(Expected::Compliant);
             let mut effect = None;
             for (key, value) in map {
                 match (key.as_str(), value) {
+                    ("members", Value::Object(members)) if map.len() == 1 => {
+                        let mut expected = Vec::with_capacity(members.len());
+                        for (reference, value) in members {
+                            let member = parse_expectation(value)
+                                .map_err(|(message, help)| (format!("member `{reference}`: {message}"), help))?;
+                            if member.members.is_some() {
+                                return Err((
+                                    format!("member `{reference}` has `members` of its own"),
+                                    EXPECT_HELP.into(),
+                                ));
+                            }
+                            expected.push((reference.clone(), member));
+                        }
+                        expectation.members = Some(expected);
+                        return Ok(expectation);
+                    }
+                    ("members", _) => {
+                        return Err((
+                            "`members` is a mapping of member reference ids to expectations, alone in `expect`".into(),
+                            EXPECT_HELP.into(),
+                        ));
+                    }
                     ("effect", Value::String(text)) => effect = Some(parse_outcome(text)?),
                     ("operations", Value::Array(items)) => expectation.operations = Some(items.clone()),
                     ("details", Value::Object(details)) => expectation.details = Some(details.clone()),
@@ -421,10 +452,11 @@ fn parse_expectation(value: &Value) -> Result<Expectation, (String, String)> {
                         return Err((format!("`{key}` is {}, expected {wanted}", kind_of(other)), EXPECT_HELP.into()));
                     }
                     (other, _) => {
-                        let help = match crate::diag::did_you_mean(other, ["effect", "operations", "details"]) {
-                            Some(s) => format!("did you mean `{s}`?"),
-                            None => EXPECT_HELP.into(),
-                        };
+                        let help =
+                            match crate::diag::did_you_mean(other, ["effect", "operations", "details", "members"]) {
+                                Some(s) => format!("did you mean `{s}`?"),
+                                None => EXPECT_HELP.into(),
+                            };
                         return Err((format!("unknown key `{other}` in `expect`"), help));
                     }
                 }
