@@ -4,12 +4,14 @@
 //! source maps. The decompiler produces the same AST from JSON, so these types must be able
 //! to say everything Azure Policy can.
 
+pub mod assignment;
 pub(crate) mod caseless;
 pub mod lower;
 pub(crate) mod names;
 pub mod numbers;
 mod strings;
 
+pub use assignment::{AssignedTarget, Assignment, AssignmentRef, Exemption};
 pub use lower::{Lowered, lower_file, lower_file_with};
 
 use crate::syntax::span::Span;
@@ -32,6 +34,8 @@ impl<T> Spanned<T> {
 pub struct Module {
     pub imports: Vec<Spanned<String>>,
     pub definitions: Vec<Definition>,
+    pub assignments: Vec<Assignment>,
+    pub exemptions: Vec<Exemption>,
 }
 
 // Definitions live in a Vec, one per policy; boxing the larger variant would save nothing.

@@ -56,7 +56,9 @@ pub fn run(args: BuildArgs) -> Outcome {
     }
     let definitions = compilation.emitted_definitions();
     let options = EmitOptions::new(scope, &definitions);
-    let summary = match output::write_output_set(&args.out_dir, &definitions, args.target, &options) {
+    let (assignments, exemptions) = compilation.emitted_assignments();
+    let others = crate::emit::target::assignment_outputs(&assignments, &exemptions, &options);
+    let summary = match output::write_output_set(&args.out_dir, &definitions, args.target, &options, others) {
         Ok(summary) => summary,
         Err(error) => {
             error.report(&args.diagnostics);

@@ -6,6 +6,7 @@
 //! definition is written as text in one pass; the functions returning [`Value`] are for
 //! callers that inspect or compare the JSON.
 
+pub mod assignment;
 pub mod expr;
 mod object;
 pub mod scope;
@@ -47,6 +48,12 @@ impl EmitOptions {
     pub fn member_id(&self, gavel_name: &str) -> String {
         let name = self.definition_names.get(gavel_name).map_or(gavel_name, String::as_str);
         self.definition_scope.definition_id(name)
+    }
+
+    /// The id of an initiative built with the others, by its gavel name.
+    pub fn set_definition_id(&self, gavel_name: &str) -> String {
+        let name = self.definition_names.get(gavel_name).map_or(gavel_name, String::as_str);
+        self.definition_scope.set_definition_id(name)
     }
 }
 

@@ -59,6 +59,11 @@ impl DefinitionScope {
         format!("{self}/providers/Microsoft.Authorization/policyDefinitions/{definition_name}")
     }
 
+    /// The id of the initiative named `definition_name` created at this scope.
+    pub fn set_definition_id(&self, definition_name: &str) -> String {
+        format!("{self}/providers/Microsoft.Authorization/policySetDefinitions/{definition_name}")
+    }
+
     pub fn is_set(&self) -> bool {
         *self != DefinitionScope::Unset
     }

@@ -80,6 +80,23 @@ pub fn map_outputs<R: Send>(
     }
 }
 
+/// The files of the assignments and exemptions built with the definitions: one
+/// `<name>.assignment.json` or `<name>.exemption.json` each, whatever the target (they are
+/// deployed on their own, with `az rest` or a template).
+pub fn assignment_outputs(
+    assignments: &[&crate::ast::Assignment],
+    exemptions: &[&crate::ast::Exemption],
+    options: &EmitOptions,
+) -> Vec<OutputFile> {
+    let assignment_files = assignments.iter().map(|a| {
+        OutputFile::new(format!("{}.assignment.json", a.name.value), &super::assignment::assignment_json(a, options))
+    });
+    let exemption_files = exemptions.iter().map(|e| {
+        OutputFile::new(format!("{}.exemption.json", e.name.value), &super::assignment::exemption_json(e, assignments))
+    });
+    assignment_files.chain(exemption_files).collect()
+}
+
 /// A definition's JSON, for inspecting or comparing it.
 pub fn definition_json(definition: &Definition, options: &EmitOptions) -> Value {
     super::to_value(DefinitionJson(definition, options))

@@ -72,6 +72,15 @@ impl Compilation {
         self.units.iter().filter(|u| !u.imported).flat_map(|u| u.module.definitions.iter()).collect()
     }
 
+    /// The assignments and exemptions to emit, in input order.
+    pub fn emitted_assignments(&self) -> (Vec<&crate::ast::Assignment>, Vec<&crate::ast::Exemption>) {
+        let units = || self.units.iter().filter(|u| !u.imported);
+        (
+            units().flat_map(|u| u.module.assignments.iter()).collect(),
+            units().flat_map(|u| u.module.exemptions.iter()).collect(),
+        )
+    }
+
     pub fn has_errors(&self) -> bool {
         self.diagnostics.has_errors()
     }
@@ -216,7 +225,7 @@ impl Loader {
             self.loaded.insert(key, file);
             self.compilation.projects.insert(file, root);
             self.compilation.diagnostics.extend(diagnostics);
-            let module = Module { imports: Vec::new(), definitions };
+            let module = Module { definitions, ..Module::default() };
             return Some(Read::Done(Unit { file, module, comments: Vec::new(), imported, suppressions: Vec::new() }));
         }
         match load::read_source(&path) {

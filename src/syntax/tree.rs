@@ -26,8 +26,20 @@ pub enum Item {
     },
     Policy(Block),
     Initiative(Block),
+    /// A block named by a contextual word: `assignment name { … }`, `exemption name { … }`.
+    Keyed(KeyedBlock),
     /// A region the parser skipped while recovering from a syntax error.
     Error(Span),
+}
+
+/// `word name "Display name" { key value … }`: a block of properties only.
+#[derive(Debug, Clone)]
+pub struct KeyedBlock {
+    pub keyword: Name,
+    pub name: Name,
+    pub display_name: Option<Literal>,
+    pub body: Vec<Property>,
+    pub span: Span,
 }
 
 /// A policy or an initiative: `policy name "Display name" { … }`.

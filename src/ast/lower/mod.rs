@@ -3,6 +3,7 @@
 //! structural mistake with a span. Lowering never stops at the first error: what it cannot
 //! lower it leaves out and reports.
 
+mod assignment;
 mod cond;
 mod definition;
 mod effect;
@@ -61,6 +62,11 @@ pub fn lower_file_with(
                     module.definitions.push(crate::ast::Definition::Initiative(initiative));
                 }
             }
+            tree::Item::Keyed(block) => match lowerer.keyed(block) {
+                Some(assignment::Keyed::Assignment(assignment)) => module.assignments.push(assignment),
+                Some(assignment::Keyed::Exemption(exemption)) => module.exemptions.push(exemption),
+                None => {}
+            },
             tree::Item::Error(_) => {}
         }
     }

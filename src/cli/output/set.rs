@@ -53,10 +53,12 @@ pub fn write_output_set(
     definitions: &[&Definition],
     target: Target,
     options: &EmitOptions,
+    others: Vec<OutputFile>,
 ) -> Result<SetSummary, WriteError> {
     let folder = OutputFolder::open(out_dir)?;
     let staging = folder.staging()?;
-    let staged = map_outputs(definitions, target, options, |file| folder.stage(&staging, file));
+    let mut staged = map_outputs(definitions, target, options, |file| folder.stage(&staging, file));
+    staged.extend(others.into_iter().map(|file| folder.stage(&staging, file)));
     let staged: Vec<Staged> = staged.into_iter().collect::<Result<_, _>>()?;
     folder.commit(staging, staged)
 }

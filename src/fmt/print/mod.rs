@@ -60,8 +60,24 @@ impl<'t> Printer<'t> {
             Item::Import { path, .. } => Doc::concat([Doc::text("import "), expr::literal(path)]),
             Item::Policy(block) => self.block("policy", block),
             Item::Initiative(block) => self.block("initiative", block),
+            Item::Keyed(block) => self.keyed_block(block),
             Item::Error(_) => Doc::Nil,
         }
+    }
+
+    /// `assignment name "Display" { key value … }`.
+    fn keyed_block(&mut self, block: &tree::KeyedBlock) -> Doc {
+        let mut head = vec![Doc::owned(&block.keyword.text), Doc::text(" "), Doc::owned(&block.name.text)];
+        if let Some(display) = &block.display_name {
+            head.push(Doc::text(" "));
+            head.push(expr::literal(display));
+        }
+        if block.body.is_empty() {
+            head.push(Doc::text(" {}"));
+            return Doc::concat(head);
+        }
+        head.push(self.property_block(&block.body, block.span));
+        Doc::concat(head)
     }
 
     fn block(&mut self, keyword: &str, block: &tree::Block) -> Doc {
@@ -268,6 +284,7 @@ fn item_span(item: &Item) -> Span {
     match item {
         Item::Import { span, .. } | Item::Error(span) => *span,
         Item::Policy(block) | Item::Initiative(block) => Span { start: block.keyword.start, ..block.span },
+        Item::Keyed(block) => Span { start: block.keyword.span.start, ..block.span },
     }
 }
 
