@@ -628,7 +628,7 @@ pub struct Operation {
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Initiative {
     pub header: Header,
     pub groups: Vec<Group>,

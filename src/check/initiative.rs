@@ -94,10 +94,16 @@ pub fn check_initiative(
     policies: &PolicyIndex<'_>,
     cx: &Context<'_>,
 ) -> Vec<Diagnostic> {
-    let mut check = InitiativeCheck { initiative, cx, found: Vec::new() };
+    let mut check = InitiativeCheck {
+        initiative,
+        passed_from: &initiative.header.parameters,
+        who: "member",
+        cx,
+        found: Vec::new(),
+    };
     for member in &initiative.members {
         if let Some(policy) = policies.resolve(member, file) {
-            check.member_parameters(member, policy);
+            check.parameter_values(&member.parameters, target_span(member), policy);
         }
     }
     check.reference_ids();
@@ -105,24 +111,44 @@ pub fn check_initiative(
     check.found
 }
 
+/// The parameter values an assignment gives the policy or initiative it assigns (`target`,
+/// whose declaration is at `at`), checked as an initiative's members are.
+pub fn check_assigned_values(
+    given: &[(Spanned<String>, Expr)],
+    at: crate::syntax::span::Span,
+    target: &Header,
+    cx: &Context<'_>,
+) -> Vec<Diagnostic> {
+    let mut check =
+        InitiativeCheck { initiative: &NO_INITIATIVE, passed_from: &[], who: "assignment", cx, found: Vec::new() };
+    check.parameter_values(given, at, target);
+    check.found
+}
+
+static NO_INITIATIVE: std::sync::LazyLock<Initiative> = std::sync::LazyLock::new(Initiative::default);
+
 struct InitiativeCheck<'a> {
     initiative: &'a Initiative,
+    /// The parameters a value may pass through (`$name`): the initiative's.
+    passed_from: &'a [Parameter],
+    /// What gives the values, in messages: `member` or `assignment`.
+    who: &'static str,
     cx: &'a Context<'a>,
     found: Vec<Diagnostic>,
 }
 
 impl<'a> InitiativeCheck<'a> {
-    fn member_parameters(&mut self, member: &'a Member, policy: &'a Header) {
+    fn parameter_values(&mut self, given: &[(Spanned<String>, Expr)], at: crate::syntax::span::Span, policy: &Header) {
         let declared = |name: &str| policy.parameters.iter().find(|p| p.name.value.eq_ignore_ascii_case(name));
-        for (key, value) in &member.parameters {
+        for (key, value) in given {
             match declared(&key.value) {
                 Some(param) => self.value(policy, param, value),
                 None => self.unknown_parameter(policy, key),
             }
         }
-        let given = |name: &str| member.parameters.iter().any(|(key, _)| key.value.eq_ignore_ascii_case(name));
-        for param in policy.parameters.iter().filter(|p| p.default.is_none() && !given(&p.name.value)) {
-            self.missing_parameter(member, policy, param);
+        let is_given = |name: &str| given.iter().any(|(key, _)| key.value.eq_ignore_ascii_case(name));
+        for param in policy.parameters.iter().filter(|p| p.default.is_none() && !is_given(&p.name.value)) {
+            self.missing_parameter(at, policy, param);
         }
     }
 
@@ -133,7 +159,7 @@ impl<'a> InitiativeCheck<'a> {
             key.span,
             format!("`{}` is not a parameter of `{}`", key.value, policy.name.value),
         )
-        .with_label(policy.name.span, "the policy is declared here");
+        .with_label(policy.name.span, "declared here");
         diagnostic = match did_you_mean(&key.value, names.clone()) {
             Some(name) => diagnostic.with_help(format!("did you mean `{name}`?")).with_fix(
                 format!("replace with `{name}`"),
@@ -148,14 +174,14 @@ impl<'a> InitiativeCheck<'a> {
         self.found.push(diagnostic);
     }
 
-    fn missing_parameter(&mut self, member: &Member, policy: &Header, param: &Parameter) {
+    fn missing_parameter(&mut self, at: crate::syntax::span::Span, policy: &Header, param: &Parameter) {
         let name = &param.name.value;
         let passed = self.initiative_parameter(name).map(|_| format!(", or pass the initiative's: `{name}: ${name}`"));
         self.found.push(
             Diagnostic::new(
                 Code::MissingMemberParameter,
-                target_span(member),
-                format!("`{}` requires parameter `{name}`, which this member does not give", policy.name.value),
+                at,
+                format!("`{}` requires parameter `{name}`, which this {} does not give", policy.name.value, self.who),
             )
             .with_label(param.name.span, "declared here without a default")
             .with_help(format!("give it a value under `parameters`{}", passed.unwrap_or_default())),
@@ -295,7 +321,7 @@ impl<'a> InitiativeCheck<'a> {
     }
 
     fn initiative_parameter(&self, name: &str) -> Option<&'a Parameter> {
-        self.initiative.header.parameters.iter().find(|p| p.name.value.eq_ignore_ascii_case(name))
+        self.passed_from.iter().find(|p| p.name.value.eq_ignore_ascii_case(name))
     }
 
     fn reference_ids(&mut self) {

@@ -14,6 +14,7 @@
 //! - [`functions`]: template functions and their arities.
 
 mod arrays;
+pub mod assignment;
 mod effects;
 mod fields;
 pub mod functions;

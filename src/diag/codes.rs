@@ -242,6 +242,24 @@ registry! {
     MemberWithoutScope = "GV0131", "member-without-scope", Lint Warning,
         "an initiative built without a definition scope references policies built with it",
         "A member named by gavel name is referenced by `<scope>/providers/Microsoft.Authorization/policyDefinitions/<name>`. Without a scope the id is that of a built-in, which Azure does not find. Give the management group or subscription the policies are created at: `gavel build --definition-scope /providers/Microsoft.Management/managementGroups/NAME` (or `/subscriptions/GUID`), or `definition-scope = \"…\"` in gavel.toml. The ARM target needs none: its template computes the ids where it is deployed.";
+    UnknownAssigned = "GV0132", "unknown-assigned", Error,
+        "an assignment or exemption that names no known policy, initiative or assignment",
+        "`policy NAME` and `initiative NAME` in an assignment, and `assignment NAME` in an exemption, name what the files being built define (the help suggests the closest name). To assign a built-in or a definition deployed elsewhere, give its id: `definition \"/providers/Microsoft.Authorization/policySetDefinitions/…\"`; to exempt from an assignment made elsewhere, `assignment \"/…/policyAssignments/NAME\"`.";
+    UnknownMemberReference = "GV0133", "unknown-member-reference", Error,
+        "a non-compliance message or exemption for a member the initiative does not have",
+        "A per-member non-compliance message and an exemption's `members` name initiative members by their reference id (`reference \"…\"`, by default the policy's gavel name). Azure rejects an id the assigned initiative does not have. The help suggests the closest one.";
+    ExpiredExemption = "GV0134", "expired-exemption", Lint Warning,
+        "an exemption whose expiry is already past",
+        "An exemption stops applying at `expires`; one already expired waives nothing, and the resources it named are non-compliant again. Renew it with a later date, or remove it.";
+    InvalidAssignmentScope = "GV0135", "invalid-assignment-scope", Error,
+        "a scope Azure cannot assign or exempt at",
+        "Assignments and exemptions are made at a management group (`/providers/Microsoft.Management/managementGroups/NAME`), a subscription (`/subscriptions/GUID`), a resource group (`/subscriptions/GUID/resourceGroups/NAME`) or a resource below it. An exemption's scope must lie within its assignment's scope.";
+    IdentityWithoutLocation = "GV0136", "identity-without-location", Error,
+        "an assignment with a managed identity but no location",
+        "Azure creates the managed identity of an assignment in a region and rejects an assignment with an identity and no `location`. Add `location \"westeurope\"` (any region where the identity may live).";
+    MissingIdentity = "GV0137", "missing-identity", Lint Warning,
+        "an assignment of a modify or deployIfNotExists policy without a managed identity",
+        "Modify and deployIfNotExists policies remediate with the assignment's managed identity; without one, Azure refuses the assignment when created from the portal or CLI and no remediation can run. Add `identity systemAssigned` and a `location`.";
     InvalidResourceType = "GV0116", "invalid-resource-type", Error,
         "a generic kind block whose string is not shaped like a resource type",
         "`resource \"…\" { … }` guards on any resource type and makes the names in its block short names of that type. The string must be a type as Azure spells it: a provider namespace with at least two dot-separated parts, then one or more type segments (`Microsoft.Storage/storageAccounts`, `Microsoft.Network/virtualNetworks/subnets`). Whether the type exists is checked against the catalog where it covers the namespace (GV0308).";

@@ -523,6 +523,20 @@ fn check_members(compilation: &mut Compilation) {
             found.extend(check::initiative::check_initiative(initiative, path_of(unit), &index, &cx));
         }
     }
+    let units = &compilation.units;
+    let known = check::assignment::Assignables::new(
+        units.iter().flat_map(|u| u.module.definitions.iter()),
+        units.iter().flat_map(|u| u.module.assignments.iter()),
+    );
+    let today = check::assignment::today();
+    for unit in units {
+        for assignment in &unit.module.assignments {
+            found.extend(check::assignment::check_assignment(assignment, &known, &cx));
+        }
+        for exemption in &unit.module.exemptions {
+            found.extend(check::assignment::check_exemption(exemption, &known, &today));
+        }
+    }
     compilation.diagnostics.extend(found);
 }
 
