@@ -12,6 +12,12 @@ fn main() {
     // `cargo test` lists them as such instead of passing them silently. (Where the folder
     // appears later, `touch build.rs` lets the tests see it.)
     println!("cargo::rustc-check-cfg=cfg(azure_builtins)");
+    println!("cargo::rustc-check-cfg=cfg(azure_schemas)");
+    let schemas = Path::new("../shared/data/schema/arm-schemas/2026-06-01/Microsoft.Authorization.json");
+    if schemas.is_file() {
+        println!("cargo::rerun-if-changed={}", schemas.display());
+        println!("cargo::rustc-cfg=azure_schemas");
+    }
     let builtins = Path::new("../shared/data/azure-policy/built-in-policies/README.md");
     if builtins.is_file() {
         println!("cargo::rerun-if-changed={}", builtins.display());

@@ -8,8 +8,10 @@ use crate::syntax::span::Span;
 /// `assignment name "Display" { scope "…"  initiative ml_baseline  parameters { … } … }`.
 #[derive(Debug, Clone)]
 pub struct Assignment {
-    /// The assignment's name (Azure's `name`).
+    /// The gavel name; Azure's `name` too unless `resource_name` says otherwise.
     pub name: Spanned<String>,
+    /// `name "…"`: the name Azure knows it by, when it is not a gavel name.
+    pub resource_name: Option<Spanned<String>>,
     pub display_name: Option<Spanned<String>>,
     pub description: Option<Spanned<String>>,
     /// Where it applies: a management group, subscription, resource group or resource id.
@@ -28,6 +30,19 @@ pub struct Assignment {
     /// `resourceSelectors`, `overrides` and other properties, kept verbatim.
     pub extra: Vec<(Spanned<String>, Expr)>,
     pub span: Span,
+}
+
+impl Assignment {
+    /// The name Azure knows it by.
+    pub fn resource_name(&self) -> &str {
+        self.resource_name.as_ref().map_or(&self.name.value, |n| &n.value)
+    }
+}
+
+impl Exemption {
+    pub fn resource_name(&self) -> &str {
+        self.resource_name.as_ref().map_or(&self.name.value, |n| &n.value)
+    }
 }
 
 /// What an assignment assigns.
@@ -93,6 +108,7 @@ pub struct NonComplianceMessage {
 #[derive(Debug, Clone)]
 pub struct Exemption {
     pub name: Spanned<String>,
+    pub resource_name: Option<Spanned<String>>,
     pub display_name: Option<Spanned<String>>,
     pub description: Option<Spanned<String>>,
     pub scope: Option<Spanned<String>>,

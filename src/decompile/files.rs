@@ -154,7 +154,14 @@ pub fn load(file: &JsonFile, sources: &mut SourceMap) -> Result<(LoadedJson, Vec
 
 /// The definitions in a loaded JSON input, named after the file where they carry no name.
 pub fn definitions(loaded: &LoadedJson) -> (Vec<Definition>, Vec<Diagnostic>) {
-    let (mut definitions, diagnostics) = super::read_json_input(&loaded.input());
+    let (module, diagnostics) = module(loaded);
+    (module.definitions, diagnostics)
+}
+
+/// [`definitions`], with the assignments and exemptions the input holds.
+pub fn module(loaded: &LoadedJson) -> (crate::ast::Module, Vec<Diagnostic>) {
+    let (mut module, diagnostics) = super::read::read_json_module(&loaded.input());
+    let definitions = &mut module.definitions;
     let several = definitions.len() > 1;
     for (i, definition) in definitions.iter_mut().enumerate() {
         let header = match definition {
@@ -165,19 +172,19 @@ pub fn definitions(loaded: &LoadedJson) -> (Vec<Definition>, Vec<Diagnostic>) {
             header.name.value = if several { format!("{}-{}", loaded.stem, i + 1) } else { loaded.stem.clone() };
         }
     }
-    (definitions, diagnostics)
+    (module, diagnostics)
 }
 
 /// Reads a JSON input for a compilation: its definitions (named), with every problem as a
 /// diagnostic.
-pub fn read_for_compilation(path: &Path, sources: &mut SourceMap) -> (FileId, Vec<Definition>, Vec<Diagnostic>) {
+pub fn read_for_compilation(path: &Path, sources: &mut SourceMap) -> (FileId, crate::ast::Module, Vec<Diagnostic>) {
     match load(&JsonFile::new(path), sources) {
         Ok((loaded, mut diagnostics)) => {
-            let (definitions, read) = self::definitions(&loaded);
+            let (module, read) = self::module(&loaded);
             diagnostics.extend(read);
-            (loaded.main.0, definitions, diagnostics)
+            (loaded.main.0, module, diagnostics)
         }
-        Err((file, error)) => (file, Vec::new(), vec![error.into_diagnostic(file)]),
+        Err((file, error)) => (file, crate::ast::Module::default(), vec![error.into_diagnostic(file)]),
     }
 }
 

@@ -27,16 +27,19 @@ pub struct Decompiled {
 pub fn decompile(input: &JsonInput<'_>, file_stem: Option<&str>) -> Decompiled {
     // Definitions without a name get one from the file stem, in gavel's style (snake case).
     let input = JsonInput { name_hint: None, ..*input };
-    let (definitions, mut diagnostics) = read_json_input(&input);
+    let (module, mut diagnostics) = read::read_json_module(&input);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Decompiled { source: None, diagnostics, definitions: 0 };
     }
+    let definitions = module.definitions;
     let names = raise::names::assign(&definitions, file_stem);
-    let (tree, mut trivia, problems) = raise::raise(input.main.file, &definitions, &names);
+    let (tree, mut trivia, problems) =
+        raise::raise_module(input.main.file, &definitions, &names, &module.assignments, &module.exemptions);
     diagnostics.extend(problems);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Decompiled { source: None, diagnostics, definitions: 0 };
     }
     let source = crate::fmt::print_tree(&tree, &mut trivia);
-    Decompiled { source: Some(source), diagnostics, definitions: definitions.len() }
+    let count = definitions.len() + module.assignments.len() + module.exemptions.len();
+    Decompiled { source: Some(source), diagnostics, definitions: count }
 }

@@ -68,7 +68,7 @@ pub fn assignment_json(assignment: &Assignment, options: &EmitOptions) -> Value 
     extend(&mut properties, &assignment.extra);
 
     let mut resource = Map::new();
-    resource.insert("name".into(), Value::String(assignment.name.value.clone()));
+    resource.insert("name".into(), Value::String(assignment.resource_name().to_string()));
     resource.insert("type".into(), Value::String(ASSIGNMENT_TYPE.into()));
     put_text(&mut resource, "location", &assignment.location);
     if let Some(identity) = &assignment.identity {
@@ -94,12 +94,9 @@ pub fn exemption_json(exemption: &Exemption, assignments: &[&Assignment]) -> Val
         let id = match assignment {
             AssignmentRef::Id(id) => id.value.clone(),
             AssignmentRef::Name(name) => {
-                let scope = assignments
-                    .iter()
-                    .find(|a| a.name.value == name.value)
-                    .and_then(|a| a.scope.as_ref())
-                    .map_or("", |s| s.value.as_str());
-                assignment_id(scope, &name.value)
+                let assigned = assignments.iter().find(|a| a.name.value == name.value);
+                let scope = assigned.and_then(|a| a.scope.as_ref()).map_or("", |s| s.value.as_str());
+                assignment_id(scope, assigned.map_or(name.value.as_str(), |a| a.resource_name()))
             }
         };
         properties.insert("policyAssignmentId".into(), Value::String(id));
@@ -113,7 +110,7 @@ pub fn exemption_json(exemption: &Exemption, assignments: &[&Assignment]) -> Val
     }
     put_entries(&mut properties, "metadata", &exemption.metadata);
     extend(&mut properties, &exemption.extra);
-    json!({ "name": exemption.name.value, "type": EXEMPTION_TYPE, "properties": properties })
+    json!({ "name": exemption.resource_name(), "type": EXEMPTION_TYPE, "properties": properties })
 }
 
 fn put_text(map: &mut Map<String, Value>, key: &str, value: &Option<Spanned<String>>) {

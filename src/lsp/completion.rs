@@ -210,7 +210,15 @@ impl<'a> Items<'a> {
         let policy = "policy ${1:name} \"${2:Display name}\" {\n\tmode all\n\twhen ${3:compute} {\n\t\t$0\n\t}\n\tthen ${4:deny}\n}";
         let initiative = "initiative ${1:name} \"${2:Display name}\" {\n\tpolicy ${3:member}\n}";
         let import = "import \"${1:file}.gavel\"";
-        for (label, snippet) in [("policy", policy), ("initiative", initiative), ("import", import)] {
+        let assignment = "assignment ${1:name} \"${2:Display name}\" {\n\tscope \"/providers/Microsoft.Management/managementGroups/${3:group}\"\n\tinitiative ${4:name}\n}";
+        let exemption = "exemption ${1:name} \"${2:Display name}\" {\n\tscope \"${3:scope}\"\n\tassignment ${4:name}\n\tcategory ${5:waiver}\n}";
+        for (label, snippet) in [
+            ("policy", policy),
+            ("initiative", initiative),
+            ("assignment", assignment),
+            ("exemption", exemption),
+            ("import", import),
+        ] {
             self.push_snippet(label, snippet, CompletionItemKind::SNIPPET, Doc::Keyword(label), Rank::First);
         }
     }

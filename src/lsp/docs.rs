@@ -149,6 +149,8 @@ pub fn effect(name: &str) -> Option<&'static str> {
 pub const KEYWORDS: &[(&str, &str)] = &[
     ("policy", "A policy definition: `policy name \"Display name\" { … }`; inside an initiative, a member."),
     ("initiative", "An initiative (policy set definition): `initiative name \"Display name\" { … }`."),
+    ("assignment", "An assignment: `assignment name \"Display\" { scope \"…\"  initiative name  parameters { … } }`."),
+    ("exemption", "An exemption: `exemption name { scope \"…\"  assignment name  category waiver  expires \"…\" }`."),
     ("import", "Makes the policies of another gavel file available to initiatives: `import \"shared.gavel\"`."),
     ("param", "A parameter: `param name \"Display name\": type = default in [allowed…] { attributes }`."),
     ("when", "The policy rule's condition (`if`)."),

@@ -221,11 +221,10 @@ impl Loader {
                 return None;
             }
             let sources = &mut self.compilation.sources;
-            let (file, definitions, diagnostics) = crate::decompile::files::read_for_compilation(&path, sources);
+            let (file, module, diagnostics) = crate::decompile::files::read_for_compilation(&path, sources);
             self.loaded.insert(key, file);
             self.compilation.projects.insert(file, root);
             self.compilation.diagnostics.extend(diagnostics);
-            let module = Module { definitions, ..Module::default() };
             return Some(Read::Done(Unit { file, module, comments: Vec::new(), imported, suppressions: Vec::new() }));
         }
         match load::read_source(&path) {

@@ -20,6 +20,10 @@ pub enum Token<'src> {
     Policy,
     #[token("initiative")]
     Initiative,
+    #[token("assignment")]
+    Assignment,
+    #[token("exemption")]
+    Exemption,
     #[token("import")]
     Import,
     #[token("param")]
@@ -189,6 +193,8 @@ impl Token<'_> {
         match self {
             Token::Policy => "policy",
             Token::Initiative => "initiative",
+            Token::Assignment => "assignment",
+            Token::Exemption => "exemption",
             Token::Import => "import",
             Token::Param => "param",
             Token::Group => "group",

@@ -13,6 +13,7 @@ use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::syntax::tree::{self, KeyedBlock};
 
 const ASSIGNMENT_KEYS: &[&str] = &[
+    "name",
     "scope",
     "notScopes",
     "policy",
@@ -32,7 +33,7 @@ const ASSIGNMENT_KEYS: &[&str] = &[
 ];
 
 const EXEMPTION_KEYS: &[&str] =
-    &["scope", "assignment", "category", "expires", "members", "display", "description", "metadata", "json"];
+    &["name", "scope", "assignment", "category", "expires", "members", "display", "description", "metadata", "json"];
 
 /// What a keyed block lowers to.
 pub(crate) enum Keyed {
@@ -66,6 +67,7 @@ impl Lowerer<'_> {
     fn assignment(&mut self, block: &KeyedBlock) -> Assignment {
         let mut assignment = Assignment {
             name: Spanned::new(block.name.text.clone(), block.name.span),
+            resource_name: None,
             display_name: self.display_of(block),
             description: self.doc_comment(block.span).map(|d| Spanned::new(d, block.span)),
             scope: None,
@@ -85,6 +87,7 @@ impl Lowerer<'_> {
             let Some(value) = &property.value else { continue };
             let at = property.span;
             match property.key.text.as_str() {
+                "name" => assignment.resource_name = self.keyed_string(value).map(|s| Spanned::new(s, value.span())),
                 "scope" => assignment.scope = self.keyed_string(value).map(|s| Spanned::new(s, value.span())),
                 "notScopes" => assignment.not_scopes = self.string_list(value, "notScopes"),
                 "policy" => assignment.target = self.bare_name(value).map(AssignedTarget::Policy),
@@ -133,6 +136,7 @@ impl Lowerer<'_> {
     fn exemption(&mut self, block: &KeyedBlock) -> Exemption {
         let mut exemption = Exemption {
             name: Spanned::new(block.name.text.clone(), block.name.span),
+            resource_name: None,
             display_name: self.display_of(block),
             description: self.doc_comment(block.span).map(|d| Spanned::new(d, block.span)),
             scope: None,
@@ -147,6 +151,7 @@ impl Lowerer<'_> {
         for property in &block.body {
             let Some(value) = &property.value else { continue };
             match property.key.text.as_str() {
+                "name" => exemption.resource_name = self.keyed_string(value).map(|s| Spanned::new(s, value.span())),
                 "scope" => exemption.scope = self.keyed_string(value).map(|s| Spanned::new(s, value.span())),
                 "assignment" => {
                     exemption.assignment = match super::expr::bare_word(value) {

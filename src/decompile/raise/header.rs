@@ -135,7 +135,7 @@ impl Raiser {
     }
 
     /// `{ key: value, … }` of raw entries (metadata), or nothing when there are none.
-    fn entries_object(&mut self, entries: &[(Spanned<String>, Expr)]) -> Option<tree::Expr> {
+    pub(super) fn entries_object(&mut self, entries: &[(Spanned<String>, Expr)]) -> Option<tree::Expr> {
         if entries.is_empty() {
             return None;
         }
@@ -145,7 +145,7 @@ impl Raiser {
     }
 
     /// `json { … }` for keys gavel has no syntax for, with a comment saying so.
-    fn extra(&mut self, extra: &[(Spanned<String>, Expr)], what: &str) -> Option<Property> {
+    pub(super) fn extra(&mut self, extra: &[(Spanned<String>, Expr)], what: &str) -> Option<Property> {
         if extra.is_empty() {
             return None;
         }
@@ -201,7 +201,7 @@ impl Raiser {
         tree::Param { keyword, name, display_name, ty, default, allowed, attributes, span }
     }
 
-    fn attribute_string(&mut self, key: &str, value: &str) -> Property {
+    pub(super) fn attribute_string(&mut self, key: &str, value: &str) -> Property {
         let value = self.string_expr(value, false);
         self.property(key, Some(value))
     }
@@ -300,7 +300,11 @@ impl Raiser {
         BodyItem::Member { target, body, span: self.close(start) }
     }
 
-    fn member_parameters(&mut self, parameters: &[(Spanned<String>, Expr)], scope: &Scope<'_>) -> tree::Expr {
+    pub(super) fn member_parameters(
+        &mut self,
+        parameters: &[(Spanned<String>, Expr)],
+        scope: &Scope<'_>,
+    ) -> tree::Expr {
         let start = self.open();
         let mut entries = Vec::with_capacity(parameters.len());
         for (key, value) in parameters {

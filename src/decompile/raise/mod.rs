@@ -11,6 +11,7 @@
 //! comments, empty lines and raw JSON are stated in [`StatedTrivia`] at those
 //! positions.
 
+mod assignment;
 mod cond;
 mod effect;
 mod expr;
@@ -35,13 +36,32 @@ pub fn raise(
     definitions: &[Definition],
     names: &[String],
 ) -> (tree::File, StatedTrivia, Vec<Diagnostic>) {
+    raise_module(file, definitions, names, &[], &[])
+}
+
+/// [`raise`], with the assignments and exemptions after the definitions.
+pub fn raise_module(
+    file: FileId,
+    definitions: &[Definition],
+    names: &[String],
+    assignments: &[crate::ast::Assignment],
+    exemptions: &[crate::ast::Exemption],
+) -> (tree::File, StatedTrivia, Vec<Diagnostic>) {
     let mut raiser = Raiser::new(file);
-    let mut items = Vec::with_capacity(definitions.len());
+    let mut items = Vec::with_capacity(definitions.len() + assignments.len() + exemptions.len());
     for (definition, name) in definitions.iter().zip(names) {
         items.push(match definition {
             Definition::Policy(policy) => tree::Item::Policy(raiser.policy(policy, name)),
             Definition::Initiative(initiative) => tree::Item::Initiative(raiser.initiative(initiative, name)),
         });
+    }
+    for assignment in assignments {
+        raiser.blank();
+        items.push(tree::Item::Keyed(raiser.assignment(assignment)));
+    }
+    for exemption in exemptions {
+        raiser.blank();
+        items.push(tree::Item::Keyed(raiser.exemption(exemption)));
     }
     (tree::File { items }, raiser.trivia, raiser.diagnostics)
 }

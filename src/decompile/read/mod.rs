@@ -4,6 +4,7 @@
 //! cannot read as diagnostics that name the JSON path. Nothing is dropped: shapes gavel has
 //! no syntax for are kept as raw JSON (and reported as such).
 
+mod assignment;
 mod effect;
 mod header;
 mod initiative;
@@ -56,12 +57,24 @@ pub fn read_json_definitions(file: FileId, text: &str) -> (Vec<Definition>, Vec<
 
 /// [`read_json_definitions`] with the files an az CLI pair puts beside the main file.
 pub fn read_json_input(input: &JsonInput<'_>) -> (Vec<Definition>, Vec<Diagnostic>) {
+    let (module, diagnostics) = read_json_module(input);
+    (module.definitions, diagnostics)
+}
+
+/// Everything one JSON input holds: definitions, and assignments and exemptions.
+pub fn read_json_module(input: &JsonInput<'_>) -> (crate::ast::Module, Vec<Diagnostic>) {
     let mut reader = Reader::new(input.main);
     let definitions = match reader.parse(input.main.text) {
         Some(root) => reader.root(&root, input),
         None => Vec::new(),
     };
-    (definitions, reader.diagnostics)
+    let module = crate::ast::Module {
+        imports: Vec::new(),
+        definitions,
+        assignments: std::mem::take(&mut reader.assignments),
+        exemptions: std::mem::take(&mut reader.exemptions),
+    };
+    (module, reader.diagnostics)
 }
 
 /// A step of the JSON path, kept without copying: a key's range in the text, a fixed key,
@@ -83,6 +96,9 @@ pub(crate) struct Reader<'a> {
     pub(crate) diagnostics: Vec<Diagnostic>,
     /// The raw JSON text, to tell whether a string had escapes.
     text: &'a str,
+    /// Assignments and exemptions met on the way (they are not definitions).
+    assignments: Vec<crate::ast::Assignment>,
+    exemptions: Vec<crate::ast::Exemption>,
 }
 
 impl<'a> Reader<'a> {
@@ -94,6 +110,8 @@ impl<'a> Reader<'a> {
             path: Vec::new(),
             diagnostics: Vec::new(),
             text: source.text,
+            assignments: Vec::new(),
+            exemptions: Vec::new(),
         }
     }
 
@@ -209,6 +227,16 @@ impl<'a> Reader<'a> {
         }
         if get(properties, "policyDefinitions").is_some() {
             return initiative::initiative(self, properties, name, span).map(Definition::Initiative);
+        }
+        if assignment::is_exemption(properties) {
+            let exemption = assignment::exemption(self, properties, name, span);
+            self.exemptions.push(exemption);
+            return None;
+        }
+        if assignment::is_assignment(properties) {
+            let assignment = assignment::assignment(self, properties, whole, name, span);
+            self.assignments.push(assignment);
+            return None;
         }
         self.not_a_definition_object(properties);
         None
