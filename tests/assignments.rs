@@ -183,6 +183,19 @@ fn assignment_and_exemption_json_round_trips_through_gavel() {
     }
 }
 
+/// A policy-as-code exemptions file (EPAC's `{"exemptions": [ … ]}`, each exemption its
+/// properties beside its name) builds to Azure's shape with the same properties.
+#[test]
+fn epac_exemption_files_round_trip_through_gavel() {
+    let original = json(&fixtures().join("epac-exemptions.json"));
+    let mut expected = original["exemptions"][0].clone();
+    let name = expected.as_object_mut().and_then(|o| o.remove("name")).expect("a name");
+    let rebuilt = round_trip("epac-exemptions.json");
+    assert_eq!(rebuilt["name"], name);
+    assert_eq!(rebuilt["type"], "Microsoft.Authorization/policyExemptions");
+    assert_eq!(sorted(&rebuilt["properties"]), sorted(&expected));
+}
+
 fn sorted(value: &Value) -> Value {
     match value {
         Value::Object(map) => {

@@ -52,7 +52,8 @@ pub(super) fn assignment(
         extra: Vec::new(),
         span,
     };
-    if !std::ptr::eq(properties, whole) {
+    let flat = std::ptr::eq(properties, whole);
+    if !flat {
         for prop in r.unique(whole) {
             match prop_name(prop) {
                 "location" => assignment.location = r.string_value(&prop.value),
@@ -62,6 +63,9 @@ pub(super) fn assignment(
         }
     }
     for prop in r.unique(properties) {
+        if flat && envelope_key(prop) {
+            continue;
+        }
         let read = r.at_prop(prop, |r| assignment_property(r, &mut assignment, prop));
         if !read {
             assignment.extra.push(r.extra(prop));
@@ -94,7 +98,20 @@ fn assignment_property(r: &mut Reader, assignment: &mut Assignment, prop: &Objec
     }
 }
 
-pub(super) fn exemption(r: &mut Reader, properties: &Object<'_>, name: Spanned<String>, span: Span) -> Exemption {
+/// Keys of the envelope, which a flat object (the properties without their wrapper, as
+/// policy-as-code files keep exemptions) has beside the properties.
+fn envelope_key(prop: &ObjectProp<'_>) -> bool {
+    matches!(prop_name(prop), "name" | "type" | "$schema")
+}
+
+pub(super) fn exemption(
+    r: &mut Reader,
+    properties: &Object<'_>,
+    whole: &Object<'_>,
+    name: Spanned<String>,
+    span: Span,
+) -> Exemption {
+    let flat = std::ptr::eq(properties, whole);
     let mut exemption = Exemption {
         name,
         resource_name: None,
@@ -110,6 +127,9 @@ pub(super) fn exemption(r: &mut Reader, properties: &Object<'_>, name: Spanned<S
         span,
     };
     for prop in r.unique(properties) {
+        if flat && envelope_key(prop) {
+            continue;
+        }
         let value = &prop.value;
         let read = r.at_prop(prop, |r| match prop_name(prop) {
             "displayName" => store(r.string_value(value), &mut exemption.display_name),

@@ -154,6 +154,16 @@ impl<'a> Reader<'a> {
         if let Some(Value::Array(resources)) = get(object, "resources").map(|p| &p.value) {
             return self.template(resources);
         }
+        // A policy-as-code exemptions file (EPAC): `{"exemptions": [{"name", "scope", …}, …]}`.
+        if let Some(prop) = get(object, "exemptions").filter(|p| matches!(p.value, Value::Array(_))) {
+            let Value::Array(list) = &prop.value else { return Vec::new() };
+            self.at_prop(prop, |r| {
+                for (i, element) in list.elements.iter().enumerate() {
+                    r.at_index(i, |r| r.top_object(element, input));
+                }
+            });
+            return Vec::new();
+        }
         if get(object, "apiVersion").is_some() && definition_type(object).is_some() {
             self.arm = true;
             let definition = self.definition_envelope(object, input.name_hint);
@@ -229,7 +239,7 @@ impl<'a> Reader<'a> {
             return initiative::initiative(self, properties, name, span).map(Definition::Initiative);
         }
         if assignment::is_exemption(properties) {
-            let exemption = assignment::exemption(self, properties, name, span);
+            let exemption = assignment::exemption(self, properties, whole, name, span);
             self.exemptions.push(exemption);
             return None;
         }
