@@ -196,6 +196,26 @@ fn epac_exemption_files_round_trip_through_gavel() {
     assert_eq!(sorted(&rebuilt["properties"]), sorted(&expected));
 }
 
+/// A policy-as-code assignment file (EPAC's single-node form) builds to an Azure assignment
+/// with the file's values: plain parameter values wrapped as Azure wants them, its scope.
+#[test]
+fn epac_assignment_files_build_to_the_assignment_they_describe() {
+    let original = json(&fixtures().join("epac-assignment.json"));
+    let rebuilt = round_trip("epac-assignment.json");
+    let properties = &rebuilt["properties"];
+    assert_eq!(rebuilt["name"], original["assignment"]["name"]);
+    assert_eq!(properties["displayName"], original["assignment"]["displayName"]);
+    assert_eq!(properties["description"], original["assignment"]["description"]);
+    assert_eq!(properties["policyDefinitionId"], original["definitionEntry"]["policySetId"]);
+    assert_eq!(properties["scope"], original["scope"]["epac-dev"][0]);
+    assert_eq!(properties["enforcementMode"], original["enforcementMode"]);
+    assert_eq!(properties["metadata"], original["metadata"]);
+    assert_eq!(properties["nonComplianceMessages"], original["nonComplianceMessages"]);
+    for (name, value) in original["parameters"].as_object().expect("parameters") {
+        assert_eq!(&properties["parameters"][name]["value"], value, "{name}");
+    }
+}
+
 fn sorted(value: &Value) -> Value {
     match value {
         Value::Object(map) => {

@@ -290,3 +290,10 @@ fn initiative_cases_that_cannot_run_get_located_diagnostics() {
     assert_eq!(output.status.code(), Some(1));
     insta::assert_snapshot!("initiative_errors", stderr(&output));
 }
+
+#[test]
+fn the_example_initiative_tests_pass() {
+    let output = gavel(&["test", "examples"]);
+    assert_eq!(output.status.code(), Some(0), "{}{}", stdout(&output), stderr(&output));
+    assert!(stdout(&output).contains("3 passed"), "{}", stdout(&output));
+}

@@ -228,3 +228,124 @@ fn identity(r: &mut Reader, value: &Value<'_>) -> Option<Spanned<Identity>> {
         _ => None,
     }
 }
+
+/// Whether `object` is a policy-as-code (EPAC) assignment file: `assignment`, `definitionEntry`
+/// and `scope` per environment.
+pub(super) fn is_epac_assignment(object: &Object<'_>) -> bool {
+    let get = |key| crate::decompile::json::get(object, key);
+    get("assignment").is_some() && get("definitionEntry").is_some()
+}
+
+/// An EPAC assignment file: one assignment per scope it lists (for every environment), with the
+/// file's definition, parameters (plain values), enforcement mode, metadata and messages.
+/// Child nodes (`children`), which combine values down a tree, are reported and not read.
+pub(super) fn epac_assignments(r: &mut Reader, object: &Object<'_>, span: Span) -> Vec<Assignment> {
+    let mut base = Assignment {
+        name: Spanned::new(String::new(), span),
+        resource_name: None,
+        display_name: None,
+        description: None,
+        scope: None,
+        not_scopes: Vec::new(),
+        target: None,
+        parameters: Vec::new(),
+        enforcement: None,
+        identity: None,
+        location: None,
+        messages: Vec::new(),
+        definition_version: None,
+        metadata: Vec::new(),
+        extra: Vec::new(),
+        span,
+    };
+    let mut scopes = Vec::new();
+    for prop in r.unique(object) {
+        let value = &prop.value;
+        r.at_prop(prop, |r| match (prop_name(prop), value) {
+            ("assignment", Value::Object(names)) => {
+                for name in r.unique(names) {
+                    let slot = match prop_name(name) {
+                        "name" => {
+                            if let Some(text) = r.string_value(&name.value) {
+                                base.name = text;
+                            }
+                            continue;
+                        }
+                        "displayName" => &mut base.display_name,
+                        "description" => &mut base.description,
+                        _ => continue,
+                    };
+                    *slot = r.string_value(&name.value);
+                }
+            }
+            ("definitionEntry", Value::Object(entry)) => base.target = definition_entry(r, entry),
+            ("parameters", Value::Object(values)) => {
+                base.parameters = r.unique(values).into_iter().map(|p| (r.key(p), r.expr(&p.value))).collect();
+            }
+            ("enforcementMode", _) => {
+                base.enforcement =
+                    r.string_value(value).and_then(|m| Enforcement::parse(&m.value).map(|e| Spanned::new(e, m.span)));
+            }
+            ("metadata", _) => base.metadata = entries(r, value).unwrap_or_default(),
+            ("nonComplianceMessages", _) => base.messages = messages(r, value).unwrap_or_default(),
+            ("definitionVersion", _) => base.definition_version = r.string_value(value),
+            ("scope", Value::Object(environments)) => scopes = environment_lists(r, environments),
+            ("notScopes" | "notScope", Value::Object(environments)) => {
+                base.not_scopes = environment_lists(r, environments)
+            }
+            ("nodeName" | "$schema", _) => {}
+            (key, _) => {
+                let span = r.prop_span(prop);
+                r.warn(
+                    crate::diag::Code::KeptVerbatim,
+                    span,
+                    format!("{}: `{key}` of a policy-as-code assignment is not read", r.path_text()),
+                    "gavel reads single-node assignment files: assignment, definitionEntry, parameters, scope, notScopes, enforcementMode, metadata and nonComplianceMessages",
+                );
+            }
+        });
+    }
+    let several = scopes.len() > 1;
+    scopes
+        .into_iter()
+        .enumerate()
+        .map(|(i, scope)| {
+            let mut assignment = base.clone();
+            if several {
+                assignment.resource_name = Some(base.name.clone());
+                assignment.name.value = format!("{}-{}", base.name.value, i + 1);
+            }
+            assignment.scope = Some(scope);
+            assignment
+        })
+        .collect()
+}
+
+/// `definitionEntry`: an id (`policySetId`, `policyId`) or a name EPAC resolves (`policySetName`,
+/// `policyName`), taken as a built-in's id.
+fn definition_entry(r: &mut Reader, entry: &Object<'_>) -> Option<AssignedTarget> {
+    for prop in &entry.properties {
+        let id = match prop_name(prop) {
+            "policySetId" | "policyId" => r.string_value(&prop.value)?.value,
+            "policySetName" => format!(
+                "/providers/Microsoft.Authorization/policySetDefinitions/{}",
+                r.string_value(&prop.value)?.value
+            ),
+            "policyName" => {
+                format!("/providers/Microsoft.Authorization/policyDefinitions/{}", r.string_value(&prop.value)?.value)
+            }
+            _ => continue,
+        };
+        return Some(AssignedTarget::Id(Spanned::new(id, r.prop_span(prop))));
+    }
+    None
+}
+
+/// `{"epac-dev": ["/…", …], …}`: every environment's scopes, in order.
+fn environment_lists(r: &mut Reader, environments: &Object<'_>) -> Vec<Spanned<String>> {
+    let mut scopes = Vec::new();
+    for environment in &environments.properties {
+        scopes.extend(strings(r, &environment.value).unwrap_or_default());
+    }
+    scopes
+}

@@ -154,6 +154,12 @@ impl<'a> Reader<'a> {
         if let Some(Value::Array(resources)) = get(object, "resources").map(|p| &p.value) {
             return self.template(resources);
         }
+        if assignment::is_epac_assignment(object) {
+            let span = Span::new(self.file, self.offset + object.range.start, self.offset + object.range.end);
+            let assignments = assignment::epac_assignments(self, object, span);
+            self.assignments.extend(assignments);
+            return Vec::new();
+        }
         // A policy-as-code exemptions file (EPAC): `{"exemptions": [{"name", "scope", …}, …]}`.
         if let Some(prop) = get(object, "exemptions").filter(|p| matches!(p.value, Value::Array(_))) {
             let Value::Array(list) = &prop.value else { return Vec::new() };
