@@ -297,3 +297,28 @@ fn the_example_initiative_tests_pass() {
     assert_eq!(output.status.code(), Some(0), "{}{}", stdout(&output), stderr(&output));
     assert!(stdout(&output).contains("3 passed"), "{}", stdout(&output));
 }
+
+#[test]
+fn eval_of_an_initiative_gives_each_members_outcome() {
+    let resource = format!("{RESOURCES}/compute-instance-ssh.json");
+    let output = gavel(&["eval", "examples/ml-baseline.gavel", &resource]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report = stdout(&output);
+    assert!(report.contains("Deny             Computes-PublicIp  (policy `deny_compute_public_ip`)"), "{report}");
+    assert!(report.contains("not applicable   Jobs-ServerlessSpark"), "{report}");
+    let output = gavel(&[
+        "eval",
+        "examples/ml-baseline.gavel",
+        &resource,
+        "--parameters",
+        r#"{"computeEffect": "Disabled"}"#,
+        "--format",
+        "json",
+    ]);
+    let document: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(document["members"][0]["reference"], "Computes-PublicIp");
+    assert_eq!(document["members"][0]["actual"]["effect"], serde_json::Value::Null);
+    let output = gavel(&["eval", "examples/ml-baseline.gavel", &resource, "--parameters", r#"{"bogus": 1}"#]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("`ml_baseline` has no parameter `bogus`"), "{}", stderr(&output));
+}

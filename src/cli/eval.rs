@@ -103,7 +103,10 @@ fn refusal_json(reason: &str, message: &str, diagnostics: &[Diagnostic], sources
 
 /// Everything but printing: the text to print, or why there is none.
 fn evaluate(args: &EvalArgs, compilation: &mut Compilation) -> Result<String, Stop> {
-    let policy = Arc::new(load_policy(args, compilation)?);
+    let policy = match load_policy(args, compilation)? {
+        Loaded::Policy(policy) => Arc::new(*policy),
+        Loaded::Initiative(name) => return evaluate_initiative(args, compilation, &name),
+    };
     let engine = Engine::with_imports(&catalog(args, compilation)?).map_err(|e| Stop::Usage(e.to_string()))?;
     let request = request(args, &policy, &mut compilation.sources)?;
     let refused = |message: &str| {
@@ -181,14 +184,23 @@ fn resource_label(resource: &Value) -> String {
     format!("{} `{}`", get("type").unwrap_or("?"), get("name").unwrap_or("(no name)"))
 }
 
-/// The policy: a JSON definition, or the (named, or only) policy of a gavel file.
-fn load_policy(args: &EvalArgs, compilation: &mut Compilation) -> Result<PolicyUnderTest, Stop> {
+/// What `gavel eval` evaluates.
+enum Loaded {
+    Policy(Box<PolicyUnderTest>),
+    /// An initiative of the compilation, by name: each member is evaluated.
+    Initiative(String),
+}
+
+/// The policy: a JSON definition, or the (named, or only) policy of a gavel file; or the
+/// initiative `--name` names (or the file's only definition, when it is one).
+fn load_policy(args: &EvalArgs, compilation: &mut Compilation) -> Result<Loaded, Stop> {
     let path = &args.policy;
     if std::fs::metadata(path).is_err() {
         return Err(Stop::Usage(format!("{}: no such file", path.display())));
     }
     if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
         return PolicyUnderTest::from_json_file(path, &mut compilation.sources, Span::default())
+            .map(|p| Loaded::Policy(Box::new(p)))
             .map_err(|d| Stop::Input(vec![d]));
     }
     *compilation = project::compile_paths_with(std::slice::from_ref(path), &args.catalogs.options())
@@ -196,12 +208,111 @@ fn load_policy(args: &EvalArgs, compilation: &mut Compilation) -> Result<PolicyU
     if compilation.has_errors() {
         return Err(Stop::Input(compilation.diagnostics.iter().cloned().collect()));
     }
+    if let Some(name) = initiative_name(args, compilation) {
+        return Ok(Loaded::Initiative(name));
+    }
     let name = policy_name(args, compilation)?;
-    PolicyUnderTest::from_gavel(compilation, &name, Span::default()).map_err(|d| match d.code {
-        Code::UnknownTestPolicy => {
-            Stop::Usage(format!("{}{}", d.message, d.help.map(|h| format!("; {h}")).unwrap_or_default()))
+    PolicyUnderTest::from_gavel(compilation, &name, Span::default()).map(|p| Loaded::Policy(Box::new(p))).map_err(|d| {
+        match d.code {
+            Code::UnknownTestPolicy => {
+                Stop::Usage(format!("{}{}", d.message, d.help.map(|h| format!("; {h}")).unwrap_or_default()))
+            }
+            _ => Stop::Input(vec![d]),
         }
-        _ => Stop::Input(vec![d]),
+    })
+}
+
+/// The initiative `--name` names, or the file's only definition when it is an initiative.
+fn initiative_name(args: &EvalArgs, compilation: &Compilation) -> Option<String> {
+    let definitions = compilation.emitted_definitions();
+    let initiative = match &args.name {
+        Some(name) => definitions.iter().find(|d| d.name().value == *name),
+        None => match definitions.as_slice() {
+            [only] => Some(only),
+            _ => None,
+        },
+    };
+    initiative.filter(|d| matches!(d, crate::ast::Definition::Initiative(_))).map(|d| d.name().value.clone())
+}
+
+/// Each member of initiative `name` evaluated with what the initiative (and `--parameters`,
+/// the assignment's values) gives it, as `gavel test` evaluates an initiative case.
+fn evaluate_initiative(args: &EvalArgs, compilation: &mut Compilation, name: &str) -> Result<String, Stop> {
+    use crate::test_runner::run::Session;
+    use crate::test_runner::spec::{Case, Expectation, Expected, PolicyRef};
+    let catalogs: Vec<Catalog> = compilation.catalog.iter().cloned().collect();
+    let mut session = Session::new(std::mem::take(compilation), catalogs, None);
+    let sources = &mut session.compilation.sources;
+    let resource = read_resource(&args.resource, sources, "resource")?;
+    let related =
+        args.related.iter().map(|p| read_resource(p, sources, "related resource")).collect::<Result<Vec<_>, _>>()?;
+    let given = json_option(args.parameters.as_deref(), "--parameters", sources)?;
+    let context = json_option(args.context.as_deref(), "--context", sources)?.map(|(m, _)| m).unwrap_or_default();
+    let initiative = session.initiative(name).ok_or_else(|| Stop::Usage(format!("no initiative named `{name}`")))?;
+    let evaluable = |member: &crate::ast::Member| match &member.target {
+        crate::ast::MemberTarget::Policy(_) => true,
+        crate::ast::MemberTarget::Id(id) => {
+            let definition_name = id.value.rsplit('/').next().unwrap_or_default();
+            session.compilation.emitted_definitions().iter().any(|d| {
+                matches!(d, crate::ast::Definition::Policy(_))
+                    && d.header().definition_name().eq_ignore_ascii_case(definition_name)
+            })
+        }
+    };
+    let members: Vec<(String, Expectation)> = initiative
+        .members
+        .iter()
+        .filter(|m| evaluable(m))
+        .map(|m| (m.reference().to_string(), Expectation::of(Expected::Compliant)))
+        .collect();
+    let skipped = initiative.members.len() - members.len();
+    let resource_shown = resource_label(&resource);
+    let case = Case {
+        name: "eval".into(),
+        span: Span::default(),
+        policy: Located::new(PolicyRef::Gavel(name.to_string()), Span::default()),
+        resource: Located::new(resource, Span::default()),
+        parameters: given
+            .iter()
+            .flat_map(|(map, span)| map.iter().map(|(k, v)| (k.clone(), Located::new(v.clone(), *span))))
+            .collect(),
+        parameters_span: given.as_ref().map_or(Span::default(), |g| g.1),
+        context,
+        related: related.into_iter().map(|r| Located::new(r, Span::default())).collect(),
+        expect: Located::new(
+            Expectation { members: Some(members), ..Expectation::of(Expected::Compliant) },
+            Span::default(),
+        ),
+        skip: None,
+    };
+    let report = session.run_single_case(case);
+    let diagnostics: Vec<Diagnostic> = session.diagnostics.iter().cloned().collect();
+    *compilation = session.compilation;
+    if !diagnostics.is_empty() {
+        return Err(Stop::Input(diagnostics));
+    }
+    let label = |m: &crate::test_runner::run::MemberReport| m.outcome.as_ref().map_or("?".into(), |o| o.label());
+    Ok(match args.format {
+        ReportFormat::Human => {
+            let mut out = format!("initiative: {name}\nresource:   {resource_shown}\n");
+            for member in &report.members {
+                out.push_str(&format!("  {:<16} {}  (policy `{}`)\n", label(member), member.reference, member.policy));
+            }
+            if skipped > 0 {
+                out.push_str(&format!(
+                    "note: {skipped} member(s) reference definitions not among the files given, and were not evaluated\n"
+                ));
+            }
+            out
+        }
+        ReportFormat::Json => {
+            let members: Vec<Value> = report
+                .members
+                .iter()
+                .map(|m| json!({"reference": m.reference, "policy": m.policy, "actual": m.outcome.as_ref().map(report::outcome_json)}))
+                .collect();
+            crate::emit::to_pretty_text(&json!({"initiative": name, "members": members, "notEvaluated": skipped}))
+        }
     })
 }
 

@@ -28,7 +28,7 @@ struct Given {
 
 impl Session {
     /// The initiative named `name` in the compilation, if it is one.
-    pub(super) fn initiative(&self, name: &str) -> Option<Initiative> {
+    pub fn initiative(&self, name: &str) -> Option<Initiative> {
         let definitions = self.compilation.units.iter().flat_map(|u| u.module.definitions.iter());
         let found = definitions.clone().find(|d| d.name().value == name);
         match found.or_else(|| definitions.clone().find(|d| d.name().value.eq_ignore_ascii_case(name))) {

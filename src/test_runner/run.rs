@@ -156,6 +156,16 @@ impl Session {
         FileReport { path, cases, unreadable: false }
     }
 
+    /// Runs one case built by the caller (`gavel eval`) with the run's catalogs only.
+    pub fn run_single_case(&mut self, case: Case) -> CaseReport {
+        let key = Vec::new();
+        if !self.engines.contains_key(&key) {
+            let engine = self.load_engine(&[]);
+            self.engines.insert(key.clone(), engine);
+        }
+        self.run_case(&key, case)
+    }
+
     /// The catalogs of a file, loaded once per distinct set.
     fn engine_key(&mut self, file: &TestFile) -> Vec<PathBuf> {
         let mut key: Vec<PathBuf> =
