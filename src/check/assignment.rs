@@ -73,7 +73,12 @@ pub fn check_assignment(assignment: &Assignment, known: &Assignables<'_>, cx: &C
             }
             None => found.push(unknown(name, "initiative", known.initiatives.keys().copied())),
         },
-        Some(AssignedTarget::Id(_)) | None => {}
+        Some(AssignedTarget::Id(id)) => {
+            if let Some(builtin) = crate::catalog::builtins::by_id(&id.value) {
+                found.extend(check_assigned_values(&assignment.parameters, id.span, builtin, cx));
+            }
+        }
+        None => {}
     }
     match (&assignment.identity, &assignment.location) {
         (Some(identity), None) => found.push(

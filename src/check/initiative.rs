@@ -43,6 +43,15 @@ impl<'a> PolicyIndex<'a> {
         index
     }
 
+    /// Whether some indexed definition has the name `member` references, fitting or not.
+    pub fn knows(&self, member: &Member) -> bool {
+        match &member.target {
+            MemberTarget::Policy(name) => self.by_name.contains_key(name.value.as_str()),
+            MemberTarget::Id(id) => definition_name_of(&id.value)
+                .is_some_and(|name| self.by_definition_name.contains_key(&name.to_ascii_lowercase())),
+        }
+    }
+
     /// The policy `member` of an initiative in file `from` references, when it is known.
     pub fn resolve(&self, member: &Member, from: &Path) -> Option<&'a Header> {
         let candidates = match &member.target {
@@ -102,13 +111,36 @@ pub fn check_initiative(
         found: Vec::new(),
     };
     for member in &initiative.members {
-        if let Some(policy) = policies.resolve(member, file) {
+        // A built-in of gavel's table stands in only where the files give no copy of it at all.
+        let fallback = || if policies.knows(member) { None } else { builtin(member) };
+        if let Some(policy) = policies.resolve(member, file).or_else(fallback) {
             check.parameter_values(&member.parameters, target_span(member), policy);
         }
     }
     check.reference_ids();
     check.groups();
-    check.found
+    without_builtin_labels(check.found)
+}
+
+/// A built-in the member references by id, when it is not among the files being checked and
+/// the version it pins is the one gavel knows.
+fn builtin(member: &Member) -> Option<&'static Header> {
+    let MemberTarget::Id(id) = &member.target else { return None };
+    let header = crate::catalog::builtins::by_id(&id.value)?;
+    let pinned = member.definition_version.as_ref().map(|v| major(&v.value));
+    let known = header.version.as_ref().map(|v| major(&v.value));
+    match (pinned, known) {
+        (Some(pinned), Some(known)) if pinned != known => None,
+        _ => Some(header),
+    }
+}
+
+/// Labels at a built-in's parameters point into no file: the message names the built-in.
+fn without_builtin_labels(mut found: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    for diagnostic in &mut found {
+        diagnostic.labels.retain(|label| !crate::catalog::builtins::is_nowhere(label.span));
+    }
+    found
 }
 
 /// The parameter values an assignment gives the policy or initiative it assigns (`target`,
@@ -122,7 +154,7 @@ pub fn check_assigned_values(
     let mut check =
         InitiativeCheck { initiative: &NO_INITIATIVE, passed_from: &[], who: "assignment", cx, found: Vec::new() };
     check.parameter_values(given, at, target);
-    check.found
+    without_builtin_labels(check.found)
 }
 
 static NO_INITIATIVE: std::sync::LazyLock<Initiative> = std::sync::LazyLock::new(Initiative::default);

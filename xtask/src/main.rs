@@ -7,6 +7,7 @@
 //! [`emit`]) and `namespaces.rs` (the Rust fragment that bundles them into gavel). The output is
 //! a pure function of the input files: no clock, no environment, everything sorted.
 
+mod builtins;
 mod catalog;
 mod corpus;
 mod emit;
@@ -32,6 +33,9 @@ tasks:
                    or a .tsv file would be removed
       -v           also print per-source statistics, type conflicts and every odd name
       --explain NAME  print what every type source says about one alias
+  gen-builtins [--data DIR] [--out DIR] [--check]
+      Regenerate stdlib/catalog/builtin-parameters.json (the parameters of every built-in policy
+      definition, for checking initiative members that reference built-ins by id).
   gen-roles [--data DIR] [--out DIR] [--check]
       Regenerate stdlib/catalog/roles.rs (the built-in roles) from roles/control_plane_roles.json;
       the options are those of gen-catalog.";
@@ -40,6 +44,13 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("gen-catalog") => match gen_catalog(&args[1..]) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("error: {message}");
+                ExitCode::FAILURE
+            }
+        },
+        Some("gen-builtins") => match gen_builtins(&args[1..]) {
             Ok(()) => ExitCode::SUCCESS,
             Err(message) => {
                 eprintln!("error: {message}");
@@ -183,6 +194,23 @@ fn stale_tsv_files(dir: &Path, generated: &BTreeSet<PathBuf>) -> Result<Vec<Path
     }
     out.sort();
     Ok(out)
+}
+
+fn gen_builtins(args: &[String]) -> Result<(), String> {
+    let Options { data, out, check, .. } = Options::parse(args, false)?;
+    let (text, count) = builtins::generate(&data)?;
+    let path = out.join(builtins::OUTPUT);
+    if check {
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+            return Err(format!("{} is out of date\nrun `cargo run -p xtask -- gen-builtins`", path.display()));
+        }
+        eprintln!("built-in parameters are up to date ({count} definitions)");
+    } else {
+        std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+        write_if_changed(&path, &text)?;
+        eprintln!("wrote {} ({count} definitions)", path.display());
+    }
+    Ok(())
 }
 
 fn gen_roles(args: &[String]) -> Result<(), String> {
