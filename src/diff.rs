@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use serde_json::Value as Json;
 
 use crate::ast::{Definition, Header, ParamType, Parameter};
-use crate::check::parameters::json_of;
+use crate::check::parameters::{allowed_values, same_allowed_value};
 
 /// One kind of change, breaking or not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -162,14 +162,7 @@ fn compare_definition(old: &Definition, new: &Definition) -> DefinitionDiff {
             }
         }
         (Definition::Policy(old_policy), Definition::Policy(new_policy)) => {
-            let rule = |p: &crate::ast::Policy| {
-                crate::emit::target::definition_json(
-                    &Definition::Policy(p.clone()),
-                    &crate::emit::EmitOptions::default(),
-                )["properties"]["policyRule"]
-                    .clone()
-            };
-            if rule(old_policy) != rule(new_policy) {
+            if crate::emit::policy_rule(old_policy) != crate::emit::policy_rule(new_policy) {
                 changes.push(Change { kind: ChangeKind::RuleChanged, message: "the policy rule changed".into() });
             }
         }
@@ -273,8 +266,11 @@ fn parameter_change(old: &Parameter, new: &Parameter) -> Vec<Change> {
     let effect = old.ty.value == ParamType::Effect || name.eq_ignore_ascii_case("effect");
     let narrowed = match (allowed_values(old), allowed_values(new)) {
         (Some(before), Some(after)) => {
-            let lost: Vec<String> =
-                before.iter().filter(|v| !after.iter().any(|a| same_value(a, v))).map(Json::to_string).collect();
+            let lost: Vec<String> = before
+                .iter()
+                .filter(|v| !after.iter().any(|a| same_allowed_value(a, v)))
+                .map(Json::to_string)
+                .collect();
             match (lost.is_empty(), effect) {
                 (true, _) => None,
                 (false, true) => Some((
@@ -302,20 +298,4 @@ fn parameter_change(old: &Parameter, new: &Parameter) -> Vec<Change> {
 /// Both types are written the same in Azure (`effect` is a `String`).
 fn same_json_type(a: ParamType, b: ParamType) -> bool {
     a.json_name() == b.json_name()
-}
-
-/// A parameter's allowed values, when it lists some.
-fn allowed_values(param: &Parameter) -> Option<Vec<Json>> {
-    match param.allowed.as_ref().and_then(json_of)?.into_owned() {
-        Json::Array(values) if !values.is_empty() => Some(values),
-        _ => None,
-    }
-}
-
-/// Strings compare ignoring case, as Azure compares allowed values.
-fn same_value(a: &Json, b: &Json) -> bool {
-    match (a, b) {
-        (Json::String(a), Json::String(b)) => a.eq_ignore_ascii_case(b),
-        _ => a == b,
-    }
 }

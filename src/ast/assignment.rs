@@ -33,6 +33,29 @@ pub struct Assignment {
 }
 
 impl Assignment {
+    /// An assignment with its name only; what it assigns, where and how are filled in by
+    /// whoever reads it.
+    pub fn new(name: Spanned<String>, span: Span) -> Assignment {
+        Assignment {
+            name,
+            resource_name: None,
+            display_name: None,
+            description: None,
+            scope: None,
+            not_scopes: Vec::new(),
+            target: None,
+            parameters: Vec::new(),
+            enforcement: None,
+            identity: None,
+            location: None,
+            messages: Vec::new(),
+            definition_version: None,
+            metadata: Vec::new(),
+            extra: Vec::new(),
+            span,
+        }
+    }
+
     /// The name Azure knows it by.
     pub fn resource_name(&self) -> &str {
         self.resource_name.as_ref().map_or(&self.name.value, |n| &n.value)
@@ -40,6 +63,24 @@ impl Assignment {
 }
 
 impl Exemption {
+    /// An exemption with its name only.
+    pub fn new(name: Spanned<String>, span: Span) -> Exemption {
+        Exemption {
+            name,
+            resource_name: None,
+            display_name: None,
+            description: None,
+            scope: None,
+            assignment: None,
+            category: None,
+            expires: None,
+            members: Vec::new(),
+            metadata: Vec::new(),
+            extra: Vec::new(),
+            span,
+        }
+    }
+
     pub fn resource_name(&self) -> &str {
         self.resource_name.as_ref().map_or(&self.name.value, |n| &n.value)
     }

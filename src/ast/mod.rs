@@ -209,6 +209,25 @@ pub struct Parameter {
 }
 
 impl Parameter {
+    /// A parameter with its name and type only.
+    pub fn new(name: Spanned<String>, ty: Spanned<ParamType>, span: Span) -> Parameter {
+        Parameter {
+            name,
+            ty,
+            display_name: None,
+            description: None,
+            default: None,
+            allowed: None,
+            strong_type: None,
+            assign_permissions: None,
+            deprecated: None,
+            schema: None,
+            metadata: Vec::new(),
+            extra: Vec::new(),
+            span,
+        }
+    }
+
     /// The effect whose details shape this effect parameter gives, as the compiler settles
     /// it: the one effect with details among its allowed values and default
     /// (deployIfNotExists wins over auditIfNotExists, whose details it extends); with none, the
@@ -628,7 +647,7 @@ pub struct Operation {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Initiative {
     pub header: Header,
     pub groups: Vec<Group>,

@@ -68,21 +68,10 @@ fn header(entry: &Value) -> Option<Header> {
 fn parameter(name: &str, spec: &Value) -> Parameter {
     let raw = |key: &str| spec.get(key).map(|v| Expr::Raw(v.clone(), NOWHERE));
     let ty = spec.get("type").and_then(Value::as_str).and_then(ParamType::parse).unwrap_or(ParamType::String);
-    Parameter {
-        name: Spanned::new(name.to_string(), NOWHERE),
-        ty: Spanned::new(ty, NOWHERE),
-        display_name: None,
-        description: None,
-        default: raw("defaultValue"),
-        allowed: raw("allowedValues"),
-        strong_type: None,
-        assign_permissions: None,
-        deprecated: None,
-        schema: None,
-        metadata: Vec::new(),
-        extra: Vec::new(),
-        span: NOWHERE,
-    }
+    let mut parameter = Parameter::new(Spanned::new(name.to_string(), NOWHERE), Spanned::new(ty, NOWHERE), NOWHERE);
+    parameter.default = raw("defaultValue");
+    parameter.allowed = raw("allowedValues");
+    parameter
 }
 
 #[cfg(test)]

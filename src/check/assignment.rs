@@ -27,12 +27,13 @@ impl<'a> Assignables<'a> {
         let mut initiatives = HashMap::new();
         for definition in definitions {
             match definition {
-                Definition::Policy(p) => policies.entry(p.header.name.value.as_str()).or_insert(p),
+                Definition::Policy(p) => {
+                    policies.entry(p.header.name.value.as_str()).or_insert(p);
+                }
                 Definition::Initiative(i) => {
                     initiatives.entry(i.header.name.value.as_str()).or_insert(i);
-                    continue;
                 }
-            };
+            }
         }
         let assignments = assignments.into_iter().map(|a| (a.name.value.as_str(), a)).collect();
         Assignables { policies, initiatives, assignments }
@@ -109,7 +110,7 @@ pub fn check_exemption(exemption: &Exemption, known: &Assignables<'_>, today: &s
     if let Some(AssignmentRef::Name(name)) = &exemption.assignment {
         match known.assignments.get(name.value.as_str()) {
             Some(assignment) => {
-                if let Some(Ok(initiative)) = assigned_initiative(assignment, known) {
+                if let Some(initiative) = assigned_initiative(assignment, known) {
                     for member in &exemption.members {
                         found.extend(unknown_member(member, initiative));
                     }
@@ -133,11 +134,11 @@ pub fn check_exemption(exemption: &Exemption, known: &Assignables<'_>, today: &s
     found
 }
 
-/// The gavel initiative an assignment assigns; `Err` when it assigns something else.
-fn assigned_initiative<'a>(assignment: &Assignment, known: &Assignables<'a>) -> Option<Result<&'a Initiative, ()>> {
+/// The gavel initiative an assignment assigns, if it assigns one.
+fn assigned_initiative<'a>(assignment: &Assignment, known: &Assignables<'a>) -> Option<&'a Initiative> {
     match assignment.target.as_ref()? {
-        AssignedTarget::Initiative(name) => known.initiatives.get(name.value.as_str()).map(|i| Ok(*i)),
-        _ => Some(Err(())),
+        AssignedTarget::Initiative(name) => known.initiatives.get(name.value.as_str()).copied(),
+        _ => None,
     }
 }
 

@@ -13,7 +13,7 @@ use std::path::Path;
 use serde_json::Value as Json;
 
 use super::Context;
-use super::parameters::{expected_value, json_of, value_fits};
+use super::parameters::{allowed_values, expected_value, json_of, same_allowed_value, value_fits};
 use super::values::{Val, quoted};
 use crate::ast::{Expr, Header, Initiative, Member, MemberTarget, ParamType, Parameter, Spanned};
 use crate::diag::{Code, Diagnostic, did_you_mean};
@@ -103,13 +103,8 @@ pub fn check_initiative(
     policies: &PolicyIndex<'_>,
     cx: &Context<'_>,
 ) -> Vec<Diagnostic> {
-    let mut check = InitiativeCheck {
-        initiative,
-        passed_from: &initiative.header.parameters,
-        who: "member",
-        cx,
-        found: Vec::new(),
-    };
+    let mut check =
+        InitiativeCheck { passed_from: &initiative.header.parameters, who: "member", cx, found: Vec::new() };
     for member in &initiative.members {
         // A built-in of gavel's table stands in only where the files give no copy of it at all.
         let fallback = || if policies.knows(member) { None } else { builtin(member) };
@@ -117,8 +112,8 @@ pub fn check_initiative(
             check.parameter_values(&member.parameters, target_span(member), policy);
         }
     }
-    check.reference_ids();
-    check.groups();
+    check.reference_ids(initiative);
+    check.groups(initiative);
     without_builtin_labels(check.found)
 }
 
@@ -151,16 +146,12 @@ pub fn check_assigned_values(
     target: &Header,
     cx: &Context<'_>,
 ) -> Vec<Diagnostic> {
-    let mut check =
-        InitiativeCheck { initiative: &NO_INITIATIVE, passed_from: &[], who: "assignment", cx, found: Vec::new() };
+    let mut check = InitiativeCheck { passed_from: &[], who: "assignment", cx, found: Vec::new() };
     check.parameter_values(given, at, target);
     without_builtin_labels(check.found)
 }
 
-static NO_INITIATIVE: std::sync::LazyLock<Initiative> = std::sync::LazyLock::new(Initiative::default);
-
 struct InitiativeCheck<'a> {
-    initiative: &'a Initiative,
     /// The parameters a value may pass through (`$name`): the initiative's.
     passed_from: &'a [Parameter],
     /// What gives the values, in messages: `member` or `assignment`.
@@ -356,9 +347,9 @@ impl<'a> InitiativeCheck<'a> {
         self.passed_from.iter().find(|p| p.name.value.eq_ignore_ascii_case(name))
     }
 
-    fn reference_ids(&mut self) {
+    fn reference_ids(&mut self, initiative: &Initiative) {
         let mut first: HashMap<String, &Member> = HashMap::new();
-        for member in &self.initiative.members {
+        for member in &initiative.members {
             let reference = member.reference();
             let Some(earlier) = first.get(&reference.to_ascii_lowercase()) else {
                 first.insert(reference.to_ascii_lowercase(), member);
@@ -380,11 +371,11 @@ impl<'a> InitiativeCheck<'a> {
         }
     }
 
-    fn groups(&mut self) {
+    fn groups(&mut self, initiative: &Initiative) {
         // Groups gavel keeps verbatim (`json { policyDefinitionGroups: … }`) count as defined;
         // when their names cannot be read, member groups are not checked.
-        let verbatim = self.initiative.header.extra.iter().find(|(key, _)| key.value == "policyDefinitionGroups");
-        let mut defined: Vec<&str> = self.initiative.groups.iter().map(|g| g.name.value.as_str()).collect();
+        let verbatim = initiative.header.extra.iter().find(|(key, _)| key.value == "policyDefinitionGroups");
+        let mut defined: Vec<&str> = initiative.groups.iter().map(|g| g.name.value.as_str()).collect();
         match verbatim.map(|(_, value)| value) {
             Some(Expr::Raw(Json::Array(groups), _)) => {
                 defined.extend(groups.iter().filter_map(|g| g.get("name").and_then(Json::as_str)));
@@ -393,7 +384,7 @@ impl<'a> InitiativeCheck<'a> {
             None => {}
         }
         let mut used: HashSet<String> = HashSet::new();
-        for member in &self.initiative.members {
+        for member in &initiative.members {
             for group in &member.groups {
                 used.insert(group.value.to_ascii_lowercase());
                 if defined.iter().any(|d| d.eq_ignore_ascii_case(&group.value)) {
@@ -417,7 +408,7 @@ impl<'a> InitiativeCheck<'a> {
                 });
             }
         }
-        for group in &self.initiative.groups {
+        for group in &initiative.groups {
             if !used.contains(&group.name.value.to_ascii_lowercase()) {
                 self.found.push(
                     Diagnostic::new(
@@ -443,34 +434,16 @@ fn compatible(from: ParamType, to: ParamType) -> bool {
     from == to || (stringly(from) && stringly(to)) || (from == ParamType::Integer && to == ParamType::Float)
 }
 
-/// A parameter's allowed values; `None` when it lists none (or an empty list, which restricts
-/// nothing) or they are not literal.
-fn allowed_values(param: &Parameter) -> Option<Vec<Json>> {
-    match json_of(param.allowed.as_ref()?)?.into_owned() {
-        Json::Array(values) if !values.is_empty() => Some(values),
-        _ => None,
-    }
-}
-
 /// What of `given` the allowed values exclude: nothing when it is one of them; for a list, its
 /// members that are not (an array parameter's value is checked member by member).
 fn outside_of(allowed: &[Json], given: &Json) -> Vec<Json> {
-    let is_allowed = |value: &Json| allowed.iter().any(|a| same_value(a, value));
+    let is_allowed = |value: &Json| allowed.iter().any(|a| same_allowed_value(a, value));
     if is_allowed(given) {
         return Vec::new();
     }
     match given {
         Json::Array(members) => members.iter().filter(|m| !is_allowed(m)).cloned().collect(),
         single => vec![single.clone()],
-    }
-}
-
-/// Values compared as Azure compares a value with allowed values: strings ignoring case (Azure's
-/// own initiatives pass `"audit"` to members that allow `"Audit"`), anything else exactly.
-fn same_value(a: &Json, b: &Json) -> bool {
-    match (a, b) {
-        (Json::String(a), Json::String(b)) => a.eq_ignore_ascii_case(b),
-        _ => a == b,
     }
 }
 

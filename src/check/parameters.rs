@@ -250,6 +250,24 @@ pub(crate) fn expected_value(ty: ParamType) -> &'static str {
     }
 }
 
+/// A parameter's allowed values, when it lists some literally (an empty list restricts nothing).
+pub(crate) fn allowed_values(param: &Parameter) -> Option<Vec<Json>> {
+    match json_of(param.allowed.as_ref()?)?.into_owned() {
+        Json::Array(values) if !values.is_empty() => Some(values),
+        _ => None,
+    }
+}
+
+/// A value compared as Azure compares it with allowed values at assignment: strings ignoring
+/// case (Azure's own initiatives pass `"audit"` to members that allow `"Audit"`), anything else
+/// exactly.
+pub(crate) fn same_allowed_value(a: &Json, b: &Json) -> bool {
+    match (a, b) {
+        (Json::String(a), Json::String(b)) => a.eq_ignore_ascii_case(b),
+        _ => a == b,
+    }
+}
+
 /// A literal expression as JSON, if it is one (borrowed when it already is JSON).
 pub(crate) fn json_of(expr: &crate::ast::Expr) -> Option<Cow<'_, Json>> {
     use crate::ast::Expr;

@@ -249,16 +249,7 @@ fn evaluate_initiative(args: &EvalArgs, compilation: &mut Compilation, name: &st
     let given = json_option(args.parameters.as_deref(), "--parameters", sources)?;
     let context = json_option(args.context.as_deref(), "--context", sources)?.map(|(m, _)| m).unwrap_or_default();
     let initiative = session.initiative(name).ok_or_else(|| Stop::Usage(format!("no initiative named `{name}`")))?;
-    let evaluable = |member: &crate::ast::Member| match &member.target {
-        crate::ast::MemberTarget::Policy(_) => true,
-        crate::ast::MemberTarget::Id(id) => {
-            let definition_name = id.value.rsplit('/').next().unwrap_or_default();
-            session.compilation.emitted_definitions().iter().any(|d| {
-                matches!(d, crate::ast::Definition::Policy(_))
-                    && d.header().definition_name().eq_ignore_ascii_case(definition_name)
-            })
-        }
-    };
+    let evaluable = |member: &crate::ast::Member| session.member_policy_name(member).is_some();
     let members: Vec<(String, Expectation)> = initiative
         .members
         .iter()

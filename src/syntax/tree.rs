@@ -26,7 +26,7 @@ pub enum Item {
     },
     Policy(Block),
     Initiative(Block),
-    /// A block named by a contextual word: `assignment name { … }`, `exemption name { … }`.
+    /// A block of properties only: `assignment name { … }`, `exemption name { … }`.
     Keyed(KeyedBlock),
     /// A region the parser skipped while recovering from a syntax error.
     Error(Span),

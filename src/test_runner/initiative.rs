@@ -68,17 +68,17 @@ impl Session {
             let Some(member) = initiative.members.iter().find(|m| m.reference().eq_ignore_ascii_case(reference)) else {
                 continue;
             };
-            let Some(member_report) = self.run_member(key, engine, &case, initiative, member, &assigned, expectation)
+            let Some((member_report, explanation)) =
+                self.run_member(key, engine, &case, initiative, member, &assigned, expectation)
             else {
                 return report;
             };
-            if member_report.0.status == Status::Failed && failed.is_none() {
+            // The first member that fails decides the case, and is explained.
+            if member_report.status == Status::Failed && failed.is_none() {
                 failed = Some(report.members.len());
+                report.explanation = explanation;
             }
-            report.members.push(member_report.0);
-            if failed == Some(report.members.len() - 1) {
-                report.explanation = member_report.1;
-            }
+            report.members.push(member_report);
         }
         report.status = if failed.is_some() { Status::Failed } else { Status::Passed };
         if let Some(index) = failed {
@@ -201,27 +201,38 @@ impl Session {
         Some((report, explanation))
     }
 
-    /// The gavel name of the policy a member evaluates: by name, or a definition of the
-    /// compilation whose definition name ends the member's id.
+    /// [`Session::member_policy_name`], reporting a member whose definition is not among the
+    /// files given.
     fn member_policy(&mut self, member: &Member) -> Option<String> {
+        let found = self.member_policy_name(member);
         match &member.target {
-            MemberTarget::Policy(name) => Some(name.value.clone()),
-            MemberTarget::Id(id) => {
-                let definition_name = id.value.rsplit('/').next().unwrap_or_default();
-                let found = self.compilation.units.iter().flat_map(|u| u.module.definitions.iter()).find(|d| {
-                    matches!(d, Definition::Policy(_))
-                        && d.header().definition_name().eq_ignore_ascii_case(definition_name)
-                });
-                if found.is_none() {
-                    self.diagnostics.push(
+            MemberTarget::Id(id) if found.is_none() => {
+                self.diagnostics.push(
                         Diagnostic::new(
                             Code::UnknownTestPolicy,
                             id.span,
                             format!("member `{}` references a definition that is not among the files given", member.reference()),
                         )
                         .with_help("give `gavel test` the definition's file (a built-in's JSON, say), or leave the member out of `expect`"),
-                    );
-                }
+                );
+                None
+            }
+            _ => found,
+        }
+    }
+
+    /// The gavel name of the policy `member` evaluates, when the compilation has it: its own
+    /// name, or the policy whose definition name ends the member's id.
+    pub fn member_policy_name(&self, member: &Member) -> Option<String> {
+        match &member.target {
+            MemberTarget::Policy(name) => Some(name.value.clone()),
+            MemberTarget::Id(id) => {
+                let definition_name = id.value.rsplit('/').next().unwrap_or_default();
+                let mut definitions = self.compilation.units.iter().flat_map(|u| u.module.definitions.iter());
+                let found = definitions.find(|d| {
+                    matches!(d, Definition::Policy(_))
+                        && d.header().definition_name().eq_ignore_ascii_case(definition_name)
+                });
                 found.map(|d| d.name().value.clone())
             }
         }

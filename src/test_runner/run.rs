@@ -399,7 +399,7 @@ fn unknown_parameter(name: &str, at: Span, declared: &Declared<'_>) -> Diagnosti
 /// A value outside the parameter's `allowedValues`, which Azure refuses at assignment.
 fn disallowed(param: &ParameterInfo, value: &Located<Value>) -> Option<Diagnostic> {
     let allowed = param.allowed.as_ref()?;
-    if allowed.iter().any(|a| same_value(a, &value.value)) {
+    if allowed.iter().any(|a| crate::check::parameters::same_allowed_value(a, &value.value)) {
         return None;
     }
     let listed = allowed.iter().map(Value::to_string).collect::<Vec<_>>().join(", ");
@@ -426,14 +426,6 @@ fn names(params: &[ParameterInfo]) -> String {
         return "none".into();
     }
     params.iter().map(|p| format!("`{}`", p.name)).collect::<Vec<_>>().join(", ")
-}
-
-/// Allowed values compare as Azure compares them: strings ignoring case.
-fn same_value(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::String(a), Value::String(b)) => a.eq_ignore_ascii_case(b),
-        _ => a == b,
-    }
 }
 
 /// `None` when the outcome is what the case expects.

@@ -42,68 +42,42 @@ pub(crate) enum Keyed {
 }
 
 impl Lowerer<'_> {
-    /// `assignment …` or `exemption …`; another word is reported.
+    /// `assignment …` or `exemption …`.
     pub(crate) fn keyed(&mut self, block: &KeyedBlock) -> Option<Keyed> {
         match block.keyword.text.as_str() {
             "assignment" => Some(Keyed::Assignment(self.assignment(block))),
             "exemption" => Some(Keyed::Exemption(self.exemption(block))),
-            other => {
-                let known = ["policy", "initiative", "assignment", "exemption", "import"];
-                let diagnostic = Diagnostic::new(
-                    Code::UnknownProperty,
-                    block.keyword.span,
-                    format!("`{other}` does not start a block"),
-                );
-                self.report(diagnostic.with_suggestion(
-                    block.keyword.span,
-                    did_you_mean(other, known),
-                    "a file holds `policy`, `initiative`, `assignment`, `exemption` and `import` items",
-                ));
-                None
-            }
+            // The grammar starts keyed blocks with these two keywords only.
+            _ => None,
         }
     }
 
     fn assignment(&mut self, block: &KeyedBlock) -> Assignment {
-        let mut assignment = Assignment {
-            name: Spanned::new(block.name.text.clone(), block.name.span),
-            resource_name: None,
-            display_name: self.display_of(block),
-            description: self.doc_comment(block.span).map(|d| Spanned::new(d, block.span)),
-            scope: None,
-            not_scopes: Vec::new(),
-            target: None,
-            parameters: Vec::new(),
-            enforcement: None,
-            identity: None,
-            location: None,
-            messages: Vec::new(),
-            definition_version: None,
-            metadata: Vec::new(),
-            extra: Vec::new(),
-            span: block.span,
-        };
+        let mut assignment = Assignment::new(Spanned::new(block.name.text.clone(), block.name.span), block.span);
+        assignment.display_name = self.display_of(block);
+        assignment.description = self.doc_comment(block.span).map(|d| Spanned::new(d, block.span));
         for property in &block.body {
             let Some(value) = &property.value else { continue };
-            let at = property.span;
             match property.key.text.as_str() {
-                "name" => assignment.resource_name = self.keyed_string(value).map(|s| Spanned::new(s, value.span())),
-                "scope" => assignment.scope = self.keyed_string(value).map(|s| Spanned::new(s, value.span())),
+                "name" => {
+                    assignment.resource_name = self.attribute_string(value).map(|s| Spanned::new(s, value.span()))
+                }
+                "scope" => assignment.scope = self.attribute_string(value).map(|s| Spanned::new(s, value.span())),
                 "notScopes" => assignment.not_scopes = self.string_list(value, "notScopes"),
                 "policy" => assignment.target = self.bare_name(value).map(AssignedTarget::Policy),
                 "initiative" => assignment.target = self.bare_name(value).map(AssignedTarget::Initiative),
                 "definition" => {
                     assignment.target =
-                        self.keyed_string(value).map(|s| AssignedTarget::Id(Spanned::new(s, value.span())))
+                        self.attribute_string(value).map(|s| AssignedTarget::Id(Spanned::new(s, value.span())))
                 }
                 "parameters" => assignment.parameters = self.parameter_values(value),
                 "enforcement" => {
                     assignment.enforcement = self.word(value, Enforcement::parse, Enforcement::NAMES, "enforcement")
                 }
                 "identity" => assignment.identity = self.identity(value),
-                "location" => assignment.location = self.keyed_string(value).map(|s| Spanned::new(s, value.span())),
+                "location" => assignment.location = self.attribute_string(value).map(|s| Spanned::new(s, value.span())),
                 "message" => {
-                    if let Some(message) = self.keyed_string(value) {
+                    if let Some(message) = self.attribute_string(value) {
                         assignment.messages.insert(
                             0,
                             NonComplianceMessage { reference_id: None, message: Spanned::new(message, value.span()) },
@@ -112,17 +86,18 @@ impl Lowerer<'_> {
                 }
                 "messages" => assignment.messages.extend(self.member_messages(value)),
                 "version" => {
-                    assignment.definition_version = self.keyed_string(value).map(|s| Spanned::new(s, value.span()))
+                    assignment.definition_version = self.attribute_string(value).map(|s| Spanned::new(s, value.span()))
                 }
-                "display" => assignment.display_name = self.keyed_string(value).map(|s| Spanned::new(s, value.span())),
+                "display" => {
+                    assignment.display_name = self.attribute_string(value).map(|s| Spanned::new(s, value.span()))
+                }
                 "description" => {
-                    assignment.description = self.keyed_string(value).map(|s| Spanned::new(s, value.span()))
+                    assignment.description = self.attribute_string(value).map(|s| Spanned::new(s, value.span()))
                 }
                 "metadata" => assignment.metadata = self.raw_entries(value),
                 "json" => assignment.extra.extend(self.raw_entries(value)),
                 _ => self.unknown_key(&property.key, ASSIGNMENT_KEYS),
             }
-            let _ = at;
         }
         if assignment.scope.is_none() {
             self.missing_key(block, "scope", "scope \"/providers/Microsoft.Management/managementGroups/NAME\"");
@@ -134,59 +109,44 @@ impl Lowerer<'_> {
     }
 
     fn exemption(&mut self, block: &KeyedBlock) -> Exemption {
-        let mut exemption = Exemption {
-            name: Spanned::new(block.name.text.clone(), block.name.span),
-            resource_name: None,
-            display_name: self.display_of(block),
-            description: self.doc_comment(block.span).map(|d| Spanned::new(d, block.span)),
-            scope: None,
-            assignment: None,
-            category: None,
-            expires: None,
-            members: Vec::new(),
-            metadata: Vec::new(),
-            extra: Vec::new(),
-            span: block.span,
-        };
+        let mut exemption = Exemption::new(Spanned::new(block.name.text.clone(), block.name.span), block.span);
+        exemption.display_name = self.display_of(block);
+        exemption.description = self.doc_comment(block.span).map(|d| Spanned::new(d, block.span));
         for property in &block.body {
             let Some(value) = &property.value else { continue };
             match property.key.text.as_str() {
-                "name" => exemption.resource_name = self.keyed_string(value).map(|s| Spanned::new(s, value.span())),
-                "scope" => exemption.scope = self.keyed_string(value).map(|s| Spanned::new(s, value.span())),
+                "name" => exemption.resource_name = self.attribute_string(value).map(|s| Spanned::new(s, value.span())),
+                "scope" => exemption.scope = self.attribute_string(value).map(|s| Spanned::new(s, value.span())),
                 "assignment" => {
                     exemption.assignment = match super::expr::bare_word(value) {
                         Some(name) => Some(AssignmentRef::Name(Spanned::new(name.text.clone(), name.span))),
-                        None => self.keyed_string(value).map(|s| AssignmentRef::Id(Spanned::new(s, value.span()))),
+                        None => self.attribute_string(value).map(|s| AssignmentRef::Id(Spanned::new(s, value.span()))),
                     }
                 }
                 "category" => {
                     exemption.category =
                         self.word(value, ExemptionCategory::parse, ExemptionCategory::NAMES, "category")
                 }
-                "expires" => exemption.expires = self.keyed_string(value).map(|s| Spanned::new(s, value.span())),
+                "expires" => exemption.expires = self.attribute_string(value).map(|s| Spanned::new(s, value.span())),
                 "members" => exemption.members = self.string_list(value, "members"),
-                "display" => exemption.display_name = self.keyed_string(value).map(|s| Spanned::new(s, value.span())),
+                "display" => {
+                    exemption.display_name = self.attribute_string(value).map(|s| Spanned::new(s, value.span()))
+                }
                 "description" => {
-                    exemption.description = self.keyed_string(value).map(|s| Spanned::new(s, value.span()))
+                    exemption.description = self.attribute_string(value).map(|s| Spanned::new(s, value.span()))
                 }
                 "metadata" => exemption.metadata = self.raw_entries(value),
                 "json" => exemption.extra.extend(self.raw_entries(value)),
                 _ => self.unknown_key(&property.key, EXEMPTION_KEYS),
             }
         }
-        for (key, example) in [
-            ("scope", "scope \"/subscriptions/GUID/resourceGroups/NAME\""),
-            ("assignment", "assignment NAME"),
-            ("category", "category waiver"),
-        ] {
-            let missing = match key {
-                "scope" => exemption.scope.is_none(),
-                "assignment" => exemption.assignment.is_none(),
-                _ => exemption.category.is_none(),
-            };
-            if missing {
-                self.missing_key(block, key, example);
-            }
+        let required = [
+            (exemption.scope.is_none(), "scope", "scope \"/subscriptions/GUID/resourceGroups/NAME\""),
+            (exemption.assignment.is_none(), "assignment", "assignment NAME"),
+            (exemption.category.is_none(), "category", "category waiver"),
+        ];
+        for (_, key, example) in required.into_iter().filter(|(missing, ..)| *missing) {
+            self.missing_key(block, key, example);
         }
         exemption
     }
@@ -194,20 +154,6 @@ impl Lowerer<'_> {
     fn display_of(&mut self, block: &KeyedBlock) -> Option<Spanned<String>> {
         let literal = block.display_name.as_ref()?;
         self.plain_string(literal).map(|s| Spanned::new(s, literal.span))
-    }
-
-    /// A string, or a bare word taken as one.
-    fn keyed_string(&mut self, value: &tree::Expr) -> Option<String> {
-        if let Some(word) = super::expr::bare_word(value) {
-            return Some(word.text.clone());
-        }
-        match self.json(value)? {
-            serde_json::Value::String(s) => Some(s),
-            _ => {
-                self.error(Code::InvalidLiteral, value.span(), "expected a string", "write the value in double quotes");
-                None
-            }
-        }
     }
 
     fn bare_name(&mut self, value: &tree::Expr) -> Option<Spanned<String>> {
@@ -235,7 +181,7 @@ impl Lowerer<'_> {
             );
             return Vec::new();
         };
-        items.iter().filter_map(|item| self.keyed_string(item).map(|s| Spanned::new(s, item.span()))).collect()
+        items.iter().filter_map(|item| self.attribute_string(item).map(|s| Spanned::new(s, item.span()))).collect()
     }
 
     fn parameter_values(&mut self, value: &tree::Expr) -> Vec<(Spanned<String>, Expr)> {
@@ -268,7 +214,7 @@ impl Lowerer<'_> {
         entries
             .iter()
             .filter_map(|(key, value)| {
-                let message = self.keyed_string(value)?;
+                let message = self.attribute_string(value)?;
                 Some(NonComplianceMessage {
                     reference_id: Some(Spanned::new(key.text.clone(), key.span)),
                     message: Spanned::new(message, value.span()),
@@ -285,7 +231,7 @@ impl Lowerer<'_> {
         names: &[&str],
         key: &str,
     ) -> Option<Spanned<T>> {
-        let text = self.keyed_string(value)?;
+        let text = self.attribute_string(value)?;
         if let Some(parsed) = parse(&text) {
             return Some(Spanned::new(parsed, value.span()));
         }
@@ -299,7 +245,7 @@ impl Lowerer<'_> {
     }
 
     fn identity(&mut self, value: &tree::Expr) -> Option<Spanned<Identity>> {
-        let text = self.keyed_string(value)?;
+        let text = self.attribute_string(value)?;
         let identity = match text.to_ascii_lowercase().as_str() {
             "systemassigned" => Identity::SystemAssigned,
             _ if text.to_ascii_lowercase().contains("/providers/microsoft.managedidentity/userassignedidentities/") => {

@@ -312,21 +312,9 @@ impl Lowerer<'_> {
         };
         let bare_words = ty == ParamType::Effect;
         let name = self.quoted_name(&param.name)?;
-        let mut lowered = Parameter {
-            name: Spanned::new(name, param.name.span),
-            ty: Spanned::new(ty, param.ty.span),
-            display_name: None,
-            description: self.doc_comment(param.keyword).map(|d| Spanned::new(d, param.keyword)),
-            default: None,
-            allowed: None,
-            strong_type: None,
-            assign_permissions: None,
-            deprecated: None,
-            schema: None,
-            metadata: Vec::new(),
-            extra: Vec::new(),
-            span: param.span,
-        };
+        let mut lowered =
+            Parameter::new(Spanned::new(name, param.name.span), Spanned::new(ty, param.ty.span), param.span);
+        lowered.description = self.doc_comment(param.keyword).map(|d| Spanned::new(d, param.keyword));
         if let Some(display) = &param.display_name {
             lowered.display_name = self.plain_string(display).map(|s| Spanned::new(s, display.span));
         }
@@ -390,7 +378,8 @@ impl Lowerer<'_> {
         }
     }
 
-    fn attribute_string(&mut self, value: &tree::Expr) -> Option<String> {
+    /// A string, or a bare word taken as one.
+    pub(crate) fn attribute_string(&mut self, value: &tree::Expr) -> Option<String> {
         if let Some(word) = super::expr::bare_word(value) {
             return Some(word.text.clone());
         }

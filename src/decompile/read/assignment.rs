@@ -34,24 +34,7 @@ pub(super) fn assignment(
     name: Spanned<String>,
     span: Span,
 ) -> Assignment {
-    let mut assignment = Assignment {
-        name,
-        resource_name: None,
-        display_name: None,
-        description: None,
-        scope: None,
-        not_scopes: Vec::new(),
-        target: None,
-        parameters: Vec::new(),
-        enforcement: None,
-        identity: None,
-        location: None,
-        messages: Vec::new(),
-        definition_version: None,
-        metadata: Vec::new(),
-        extra: Vec::new(),
-        span,
-    };
+    let mut assignment = Assignment::new(name, span);
     let flat = std::ptr::eq(properties, whole);
     if !flat {
         for prop in r.unique(whole) {
@@ -112,20 +95,7 @@ pub(super) fn exemption(
     span: Span,
 ) -> Exemption {
     let flat = std::ptr::eq(properties, whole);
-    let mut exemption = Exemption {
-        name,
-        resource_name: None,
-        display_name: None,
-        description: None,
-        scope: None,
-        assignment: None,
-        category: None,
-        expires: None,
-        members: Vec::new(),
-        metadata: Vec::new(),
-        extra: Vec::new(),
-        span,
-    };
+    let mut exemption = Exemption::new(name, span);
     for prop in r.unique(properties) {
         if flat && envelope_key(prop) {
             continue;
@@ -240,24 +210,7 @@ pub(super) fn is_epac_assignment(object: &Object<'_>) -> bool {
 /// file's definition, parameters (plain values), enforcement mode, metadata and messages.
 /// Child nodes (`children`), which combine values down a tree, are reported and not read.
 pub(super) fn epac_assignments(r: &mut Reader, object: &Object<'_>, span: Span) -> Vec<Assignment> {
-    let mut base = Assignment {
-        name: Spanned::new(String::new(), span),
-        resource_name: None,
-        display_name: None,
-        description: None,
-        scope: None,
-        not_scopes: Vec::new(),
-        target: None,
-        parameters: Vec::new(),
-        enforcement: None,
-        identity: None,
-        location: None,
-        messages: Vec::new(),
-        definition_version: None,
-        metadata: Vec::new(),
-        extra: Vec::new(),
-        span,
-    };
+    let mut base = Assignment::new(Spanned::new(String::new(), span), span);
     let mut scopes = Vec::new();
     for prop in r.unique(object) {
         let value = &prop.value;

@@ -149,21 +149,7 @@ pub(super) fn az_parameters(r: &mut Reader, object: &Object<'_>) -> Vec<Paramete
 }
 
 fn parameter(r: &mut Reader, prop: &ObjectProp<'_>) -> Parameter {
-    let mut param = Parameter {
-        name: r.key(prop),
-        ty: Spanned::new(ParamType::String, r.prop_span(prop)),
-        display_name: None,
-        description: None,
-        default: None,
-        allowed: None,
-        strong_type: None,
-        assign_permissions: None,
-        deprecated: None,
-        schema: None,
-        metadata: Vec::new(),
-        extra: Vec::new(),
-        span: r.prop_span(prop),
-    };
+    let mut param = Parameter::new(r.key(prop), Spanned::new(ParamType::String, r.prop_span(prop)), r.prop_span(prop));
     let Value::Object(object) = &prop.value else {
         r.unexpected(&prop.value, "a parameter object");
         return param;
